@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { retrieveOptionsSchema } from '../retrieve/retrieve-options.js';
+
+/**
+ * The whole configuration. Stage sections come from each stage's own options schema so a stage
+ * owns its defaults; this file only composes them.
+ */
+export const configSchema = z
+  .object({
+    /** Embedded database and models live here (GROUNDWORK_DATA_DIR). */
+    dataDir: z.string().min(1).default('./.groundwork'),
+    /** PostgreSQL server instead of the embedded PGlite (DATABASE_URL). */
+    databaseUrl: z.string().url().optional(),
+    /** Local model files (GROUNDWORK_MODELS_DIR); default <dataDir>/models. */
+    modelsDir: z.string().min(1).optional(),
+    /** Tenant used when a command names none. */
+    tenant: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('default'),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    ingest: z
+      .object({
+        chunker: z.string().default('markdown'),
+        chunkSize: z.number().int().min(16).max(8192).default(512),
+        chunkOverlap: z.number().int().min(0).max(4096).default(50),
+        maxFileBytes: z.number().int().positive().default(50 * 1024 * 1024),
+        include: z.array(z.string()).default([]),
+        exclude: z.array(z.string()).default([]),
+        /** Documents written per transaction (each with its own savepoint). */
+        batchDocuments: z.number().int().min(1).max(1000).default(64),
+      })
+      .strict()
+      .default({} as never),
+    retrieve: retrieveOptionsSchema.default({} as never),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

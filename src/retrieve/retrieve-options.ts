@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * BM25 defaults: k1 = 0.9, b = 0.4 are the Anserini/Pyserini BEIR baseline values
+ * (castorini/pyserini resources/beir.yaml); Lucene's own defaults are k1 = 1.2, b = 0.75.
+ * bench/bm25-cv.ts chooses between them by 2-fold cross-validation on the SciFact train split.
+ */
+export const BM25_DEFAULT_K1 = 0.9;
+export const BM25_DEFAULT_B = 0.4;
+/** RRF k = 60 from Cormack, Clarke and Buettcher (SIGIR 2009). */
+export const RRF_DEFAULT_K = 60;
+/** pgvector's own default hnsw.ef_search. */
+export const HNSW_DEFAULT_EF_SEARCH = 40;
+/** Longest query we analyze, in analyzer terms; the rest is cut (documented in the README). */
+export const MAX_QUERY_TERMS = 256;
+
+export const retrieveOptionsSchema = z
+  .object({
+    mode: z.enum(['sparse', 'dense', 'hybrid']).default('hybrid'),
+    k1: z.number().positive().max(10).default(BM25_DEFAULT_K1),
+    b: z.number().min(0).max(1).default(BM25_DEFAULT_B),
+    /** How many times title terms count in each chunk of a document (0 = title not indexed). */
+    titleWeight: z.number().int().min(0).max(5).default(1),
+    fusion: z.enum(['rrf', 'weighted']).default('rrf'),
+    rrfK: z.number().int().positive().default(RRF_DEFAULT_K),
+    /** Weight of the dense leg in weighted fusion; the sparse leg gets 1 - denseWeight. */
+    denseWeight: z.number().min(0).max(1).default(0.5),
+    /** Results returned by the retriever before reranking cuts to topN. */
+    topK: z.number().int().positive().max(1000).default(10),
+    /** Results kept after reranking (what the answer stage sees). */
+    topN: z.number().int().positive().max(100).default(3),
+    /** Candidates per leg before fusion and reranking: max(candidates, k). */
+    candidates: z.number().int().positive().max(2000).default(50),
+    efSearch: z.number().int().positive().max(1000).default(HNSW_DEFAULT_EF_SEARCH),
+    /** Neighbour chunks added on each side of a hit (0 = none). */
+    expandNeighbours: z.number().int().min(0).max(5).default(0),
+  })
+  .strict();
+
+export type RetrieveOptions = z.infer<typeof retrieveOptionsSchema>;
