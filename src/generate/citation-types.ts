@@ -1,0 +1,31 @@
+/** A citation in an answer, checked against the context the model was given. */
+export interface Citation {
+  /** The marker as it reads in the answer, e.g. `[Source: Handbook, page 3]`. */
+  marker: string;
+  documentId: number;
+  chunkId: number;
+  externalId: string;
+  source: string;
+  title: string;
+  page?: number;
+  /** 1-based index of the cited document in the prompt's context. */
+  contextIndex: number;
+  /** The sentence of the answer this citation supports (markers removed). */
+  answerSpan: string;
+  /** The sentence of the cited chunk that best matches answerSpan. */
+  quote: string;
+}
+
+/** A citation marker that named nothing in the context, removed from the answer and counted. */
+export interface DroppedCitation {
+  marker: string;
+  reason: 'unknown-source' | 'page-not-in-context';
+}
+
+/** The answer with its citations checked. */
+export interface ResolvedCitations {
+  /** The answer with dropped markers removed. */
+  answer: string;
+  citations: Citation[];
+  dropped: DroppedCitation[];
+}

@@ -1,0 +1,20 @@
+/** The exact refusal sentence, shared by the prompt, the extractive answerer and the checks. */
+export const REFUSAL_TEXT = "I don't have enough information.";
+
+/** Why an answer was refused. */
+export type RefusalReason = 'no-context' | 'low-confidence' | 'no-supporting-sentence' | 'model-refused';
+
+/**
+ * True when a model's answer is the refusal (allowing curly apostrophes, a missing period, and
+ * surrounding whitespace or quotes), so a refusal is reported as `refused`, not as an answer.
+ */
+export function isRefusal(answer: string): boolean {
+  const normalized = answer
+    .trim()
+    .replace(/[’‘`]/g, "'")
+    .replace(/^["'“”]+|["'“”]+$/g, '')
+    .trim()
+    .toLowerCase();
+  const refusal = REFUSAL_TEXT.toLowerCase();
+  return normalized === refusal || normalized === refusal.slice(0, -1);
+}

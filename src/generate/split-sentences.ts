@@ -1,0 +1,47 @@
+/** One sentence of a text with its character offsets (end exclusive, trailing space included). */
+export interface SentenceSpan {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Abbreviations after which a period does not end a sentence. V8's Intl.Segmenter has no ICU
+ * suppression lists, so "Dr. Smith" would otherwise split.
+ */
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'etc', 'e.g', 'i.e', 'fig', 'no', 'inc',
+  'ltd', 'co', 'corp', 'approx', 'dept', 'est', 'vol', 'p', 'pp', 'ch', 'sec', 'jan', 'feb', 'mar',
+  'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'u.s', 'a.m', 'p.m',
+]);
+
+function endsWithAbbreviation(segment: string): boolean {
+  const match = /(?:^|[\s(])([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.\s*$/.exec(segment);
+  if (!match) return false;
+  const word = match[1];
+  // A single capital letter is an initial ("J. Smith").
+  return ABBREVIATIONS.has(word.toLowerCase()) || /^[A-Z]$/.test(word);
+}
+
+/**
+ * Splits text into sentences with Intl.Segmenter (Unicode UAX #29 sentence boundaries), merging
+ * splits after common abbreviations and initials. Concatenating the spans gives back the text.
+ */
+export function splitSentences(text: string): SentenceSpan[] {
+  const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+  const spans: SentenceSpan[] = [];
+  let pending: SentenceSpan | undefined;
+  for (const { segment, index } of segmenter.segment(text)) {
+    if (pending) {
+      pending = { text: pending.text + segment, start: pending.start, end: index + segment.length };
+    } else {
+      pending = { text: segment, start: index, end: index + segment.length };
+    }
+    if (!endsWithAbbreviation(pending.text) || /\n\s*$/.test(pending.text)) {
+      spans.push(pending);
+      pending = undefined;
+    }
+  }
+  if (pending) spans.push(pending);
+  return spans;
+}
