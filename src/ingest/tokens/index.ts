@@ -1,0 +1,7 @@
+export { createTiktokenCounter, isPieceBoundary, TIKTOKEN_ENCODINGS } from './tiktoken-counter.js';
+export type { TiktokenCounter, TiktokenEncodingName } from './tiktoken-counter.js';
+export { createEmbedderTokenCounter } from './embedder-token-counter.js';
+export { resolveTokenCounter } from './resolve-token-counter.js';
+export { tokenizeText } from './generic-tokenized-text.js';
+export { isTokenizingCounter, tokensEndingBy } from './tokenized-text.js';
+export type { TokenizedText, TokenizingCounter } from './tokenized-text.js';

@@ -1,0 +1,106 @@
+import { get_encoding, type Tiktoken } from 'tiktoken';
+import { ConfigError } from '../../errors.js';
+import type { TokenCounter } from '../types.js';
+import { tokensEndingBy, type TokenizedText, type TokenizingCounter } from './tokenized-text.js';
+import { utf8TokenEnds } from './utf8-token-ends.js';
+
+/** The tiktoken encodings groundwork ships offline (their ranks are inside the `tiktoken` package). */
+export const TIKTOKEN_ENCODINGS = ['cl100k_base', 'o200k_base'] as const;
+export type TiktokenEncodingName = (typeof TIKTOKEN_ENCODINGS)[number];
+
+/** Vocabulary upper bound used to size the token byte-length cache (o200k_base has 200,019 ids). */
+const MAX_VOCABULARY = 200_100;
+
+/** A tiktoken-backed counter; `free()` releases its WASM encoder. */
+export interface TiktokenCounter extends TokenCounter, TokenizingCounter {
+  readonly encoding: TiktokenEncodingName;
+  encodeOffsets(text: string): number[];
+  free(): void;
+}
+
+/**
+ * Counts tokens with tiktoken (cl100k_base or o200k_base), offline. `tokenize` encodes a document
+ * once; its `countSpan` is exact for any span (see isPieceBoundary) at the cost of re-encoding only
+ * the few characters before the first and after the last piece boundary inside the span.
+ * @example const counter = createTiktokenCounter('cl100k_base'); counter.count('hello world') // 2
+ */
+export function createTiktokenCounter(encoding: TiktokenEncodingName = 'cl100k_base'): TiktokenCounter {
+  if (!TIKTOKEN_ENCODINGS.includes(encoding)) {
+    throw new ConfigError('ingest.tokenizer', encoding, `one of ${TIKTOKEN_ENCODINGS.join(', ')}`);
+  }
+  const encoder: Tiktoken = get_encoding(encoding);
+  const byteLengths = new Int32Array(MAX_VOCABULARY).fill(-1);
+
+  const countText = (text: string): number => (text.length === 0 ? 0 : encoder.encode_ordinary(text).length);
+
+  const tokenEnds = (text: string): Int32Array => {
+    const tokens = encoder.encode_ordinary(text);
+    const lengths = new Int32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      let length = token < MAX_VOCABULARY ? byteLengths[token] : -1;
+      if (length < 0) {
+        length = encoder.decode_single_token_bytes(token).length;
+        if (token < MAX_VOCABULARY) byteLengths[token] = length;
+      }
+      lengths[i] = length;
+    }
+    return utf8TokenEnds(text, lengths);
+  };
+
+  const tokenize = (text: string): TokenizedText => {
+    const ends = tokenEnds(text);
+    const countSpan = (start: number, end: number): number => {
+      if (end <= start) return 0;
+      const first = nextPieceBoundary(text, start, end);
+      if (first < 0) return countText(text.slice(start, end));
+      const last = previousPieceBoundary(text, end, first);
+      const middle = tokensEndingBy(ends, last) - tokensEndingBy(ends, first);
+      const head = first > start ? countText(text.slice(start, first)) : 0;
+      const tail = end > last ? countText(text.slice(last, end)) : 0;
+      return head + middle + tail;
+    };
+    return { text, tokenEnds: ends, exact: true, overhead: 0, countSpan };
+  };
+
+  return {
+    name: `tiktoken:${encoding}`,
+    encoding,
+    count: countText,
+    encodeOffsets: (text) => Array.from(tokenEnds(text)),
+    tokenize,
+    free: () => encoder.free(),
+  };
+}
+
+/**
+ * True when every tiktoken pre-tokenization (the cl100k_base and o200k_base split regexes) must
+ * place a piece boundary at `pos`, whatever text precedes or follows: no alternative of either regex
+ * matches an ASCII letter or digit followed by a space, nor a newline followed by an ASCII letter or
+ * digit. BPE never merges across pieces, so the tokens between two such positions are the same
+ * whether the text is encoded whole or sliced. test/ingest/tokens checks this against direct counts.
+ */
+export function isPieceBoundary(text: string, pos: number): boolean {
+  if (pos <= 0 || pos >= text.length) return false;
+  const before = text.charCodeAt(pos - 1);
+  const after = text.charCodeAt(pos);
+  return (isAsciiAlphanumeric(before) && after === 32) || (before === 10 && isAsciiAlphanumeric(after));
+}
+
+function isAsciiAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** First piece boundary p with start <= p <= end (the span's own edges count), or -1. */
+function nextPieceBoundary(text: string, start: number, end: number): number {
+  if (start === 0) return 0;
+  for (let p = start; p < end; p++) if (isPieceBoundary(text, p)) return p;
+  return end === text.length ? end : -1;
+}
+
+/** Last piece boundary p with floor <= p <= end. */
+function previousPieceBoundary(text: string, end: number, floor: number): number {
+  if (end === text.length) return end;
+  for (let p = end; p > floor; p--) if (isPieceBoundary(text, p)) return p;
+  return floor;
+}
