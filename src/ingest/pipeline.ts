@@ -1,0 +1,254 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/types.js';
+import { GroundworkError } from '../errors.js';
+import type { Embedder } from '../models/types.js';
+import type { Analyzer } from '../retrieve/analyzer.js';
+import { bindEmbedderForIngest, switchToBuildingEmbedder } from '../retrieve/embedder-binding.js';
+import { compactTermStats, deleteDocuments, existingDocuments, recordIndexChange, writeDocument, type DocumentWrite } from './document-store.js';
+import type { Chunker, LoadedDocument } from './types.js';
+
+/** One unit from a source: a loaded document, or a file skipped with its reason. */
+export type SourceItem = { document: LoadedDocument } | { skip: { path: string; reason: string } };
+
+export interface IngestSummary {
+  documents: { added: number; updated: number; unchanged: number; deleted: number; skipped: number };
+  chunks: number;
+  tokens: number;
+  skipped: Array<{ path: string; reason: string }>;
+  /** Inputs truncated by the embedder at its limit (chunking should keep this 0). */
+  truncated: number;
+  embedder?: string;
+  dryRun: boolean;
+  durationMs: number;
+}
+
+export interface IngestProgress {
+  files: number;
+  chunks: number;
+  tokens: number;
+  bytes: number;
+}
+
+export interface IngestPipelineOptions {
+  db: Db;
+  tenant: string;
+  chunker: Chunker;
+  analyzer: Analyzer;
+  /** Everything that changes the chunks: part of each document's configuration hash. */
+  configFingerprint: Record<string, unknown>;
+  titleWeight: number;
+  embedder?: Embedder;
+  /** Build the configured embedder's index beside the active one, then switch. */
+  reembed?: boolean;
+  /** Documents per transaction (each with its own savepoint). */
+  batchDocuments?: number;
+  dryRun?: boolean;
+  /** Delete documents under these source prefixes that this run did not see. */
+  prune?: { sourcePrefixes: string[] };
+  onProgress?: (progress: IngestProgress) => void;
+  /** Called after each commit with the ids of documents changed or deleted (cache invalidation). */
+  onDocumentsChanged?: (tenant: string, documentIds: number[]) => Promise<void> | void;
+  /** Test hook: runs inside each document's savepoint, before its write. */
+  beforeWriteDocument?: (document: LoadedDocument) => Promise<void> | void;
+}
+
+/** sha256 of a stable JSON rendering. */
+export function hashJson(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex');
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Content hash of a loaded document: text, title and metadata (what ends up stored). */
+export function contentHash(document: LoadedDocument): string {
+  return hashJson({ text: document.text, title: document.title, source: document.source, metadata: document.metadata, sections: document.sections ?? null });
+}
+
+/**
+ * The ingest pipeline: source items -> chunk -> embed -> one transaction per batch with a
+ * savepoint per document. Unchanged documents (same content and configuration hash) are skipped
+ * before any chunking. Memory stays bounded by the batch size.
+ */
+export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<SourceItem>, options: IngestPipelineOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const { db, tenant } = options;
+  const batchSize = options.batchDocuments ?? 64;
+  const summary: IngestSummary = {
+    documents: { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 },
+    chunks: 0,
+    tokens: 0,
+    skipped: [],
+    truncated: 0,
+    embedder: options.embedder?.id,
+    dryRun: options.dryRun ?? false,
+    durationMs: 0,
+  };
+  const progress: IngestProgress = { files: 0, chunks: 0, tokens: 0, bytes: 0 };
+  const configHash = hashJson({ ...options.configFingerprint, analyzer: options.analyzer.version, titleWeight: options.titleWeight });
+  const seen = new Set<string>();
+  let embedderBinding: { embedderId: number; role: 'active' | 'building' } | undefined;
+  if (options.embedder && !options.dryRun) embedderBinding = await bindEmbedderForIngest(db, tenant, options.embedder, options.reembed ?? false);
+  const truncatedBefore = options.embedder?.truncatedCount ?? 0;
+
+  let batch: LoadedDocument[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const current = batch;
+    batch = [];
+    await processBatch(current);
+  };
+
+  const processBatch = async (documents: LoadedDocument[]): Promise<void> => {
+    const existing = await existingDocuments(db, tenant, documents.map((d) => d.externalId));
+    const writes: DocumentWrite[] = [];
+    for (const document of documents) {
+      const hash = contentHash(document);
+      const previous = existing.get(document.externalId);
+      if (previous && previous.contentHash === hash && previous.configHash === configHash) {
+        summary.documents.unchanged += 1;
+        continue;
+      }
+      let chunks;
+      try {
+        chunks = await options.chunker.chunk(document);
+      } catch (error) {
+        skip(document.source, `chunking failed: ${(error as Error).message}`);
+        continue;
+      }
+      writes.push({ tenant, document, contentHash: hash, configHash, chunks });
+    }
+    if (options.embedder && embedderBinding && writes.length > 0) {
+      const texts = writes.flatMap((w) => w.chunks.map((c) => c.text));
+      const vectors = await options.embedder.embedDocuments(texts);
+      let at = 0;
+      for (const write of writes) {
+        write.embeddings = vectors.slice(at, at + write.chunks.length);
+        write.embedderId = embedderBinding.embedderId;
+        at += write.chunks.length;
+      }
+    }
+    if (options.dryRun) {
+      for (const write of writes) countWrite(write, existing.has(write.document.externalId) ? 'updated' : 'added');
+      return;
+    }
+    if (writes.length === 0) return;
+    const changed: number[] = [];
+    await db.transaction(async (tx) => {
+      let chunkDelta = 0;
+      let lengthDelta = 0;
+      const outcomes: Array<{ write: DocumentWrite; status: 'added' | 'updated' }> = [];
+      for (const write of writes) {
+        await tx.query('SAVEPOINT gw_document');
+        try {
+          await options.beforeWriteDocument?.(write.document);
+          const outcome = await writeDocument(tx, write, options.analyzer, options.titleWeight);
+          await tx.query('RELEASE SAVEPOINT gw_document');
+          chunkDelta += outcome.chunkDelta;
+          lengthDelta += outcome.lengthDelta;
+          changed.push(outcome.documentId);
+          outcomes.push({ write, status: outcome.status });
+        } catch (error) {
+          await tx.query('ROLLBACK TO SAVEPOINT gw_document');
+          skip(write.document.source, `write failed, previous version kept: ${(error as Error).message}`);
+        }
+      }
+      if (outcomes.length > 0) await recordIndexChange(tx, tenant, chunkDelta, lengthDelta);
+      // Count only after the commit is certain to be attempted with these rows.
+      for (const { write, status } of outcomes) countWrite(write, status);
+    });
+    if (changed.length > 0) await options.onDocumentsChanged?.(tenant, changed);
+  };
+
+  const countWrite = (write: DocumentWrite, status: 'added' | 'updated'): void => {
+    summary.documents[status] += 1;
+    summary.chunks += write.chunks.length;
+    const tokens = write.chunks.reduce((s, c) => s + c.tokenCount, 0);
+    summary.tokens += tokens;
+    progress.chunks += write.chunks.length;
+    progress.tokens += tokens;
+  };
+
+  const skip = (path: string, reason: string): void => {
+    summary.documents.skipped += 1;
+    summary.skipped.push({ path, reason });
+  };
+
+  for await (const item of source) {
+    if ('skip' in item) {
+      skip(item.skip.path, item.skip.reason);
+      continue;
+    }
+    const document = item.document;
+    if (seen.has(document.externalId)) {
+      skip(document.source, `duplicate document id ${document.externalId} in this run; the first one was kept`);
+      continue;
+    }
+    seen.add(document.externalId);
+    progress.files += 1;
+    progress.bytes += Buffer.byteLength(document.text);
+    batch.push(document);
+    if (batch.length >= batchSize) await flush();
+    options.onProgress?.(progress);
+  }
+  await flush();
+  options.onProgress?.(progress);
+
+  if (options.prune && !options.dryRun) summary.documents.deleted = await prune(options, seen);
+  if (embedderBinding && options.embedder && !options.dryRun) {
+    await backfillEmbeddings(db, tenant, options.embedder, embedderBinding.embedderId, batchSize * 8);
+    if (embedderBinding.role === 'building') await switchToBuildingEmbedder(db, tenant);
+  }
+  if (!options.dryRun) await compactTermStats(db, tenant);
+  summary.truncated = (options.embedder?.truncatedCount ?? 0) - truncatedBefore;
+  summary.durationMs = Math.round(performance.now() - started);
+  return summary;
+
+  async function prune(opts: IngestPipelineOptions, kept: Set<string>): Promise<number> {
+    const prefixes = opts.prune!.sourcePrefixes;
+    const { rows } = await db.query<{ id: number; external_id: string }>(
+      'SELECT id, external_id FROM documents WHERE tenant = $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE starts_with(source, p))',
+      [tenant, prefixes],
+    );
+    const gone = rows.filter((r) => !kept.has(r.external_id)).map((r) => r.id);
+    if (gone.length === 0) return 0;
+    const deleted = await db.transaction(async (tx) => {
+      const result = await deleteDocuments(tx, tenant, gone);
+      await recordIndexChange(tx, tenant, result.chunkDelta, result.lengthDelta);
+      return result.deleted;
+    });
+    await opts.onDocumentsChanged?.(tenant, deleted);
+    return deleted.length;
+  }
+}
+
+/** Embeds the tenant's chunks that have no embedding from this embedder yet (first bind, re-embed). */
+export async function backfillEmbeddings(db: Db, tenant: string, embedder: Embedder, embedderId: number, batch = 512): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows } = await db.query<{ id: number; text: string }>(
+      `SELECT c.id, c.text FROM chunks c
+        WHERE c.tenant = $1 AND NOT EXISTS (SELECT 1 FROM chunk_embeddings e WHERE e.embedder_id = $2 AND e.chunk_id = c.id)
+        ORDER BY c.id LIMIT $3`,
+      [tenant, embedderId, batch],
+    );
+    if (rows.length === 0) return total;
+    const vectors = await embedder.embedDocuments(rows.map((r) => r.text));
+    if (vectors.length !== rows.length) throw new GroundworkError('PROVIDER', `${embedder.id} returned ${vectors.length} vectors for ${rows.length} texts`);
+    await db.query(
+      `INSERT INTO chunk_embeddings (embedder_id, chunk_id, tenant, embedding)
+       SELECT $1, e.chunk_id, $2, e.embedding::vector FROM unnest($3::bigint[], $4::text[]) AS e(chunk_id, embedding)
+       ON CONFLICT DO NOTHING`,
+      [embedderId, tenant, rows.map((r) => r.id), vectors.map((v) => `[${Array.from(v).join(',')}]`)],
+    );
+    total += rows.length;
+  }
+}

@@ -1,0 +1,52 @@
+import type { Db } from '../db/types.js';
+import { GroundworkError } from '../errors.js';
+import { vectorLiteral } from '../ingest/document-store.js';
+import { distanceSql, type RegisteredEmbedder } from './embedder-binding.js';
+import type { LegResult } from './fusion.js';
+
+export interface DenseQuery {
+  tenant: string;
+  embedder: RegisteredEmbedder;
+  vector: Float32Array;
+  limit: number;
+  efSearch: number;
+  /** Extra condition over d (documents) and c (chunks), with its parameters starting at $4. */
+  filter?: { sql: string; params: unknown[] };
+}
+
+/** First placeholder number free for filter parameters in the dense query. */
+export const DENSE_FILTER_FIRST_PARAM = 4;
+
+/**
+ * Nearest chunks by cosine through the embedder's HNSW index. `hnsw.iterative_scan` (pgvector
+ * 0.8) keeps scanning the graph until the filter lets `limit` rows through, so a selective filter
+ * still returns k results when k exist. Scores are cosine similarities.
+ */
+export async function denseSearch(db: Db, query: DenseQuery): Promise<LegResult[]> {
+  const { id, dimensions } = query.embedder;
+  if (!Number.isInteger(id) || !Number.isInteger(dimensions)) throw new GroundworkError('INTERNAL', 'embedder id and dimensions must be integers');
+  if (query.vector.length !== dimensions) {
+    throw new GroundworkError('EMBEDDER_MISMATCH', `query vector has ${query.vector.length} dimensions; the index has ${dimensions}`);
+  }
+  const filtered = query.filter && query.filter.sql !== 'TRUE';
+  const distance = distanceSql(dimensions, '$2');
+  // The embedder id is interpolated (a checked integer) so the planner can match the partial index.
+  const sql = `
+    SELECT ce.chunk_id, 1 - (${distance}) AS similarity
+      FROM chunk_embeddings ce
+      ${filtered ? 'JOIN chunks c ON c.id = ce.chunk_id JOIN documents d ON d.id = c.document_id' : ''}
+     WHERE ce.embedder_id = ${id} AND ce.tenant = $1 ${filtered ? 'AND ' + query.filter!.sql : ''}
+     ORDER BY ${distance}
+     LIMIT $3`;
+  return db.transaction(async (tx) => {
+    await tx.query("SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", [String(query.efSearch)]);
+    const { rows } = await tx.query<{ chunk_id: number; similarity: number }>(sql, [
+      query.tenant,
+      vectorLiteral(query.vector),
+      query.limit,
+      ...(filtered ? query.filter!.params : []),
+    ]);
+    // relaxed_order may return slightly out of order: restore the exact order.
+    return rows.map((r) => ({ chunkId: r.chunk_id, score: r.similarity })).sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
+  });
+}

@@ -1,0 +1,132 @@
+import type { Db, Queryable } from '../db/types.js';
+import { GroundworkError } from '../errors.js';
+import type { Embedder } from '../models/types.js';
+
+/** pgvector's HNSW indexes `vector` up to 2,000 dimensions; above that we index `halfvec` (up to 4,000). */
+export const HNSW_MAX_VECTOR_DIMENSIONS = 2000;
+export const HNSW_MAX_HALFVEC_DIMENSIONS = 4000;
+
+export interface RegisteredEmbedder {
+  id: number;
+  modelId: string;
+  revision: string;
+  dimensions: number;
+}
+
+/**
+ * Registers an embedder (model id, revision, dimensions) and creates its HNSW index: a partial
+ * expression index over chunk_embeddings, built from validated integers only.
+ */
+export async function registerEmbedder(db: Queryable, embedder: Pick<Embedder, 'id' | 'revision' | 'dimensions'>): Promise<RegisteredEmbedder> {
+  const dimensions = embedder.dimensions;
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > HNSW_MAX_HALFVEC_DIMENSIONS) {
+    throw new GroundworkError('CONFIG', `embedder ${embedder.id} has ${dimensions} dimensions; groundwork indexes 1 to ${HNSW_MAX_HALFVEC_DIMENSIONS}`);
+  }
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO embedders (model_id, revision, dimensions) VALUES ($1, $2, $3)
+     ON CONFLICT (model_id, revision, dimensions) DO UPDATE SET model_id = EXCLUDED.model_id RETURNING id`,
+    [embedder.id, embedder.revision, dimensions],
+  );
+  const id = rows[0].id;
+  if (!Number.isInteger(id) || id < 1) throw new GroundworkError('DATABASE', `embedders returned a bad id ${String(id)}`);
+  await db.exec(hnswIndexSql(id, dimensions));
+  return { id, modelId: embedder.id, revision: embedder.revision, dimensions };
+}
+
+/** The index DDL; only integers are interpolated, and they are checked above. */
+export function hnswIndexSql(embedderId: number, dimensions: number): string {
+  const type = dimensions > HNSW_MAX_VECTOR_DIMENSIONS ? 'halfvec' : 'vector';
+  return `CREATE INDEX IF NOT EXISTS chunk_embeddings_hnsw_${embedderId} ON chunk_embeddings
+    USING hnsw ((embedding::${type}(${dimensions})) ${type}_cosine_ops) WHERE embedder_id = ${embedderId}`;
+}
+
+/** The SQL expression that the dense leg orders by, matching the index above. */
+export function distanceSql(dimensions: number, parameter: string): string {
+  const type = dimensions > HNSW_MAX_VECTOR_DIMENSIONS ? 'halfvec' : 'vector';
+  return `(ce.embedding::${type}(${dimensions})) <=> (${parameter}::${type}(${dimensions}))`;
+}
+
+export interface TenantEmbedders {
+  active?: RegisteredEmbedder;
+  building?: RegisteredEmbedder;
+}
+
+/** The embedder that serves a tenant's queries, and the one a --reembed is building, if any. */
+export async function tenantEmbedders(db: Queryable, tenant: string): Promise<TenantEmbedders> {
+  const { rows } = await db.query<{ role: string; id: number; model_id: string; revision: string; dimensions: number }>(
+    `SELECT 'active' AS role, e.id, e.model_id, e.revision, e.dimensions FROM tenant_embedders t JOIN embedders e ON e.id = t.active_embedder_id WHERE t.tenant = $1
+     UNION ALL
+     SELECT 'building', e.id, e.model_id, e.revision, e.dimensions FROM tenant_embedders t JOIN embedders e ON e.id = t.building_embedder_id WHERE t.tenant = $1`,
+    [tenant],
+  );
+  const out: TenantEmbedders = {};
+  for (const r of rows) out[r.role as 'active' | 'building'] = { id: r.id, modelId: r.model_id, revision: r.revision, dimensions: r.dimensions };
+  return out;
+}
+
+function describe(e: { modelId?: string; id?: string | number; dimensions: number; revision?: string }): string {
+  return `${e.modelId ?? e.id} (revision ${e.revision ?? '?'}, ${e.dimensions} dimensions)`;
+}
+
+/** True when a configured embedder is the registered one. */
+export function sameEmbedder(registered: RegisteredEmbedder, embedder: Pick<Embedder, 'id' | 'revision' | 'dimensions'>): boolean {
+  return registered.modelId === embedder.id && registered.revision === embedder.revision && registered.dimensions === embedder.dimensions;
+}
+
+/**
+ * Which embedder id ingest writes with. The first embedding write binds the tenant; a different
+ * embedder is refused unless `reembed` builds it beside the active one (a shadow index).
+ */
+export async function bindEmbedderForIngest(db: Db, tenant: string, embedder: Embedder, reembed: boolean): Promise<{ embedderId: number; role: 'active' | 'building' }> {
+  const registered = await registerEmbedder(db, embedder);
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`groundwork-embedder:${tenant}`]);
+    const current = await tenantEmbedders(tx, tenant);
+    if (!current.active) {
+      await tx.query('INSERT INTO tenant_embedders (tenant, active_embedder_id) VALUES ($1, $2)', [tenant, registered.id]);
+      return { embedderId: registered.id, role: 'active' as const };
+    }
+    if (current.active.id === registered.id) return { embedderId: registered.id, role: 'active' as const };
+    if (!reembed) {
+      throw new GroundworkError(
+        'EMBEDDER_MISMATCH',
+        `tenant ${tenant} is indexed with ${describe(current.active)}, but the configured embedder is ${describe({ ...registered })}. ` +
+          'Run `groundwork ingest --reembed <path>` to build the new index beside the old one and switch, or configure the original embedder.',
+        { details: { tenant, indexed: current.active, configured: registered } },
+      );
+    }
+    await tx.query('UPDATE tenant_embedders SET building_embedder_id = $2, updated_at = now() WHERE tenant = $1', [tenant, registered.id]);
+    return { embedderId: registered.id, role: 'building' as const };
+  });
+}
+
+/** Makes the building embedder active in one statement, then drops the old embeddings. */
+export async function switchToBuildingEmbedder(db: Db, tenant: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ old: number }>(
+      `UPDATE tenant_embedders t SET active_embedder_id = t.building_embedder_id, building_embedder_id = NULL, updated_at = now()
+         FROM (SELECT active_embedder_id AS old FROM tenant_embedders WHERE tenant = $1 FOR UPDATE) prev
+        WHERE t.tenant = $1 AND t.building_embedder_id IS NOT NULL RETURNING prev.old`,
+      [tenant],
+    );
+    if (rows[0]) await tx.query('DELETE FROM chunk_embeddings WHERE tenant = $1 AND embedder_id = $2', [tenant, rows[0].old]);
+  });
+}
+
+/**
+ * Checks that queries are embedded by the embedder that built the tenant's index.
+ * Returns the registered embedder, or undefined when the tenant has no dense index.
+ */
+export async function checkQueryEmbedder(db: Queryable, tenant: string, embedder: Embedder | undefined): Promise<RegisteredEmbedder | undefined> {
+  const { active } = await tenantEmbedders(db, tenant);
+  if (!active || !embedder) return undefined;
+  if (active.modelId !== embedder.id || active.dimensions !== embedder.dimensions) {
+    throw new GroundworkError(
+      'EMBEDDER_MISMATCH',
+      `tenant ${tenant}'s index was built by ${describe(active)}; queries embedded by ${embedder.id} (${embedder.dimensions} dimensions) cannot search it. ` +
+        'Configure the original embedder, or re-embed with `groundwork ingest --reembed`.',
+      { details: { tenant, indexed: active, query: { id: embedder.id, dimensions: embedder.dimensions } } },
+    );
+  }
+  return active;
+}
