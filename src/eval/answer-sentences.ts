@@ -9,9 +9,11 @@ export interface CitedSentence {
 /** Default citation marker: `[1]`, `[12]` (the marker's content is the passage key). */
 export const DEFAULT_CITATION_PATTERN = /\[(\d+)\]/g;
 
-// Sentence end: . ! ? followed by optional citation markers/closing quotes, then whitespace and an
-// upper-case letter, digit or opening bracket; also blank lines and list items.
-const SENTENCE_BOUNDARY = /(?<=[.!?](?:\s*\[[^\]\s]+\])*["')\]]?)\s+(?=[\p{Lu}\d"'(\[])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+\.)\s)/u;
+// Sentence end: . ! ? (and a closing quote or bracket), whitespace, then an upper-case letter, digit or
+// opening quote; also blank lines and list items.
+const SENTENCE_BOUNDARY = /(?<=[.!?]["')]?)\s+(?=[\p{Lu}\d"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+\.)\s)/u;
+// Markers written after the final period ("... day. [2][3]"): moved before it so they stay with their sentence.
+const TRAILING_MARKERS = /([.!?])((?:[ \t]*\[[^\]\s]+\])+)/g;
 
 /**
  * Splits an answer into sentences and pulls out citation markers. Markers directly after a sentence's
@@ -20,6 +22,7 @@ const SENTENCE_BOUNDARY = /(?<=[.!?](?:\s*\[[^\]\s]+\])*["')\]]?)\s+(?=[\p{Lu}\d
 export function splitCitedSentences(answer: string, pattern: RegExp = DEFAULT_CITATION_PATTERN): CitedSentence[] {
   const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
   return answer
+    .replace(TRAILING_MARKERS, '$2$1')
     .split(SENTENCE_BOUNDARY)
     .map((raw) => {
       const citations = [...raw.matchAll(global)].map((match) => match[1] ?? match[0]);
