@@ -71,6 +71,8 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     maxRetries: 0, // withRetry below owns retries (LangChain's AsyncCaller would ignore Retry-After)
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ...(sendDimensions ? { dimensions } : {}),
+    // The openai SDK asks for base64 unless told otherwise; not every compatible server speaks it.
+    ...(compatible ? { encodingFormat: 'float' as const } : {}),
     configuration: { baseURL: options.baseUrl, maxRetries: 0 },
   });
 
