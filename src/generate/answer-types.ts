@@ -1,0 +1,67 @@
+import type { TokenCounter } from '../ingest/types.js';
+import type { ChatMessage, ChatModel, Usage } from '../models/types.js';
+import type { RetrieveResult } from '../retrieve/types.js';
+import type { Citation, DroppedCitation } from './citation-types.js';
+import type { RefusalReason } from './refusal.js';
+
+/** A document given to the model, as reported to clients before the answer (the `sources` event). */
+export interface AnswerSource {
+  contextIndex: number;
+  documentId: number;
+  chunkId: number;
+  externalId: string;
+  source: string;
+  title: string;
+  page?: number;
+  score: number;
+  /** The citation label the model was told to use. */
+  label: string;
+  /** True when trailing sentences were left out to fit the budget. */
+  truncated: boolean;
+}
+
+export interface AnswerQuestionInput {
+  question: string;
+  /** Earlier turns, oldest first (user and assistant). */
+  history?: readonly ChatMessage[];
+  retrieval: RetrieveResult;
+  chatModel: ChatModel;
+  /** Retriever confidence in [0, 1] below which the answer is the refusal, with no model call. */
+  refusalThreshold: number;
+  /** Build once per process (createTiktokenCounter) and share. */
+  tokenCounter: TokenCounter;
+  /** Prompt budget; the model's window minus maxOutputTokens caps it further. */
+  maxContextTokens?: number;
+  maxOutputTokens?: number;
+  temperature?: number;
+  historyShare?: number;
+  signal?: AbortSignal;
+  /** Pins the fence token (tests); a random one per request otherwise. */
+  fence?: string;
+}
+
+export interface AnswerResult {
+  /** The answer (dropped citation markers removed), or exactly the refusal sentence. */
+  answer: string;
+  citations: Citation[];
+  refused: boolean;
+  refusalReason?: RefusalReason;
+  usage: Usage;
+  /** Citations to anything not in the context, removed from the answer. */
+  droppedCitations: number;
+  dropped: DroppedCitation[];
+  /** The answering model's id (`extractive`, `openai:gpt-4o-mini`, ...). */
+  model: string;
+  /** Documents the model was given (empty when refused before the model). */
+  sources: AnswerSource[];
+  /** Prompt tokens by our counter (0 when refused before building a prompt). */
+  promptTokens: number;
+}
+
+/** Events of a streamed answer, in this order: sources, token..., citations, usage, done. */
+export type AnswerEvent =
+  | { type: 'sources'; sources: AnswerSource[] }
+  | { type: 'token'; text: string }
+  | { type: 'citations'; citations: Citation[]; droppedCitations: number; dropped: DroppedCitation[]; answer: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'done'; refused: boolean; refusalReason?: RefusalReason; model: string; answer: string };

@@ -1,0 +1,48 @@
+export { answerExtractively, EXTRACTIVE_MIN_COVERAGE, type ExtractiveAnswer, type ExtractiveOptions } from './answer-extractively.js';
+export { answerQuestion } from './answer-question.js';
+export type { AnswerEvent, AnswerQuestionInput, AnswerResult, AnswerSource } from './answer-types.js';
+export { ANTHROPIC_MIN_CACHEABLE_TOKENS, DEFAULT_MIN_CACHEABLE_TOKENS, minCacheableTokens } from './anthropic-cache-minimums.js';
+export { ANTHROPIC_CONTEXT_WINDOW, createAnthropicChatModel, type AnthropicChatModelOptions } from './anthropic-chat-model.js';
+export { bestMatchingSentence, termOverlap } from './best-matching-sentence.js';
+export { buildPrompt, type BuildPromptInput, type BuiltPrompt } from './build-prompt.js';
+export { citationLabel, citationName, type CitableSource } from './citation-label.js';
+export type { Citation, DroppedCitation, ResolvedCitations } from './citation-types.js';
+export { appendSalientTerms, CONDENSE_SYSTEM_PROMPT, condenseQuestion, type CondensedQuestion } from './condense-question.js';
+export { contentTerms, isStopWord, words } from './content-terms.js';
+export { countMessageTokens, countPromptTokens, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from './count-message-tokens.js';
+export { createChatModelFromOptions, type ChatModelExtras } from './create-chat-model-from-options.js';
+export { createExtractiveAnswerer, EXTRACTIVE_CONTEXT_WINDOW, isExtractiveAnswerer, type ExtractiveAnswerer } from './extractive-answerer.js';
+export {
+  beginFenceLine,
+  createFence,
+  endFenceLine,
+  NEUTRALIZED_FENCE,
+  neutralizeFence,
+  parseFencedDocuments,
+  renderFencedDocument,
+  type ParsedFencedDocument,
+} from './fence.js';
+export {
+  DEFAULT_EXTRACTIVE_MAX_SENTENCES,
+  DEFAULT_HISTORY_SHARE,
+  DEFAULT_MAX_CONTEXT_TOKENS,
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  DEFAULT_MODELS,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  DEFAULT_REFUSAL_THRESHOLD,
+  DEFAULT_TEMPERATURE,
+  generateOptionsSchema,
+  type GenerateOptions,
+  type GenerateOptionsInput,
+} from './generate-options.js';
+export { createOpenAIChatModel, DEFAULT_UNKNOWN_CONTEXT_WINDOW, OPENAI_CONTEXT_WINDOWS, type OpenAIChatModelOptions } from './openai-chat-model.js';
+export { contextDocument, DOCUMENT_SEPARATOR, leadingSentences, packContext, type ContextDocument, type PackedContext } from './pack-context.js';
+export { parseCitationMarkers, type CitationMarker } from './parse-citation-markers.js';
+export { prepareAnswer, sourcesOf, type AnswerPlan } from './prepare-answer.js';
+export { isRefusal, REFUSAL_TEXT, type RefusalReason } from './refusal.js';
+export { resolveCitations } from './resolve-citations.js';
+export { splitSentences, type SentenceSpan } from './split-sentences.js';
+export { streamAnswer } from './stream-answer.js';
+export { GROUNDED_SYSTEM_PROMPT } from './system-prompt.js';
+export { createTiktokenCounter, type TiktokenCounter } from './tiktoken-counter.js';
+export { toProviderError, type ProviderCallContext } from './to-provider-error.js';

@@ -1,0 +1,77 @@
+import { ConfigError, InputError } from '../errors.js';
+import type { GenerateRequest } from '../models/types.js';
+import type { RetrievedChunk } from '../retrieve/types.js';
+import type { AnswerQuestionInput, AnswerSource } from './answer-types.js';
+import { buildPrompt, type BuiltPrompt } from './build-prompt.js';
+import { appendSalientTerms } from './condense-question.js';
+import { isExtractiveAnswerer, type ExtractiveAnswerer } from './extractive-answerer.js';
+import { DEFAULT_MAX_CONTEXT_TOKENS, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_TEMPERATURE } from './generate-options.js';
+import type { RefusalReason } from './refusal.js';
+
+/** What answerQuestion and streamAnswer do for one request, decided before any model call. */
+export type AnswerPlan =
+  | { kind: 'refuse'; reason: RefusalReason; prompt?: BuiltPrompt }
+  | { kind: 'extractive'; prompt: BuiltPrompt; model: ExtractiveAnswerer; question: string; chunks: RetrievedChunk[] }
+  | { kind: 'generate'; prompt: BuiltPrompt; request: GenerateRequest };
+
+/** The documents of a prompt as `sources` for clients. */
+export function sourcesOf(prompt: BuiltPrompt | undefined): AnswerSource[] {
+  return (prompt?.context ?? []).map((document) => ({
+    contextIndex: document.index,
+    documentId: document.chunk.documentId,
+    chunkId: document.chunk.chunkId,
+    externalId: document.chunk.externalId,
+    source: document.chunk.source,
+    title: document.chunk.title,
+    page: document.chunk.page,
+    score: document.chunk.score,
+    label: document.label,
+    truncated: document.truncated,
+  }));
+}
+
+/**
+ * Validates the input and decides: refuse (no chunks, or confidence under the threshold: no prompt,
+ * no model call), answer extractively from the packed chunks, or call the chat model.
+ */
+export function prepareAnswer(input: AnswerQuestionInput): AnswerPlan {
+  const { question, retrieval, chatModel, refusalThreshold } = input;
+  if (typeof question !== 'string' || question.trim().length === 0) throw new InputError('question', 'must be a non-empty string');
+  if (!Number.isFinite(refusalThreshold) || refusalThreshold < 0 || refusalThreshold > 1) {
+    throw new InputError('refusalThreshold', `must be a number in [0, 1], got ${refusalThreshold}`);
+  }
+  if (retrieval.chunks.length === 0) return { kind: 'refuse', reason: 'no-context' };
+  if (!(retrieval.confidence >= refusalThreshold)) return { kind: 'refuse', reason: 'low-confidence' };
+
+  const maxOutputTokens = input.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  const budget = Math.min(input.maxContextTokens ?? DEFAULT_MAX_CONTEXT_TOKENS, chatModel.contextWindow - maxOutputTokens);
+  if (budget <= 0) {
+    throw new ConfigError('generate.maxOutputTokens', maxOutputTokens, `less than the context window of ${chatModel.id} (${chatModel.contextWindow} tokens)`);
+  }
+  const prompt = buildPrompt({
+    question,
+    chunks: retrieval.chunks,
+    history: input.history,
+    tokenCounter: input.tokenCounter,
+    maxPromptTokens: budget,
+    historyShare: input.historyShare,
+    fence: input.fence,
+  });
+  if (prompt.context.length === 0) return { kind: 'refuse', reason: 'no-context', prompt };
+  if (isExtractiveAnswerer(chatModel)) {
+    const history = input.history ?? [];
+    return {
+      kind: 'extractive',
+      prompt,
+      model: chatModel,
+      // A follow-up ("how long does it last?") names its topic only in earlier turns.
+      question: history.length > 0 ? appendSalientTerms(history, question) : question,
+      chunks: prompt.context.map((document) => ({ ...document.chunk, text: document.text })),
+    };
+  }
+  return {
+    kind: 'generate',
+    prompt,
+    request: { messages: prompt.messages, maxTokens: maxOutputTokens, temperature: input.temperature ?? DEFAULT_TEMPERATURE, signal: input.signal },
+  };
+}

@@ -1,0 +1,26 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { splitSentences } from '../../src/generate/split-sentences.js';
+
+describe('splitSentences', () => {
+  it('splits on sentence ends and line breaks but not after abbreviations or initials', () => {
+    const text = 'Dr. Smith signed the policy on Jan. 5. J. R. Doe approved it, e.g. for all staff.\nSection two has no period\nThe end!';
+    expect(splitSentences(text).map((span) => span.text.trim())).toEqual([
+      'Dr. Smith signed the policy on Jan. 5.',
+      'J. R. Doe approved it, e.g. for all staff.',
+      'Section two has no period',
+      'The end!',
+    ]);
+  });
+
+  it('gives spans that tile the text exactly', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        const spans = splitSentences(text);
+        expect(spans.map((span) => span.text).join('')).toBe(text);
+        for (const span of spans) expect(text.slice(span.start, span.end)).toBe(span.text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
