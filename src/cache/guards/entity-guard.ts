@@ -1,0 +1,141 @@
+import type { GuardReason, QuestionGuard } from './guard-types.js';
+import { readSpelledNumber } from './number-words.js';
+import { stemWord, tokenizeQuestion, type QuestionToken } from './question-tokens.js';
+
+/** Entity guard settings. */
+export interface EntityGuardOptions {
+  /**
+   * Also reject when only one question names an entity the other lacks ("the SLA" added). Off by
+   * default: a swap (each side names one the other lacks) is the meaning change to catch; an
+   * addition is usually a paraphrase that spells out context.
+   */
+  rejectOneSided: boolean;
+  /** Accept an acronym on one side whose expansion is on the other (MFA / multi-factor authentication). */
+  matchAcronyms: boolean;
+  /**
+   * Reject minimal pairs: questions identical but for one content word (any case), the shape of
+   * a lowercase entity swap ("paracetamol" / "penicillin") that capitalization cannot reveal.
+   * Costs a hit when the swapped word is a synonym; a miss is cheap, a wrong answer is not.
+   */
+  rejectSingleWordSwap: boolean;
+}
+
+/** Defaults: reject swaps, match acronyms. */
+export const DEFAULT_ENTITY_GUARD_OPTIONS: EntityGuardOptions = { rejectOneSided: false, matchAcronyms: true, rejectSingleWordSwap: true };
+
+const ROMAN = /^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$/;
+/** Capitalized words that are not names when they start a clause or stand for the speaker. */
+const NOT_NAMES = new Set(['i']);
+
+/**
+ * Rejects when the questions name different entities: capitalized spans after the first word
+ * (Acme Pro, Marie Curie, Type II, Python 3.11), acronyms (GDPR), mixed-case names (iOS),
+ * quoted strings and codes (us-east-1, E-4012). An entity word counts as present on the other
+ * side when the same word (any case, same stem) or its acronym expansion appears there.
+ * @example createEntityGuard().check('Does Acme Pro log?', 'Does Acme Plus log?') // one reason
+ */
+export function createEntityGuard(options: Partial<EntityGuardOptions> = {}): QuestionGuard {
+  const settings = { ...DEFAULT_ENTITY_GUARD_OPTIONS, ...options };
+  return {
+    name: 'entity',
+    check(newQuestion, cachedQuestion) {
+      const a = tokenizeQuestion(newQuestion).filter((t) => t.kind !== 'symbol');
+      const b = tokenizeQuestion(cachedQuestion).filter((t) => t.kind !== 'symbol');
+      const missingFromB = entityWords(a).filter((e) => !presentIn(e, b, a, settings));
+      const missingFromA = entityWords(b).filter((e) => !presentIn(e, a, b, settings));
+      const swap = missingFromB.length > 0 && missingFromA.length > 0;
+      if (!swap && settings.rejectSingleWordSwap) {
+        const swapped = singleWordSwap(a, b);
+        if (swapped) return [{ guard: 'entity', code: 'entity.substitution', detail: `the questions differ only in "${swapped[0]}" vs "${swapped[1]}"` }];
+      }
+      if (!swap && !(settings.rejectOneSided && (missingFromA.length > 0 || missingFromB.length > 0))) return [];
+      const reason: GuardReason = {
+        guard: 'entity',
+        code: swap ? 'entity.swap' : 'entity.missing',
+        detail: `entities differ: new question only [${missingFromB.map((t) => t.text).join(', ')}], cached question only [${missingFromA.map((t) => t.text).join(', ')}]`,
+      };
+      return [reason];
+    },
+  };
+}
+
+/** Words too common to name anything: a swap of these is grammar, not an entity change. */
+const FUNCTION_WORDS = new Set(['a', 'an', 'the', 'is', 'are', 'was', 'were', 'do', 'does', 'did', 'can', 'could', 'will', 'would', 'should', 'must', 'may', 'might', 'this', 'that', 'these', 'those', 'our', 'my', 'your', 'their', 'its', 'we', 'i', 'you', 'they', 'in', 'on', 'at', 'for', 'of', 'to', 'from', 'by']);
+
+/** The differing word pair when the questions are the same but for one content word. */
+function singleWordSwap(a: QuestionToken[], b: QuestionToken[]): [string, string] | undefined {
+  if (a.length !== b.length) return undefined;
+  const diffs = a.map((token, i) => [token, b[i]] as const).filter(([x, y]) => x.lower !== y.lower);
+  if (diffs.length !== 1) return undefined;
+  const [x, y] = diffs[0];
+  if (x.kind !== 'word' || y.kind !== 'word') return undefined;
+  if (FUNCTION_WORDS.has(x.lower) || FUNCTION_WORDS.has(y.lower) || stemWord(x.lower) === stemWord(y.lower)) return undefined;
+  return [x.text, y.text];
+}
+
+/** The tokens that belong to named entities, codes or quoted strings. */
+export function entityWords(tokens: QuestionToken[]): QuestionToken[] {
+  const out: QuestionToken[] = [];
+  let inSpan = false;
+  tokens.forEach((token, index) => {
+    const entity = isEntityToken(token, index);
+    // Extend a span with what follows a name: numbers and Roman numerals (Python 3.11, Type II, Model X).
+    const extension = inSpan && (token.kind === 'number' || ROMAN.test(token.text) || /^[A-Z]$/.test(token.text));
+    if (entity || extension) out.push(token);
+    inSpan = entity || extension;
+  });
+  return out;
+}
+
+function isEntityToken(token: QuestionToken, index: number): boolean {
+  if (token.kind === 'code' || token.kind === 'quoted') return true;
+  if (token.kind !== 'word' || NOT_NAMES.has(token.lower)) return false;
+  const bare = token.text.replace(/[-/.'’]/g, '');
+  if (/^[A-Z0-9]{2,}s?$/.test(bare) && /[A-Z]/.test(bare)) return true; // acronym: GDPR, SOC, APIs
+  if (/^[a-z]+[A-Z]/.test(bare)) return true; // iOS, macOS, eBay
+  return index > 0 && /^\p{Lu}/u.test(token.text); // capitalized after the first word
+}
+
+function presentIn(entity: QuestionToken, other: QuestionToken[], own: QuestionToken[], settings: EntityGuardOptions): boolean {
+  const key = entity.kind === 'code' || entity.kind === 'quoted' ? entity.lower : stemWord(entity.lower);
+  for (const token of other) {
+    const candidate = token.kind === 'code' || token.kind === 'quoted' ? token.lower : stemWord(token.lower);
+    if (candidate === key) return true;
+    // A quoted string matches the same words unquoted.
+    if (token.kind === 'quoted' && token.lower.split(/\s+/).map(stemWord).includes(key)) return true;
+    if (entity.kind === 'quoted' && entity.lower.split(/\s+/).map(stemWord).includes(candidate) && entity.lower.split(/\s+/).length === 1) return true;
+  }
+  if (!settings.matchAcronyms) return false;
+  if (expandsInto(entity.text, other)) return true;
+  // The entity is part of an expansion whose acronym is on the other side ("Service Level Agreement" / "SLA").
+  return other.some((token) => isAcronymShape(token.text) && expansionSpan(token.text, own)?.includes(entity) === true);
+}
+
+function isAcronymShape(text: string): boolean {
+  const bare = text.replace(/s$/, '');
+  return /^[A-Z0-9]{2,6}$/.test(bare) && /[A-Z]/.test(bare);
+}
+
+/** True when `acronym` (MFA, 2FA, NDA) spells the initials of consecutive words in `tokens`. */
+function expandsInto(acronym: string, tokens: QuestionToken[]): boolean {
+  return isAcronymShape(acronym) && expansionSpan(acronym, tokens) !== undefined;
+}
+
+/** The tokens whose initials spell the acronym (hyphenated words count part by part). */
+function expansionSpan(acronym: string, tokens: QuestionToken[]): QuestionToken[] | undefined {
+  const letters = acronym.replace(/s$/, '').toLowerCase().split('');
+  const parts: Array<{ word: string; token: QuestionToken }> = [];
+  for (const token of tokens) {
+    if (token.kind !== 'word') continue;
+    for (const word of token.lower.split(/[-/]/)) if (word) parts.push({ word, token });
+  }
+  for (let start = 0; start + letters.length <= parts.length; start += 1) {
+    const ok = letters.every((letter, k) => {
+      const word = parts[start + k].word;
+      if (/\d/.test(letter)) return readSpelledNumber([word], 0)?.value === Number(letter);
+      return word.startsWith(letter);
+    });
+    if (ok) return [...new Set(parts.slice(start, start + letters.length).map((p) => p.token))];
+  }
+  return undefined;
+}
