@@ -1,0 +1,14 @@
+export { createChunker, CHUNKER_NAMES } from './create-chunker.js';
+export type { ChunkerName } from './create-chunker.js';
+export { resolveChunkerSettings } from './chunker-options.js';
+export type { ChunkerOptions, ChunkerSettings } from './chunker-options.js';
+export { createMarkdownChunker } from './markdown-chunker.js';
+export { createRecursiveChunker } from './recursive-chunker.js';
+export { createFixedTokenChunker } from './fixed-token-chunker.js';
+export { createSentenceChunker } from './sentence-chunker.js';
+export { createSemanticChunker, breakpointThreshold, SEMANTIC_DEFAULT_BREAKPOINT } from './semantic-chunker.js';
+export type { SemanticBreakpoint } from './semantic-chunker.js';
+export { parseMarkdownBlocks } from './markdown-blocks.js';
+export type { MarkdownBlock } from './markdown-blocks.js';
+export { documentRegions } from './document-regions.js';
+export type { DocumentRegion } from './document-regions.js';
