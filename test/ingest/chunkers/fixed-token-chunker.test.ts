@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createFixedTokenChunker } from '../../../src/ingest/chunkers/fixed-token-chunker.js';
 import { createTiktokenCounter } from '../../../src/ingest/tokens/tiktoken-counter.js';
 import { tokensEndingBy } from '../../../src/ingest/tokens/tokenized-text.js';
+import type { ChunkDraft } from '../../../src/ingest/types.js';
 
 const tokenCounter = createTiktokenCounter('cl100k_base');
 afterAll(() => tokenCounter.free());
@@ -13,7 +14,7 @@ describe('fixed-size token chunker', () => {
   it('defaults to 512 tokens with exactly 50 tokens of overlap', () => {
     const chunks = createFixedTokenChunker({ maxTokens: 512, overlap: 50, tokenCounter }).chunk({
       externalId: 'a', source: 'a', title: 'a', text, format: 'text', metadata: {},
-    }) as ReturnType<ReturnType<typeof createFixedTokenChunker>['chunk']> & object[];
+    }) as ChunkDraft[];
     const ends = tokenCounter.tokenize(text).tokenEnds;
     expect(chunks.length).toBeGreaterThan(10);
     for (let i = 0; i + 1 < chunks.length; i++) {
@@ -31,7 +32,7 @@ describe('fixed-size token chunker', () => {
   it('overlap 0 tiles the text exactly', () => {
     const chunks = createFixedTokenChunker({ maxTokens: 100, overlap: 0, tokenCounter }).chunk({
       externalId: 'a', source: 'a', title: 'a', text: text.slice(0, 5000), format: 'text', metadata: {},
-    }) as Array<{ text: string }>;
+    }) as ChunkDraft[];
     expect(chunks.map((chunk) => chunk.text).join('')).toBe(text.slice(0, 5000));
   });
 });
