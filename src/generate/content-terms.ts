@@ -15,6 +15,8 @@ const STOP_WORDS = new Set([
   'too', 'very', 'just', 'also', 'all', 'each', 'other', 'more', 'most', 'over', 'out', 'up',
   'get', 'got', 'one', 'those', 'only', 'own', 'same', 'both', 'here', 'again', 'further', 'once',
   'say', 'said', 'know', 'explain', 'describe', 'give', 'between',
+  // Question idioms: "how long", "how many", "how much", "how often", "what kind of".
+  'long', 'many', 'much', 'often', 'kind',
 ]);
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;

@@ -32,7 +32,7 @@ function answerSpanAt(answer: string, offset: number): string {
   if (index < 0) index = sentences.length - 1;
   const before = answer.slice(sentences[index].start, offset).replace(ANY_MARKER, '').trim();
   if (before.length === 0 && index > 0) index--;
-  return sentences[index].text.replace(ANY_MARKER, '').replace(/\s+/g, ' ').trim();
+  return sentences[index].text.replace(ANY_MARKER, '').replace(/\s+/g, ' ').replace(/ ([.,;:!?])/g, '$1').trim();
 }
 
 function resolveOne(marker: CitationMarker, context: readonly ContextDocument[], answer: string): Citation | DroppedCitation {
