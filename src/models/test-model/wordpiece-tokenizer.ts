@@ -38,8 +38,8 @@ export function buildVocabulary(vocabSize: number): string[] {
   if (vocabSize >= BERT_VOCAB_SIZE) for (let i = 0; i < BERT_UNUSED_COUNT; i++) vocabulary.push(`[unused${i}]`);
   vocabulary.push(SPECIAL_TOKENS.unk, SPECIAL_TOKENS.cls, SPECIAL_TOKENS.sep, SPECIAL_TOKENS.mask);
   const seen = new Set(vocabulary);
-  const add = (token: string): void => {
-    if (vocabulary.length < vocabSize && !seen.has(token)) {
+  const add = (token: string, filler = false): void => {
+    if ((!filler || vocabulary.length < vocabSize) && !seen.has(token)) {
       seen.add(token);
       vocabulary.push(token);
     }
@@ -52,8 +52,8 @@ export function buildVocabulary(vocabSize: number): string[] {
     for (let n = 0; n < total; n++) {
       let piece = '';
       for (let k = 0, rest = n; k < length; k++, rest = Math.floor(rest / letters.length)) piece += letters[rest % letters.length];
-      add(piece);
-      add(`##${piece}`);
+      add(piece, true);
+      add(`##${piece}`, true);
       if (vocabulary.length >= vocabSize) break outer;
     }
   }
