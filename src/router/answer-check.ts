@@ -85,7 +85,7 @@ export function checkAnswer(input: AnswerCheckInput, thresholds: AnswerCheckThre
     return { pass: reasons.length === 0, refused, reasons, groundedness: 1, coverage: 1, invalidCitations };
   }
 
-  const answerTerms = contentTerms(input.answer);
+  const answerTerms = contentTerms(stripMarkers(input.answer));
   const contextTerms = new Set(input.context.flatMap((c) => contentTerms(c.text)));
   const groundedness = answerTerms.length === 0 ? 0 : answerTerms.filter((t) => contextTerms.has(t)).length / answerTerms.length;
 
@@ -104,9 +104,11 @@ export function checkAnswer(input: AnswerCheckInput, thresholds: AnswerCheckThre
   return { pass: reasons.length === 0, refused, reasons, groundedness, coverage, invalidCitations };
 }
 
+/** Removes citation markers like [1] or [doc-3] (they are not claims). */
+const stripMarkers = (text: string) => text.replace(/\[[^\]]*\]/g, ' ');
+
 function splitSentences(text: string): string[] {
-  return text
-    .replace(/\[[^\]]*\]/g, ' ') // citation markers like [1] or [doc-3]
+  return stripMarkers(text)
     .split(/(?<=[.!?])\s+|\n+/)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
