@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { generateOptionsSchema } from '../generate/generate-options.js';
 import { retrieveOptionsSchema } from '../retrieve/retrieve-options.js';
 
 /**
@@ -28,8 +29,9 @@ export const configSchema = z
         batchDocuments: z.number().int().min(1).max(1000).default(64),
       })
       .strict()
-      .default({} as never),
-    retrieve: retrieveOptionsSchema.default({} as never),
+      .prefault({}),
+    retrieve: retrieveOptionsSchema.prefault({}),
+    generate: generateOptionsSchema.prefault({}),
   })
   .strict();
 

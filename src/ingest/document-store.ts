@@ -36,99 +36,132 @@ export async function existingDocuments(
 }
 
 /**
- * Writes one document inside the caller's transaction: upsert the row, replace its chunks, their
- * BM25 postings and embeddings. Returns the deltas for the tenant's collection statistics.
+ * Writes documents inside the caller's transaction, a handful of statements for the whole batch:
+ * upsert the rows, replace their chunks, BM25 postings and embeddings. Returns one outcome per
+ * write (same order) with the deltas for the tenant's collection statistics.
  */
-export async function writeDocument(tx: Queryable, write: DocumentWrite, analyzer: Analyzer, titleWeight: number): Promise<WriteOutcome> {
-  const { tenant, document } = write;
-  const previous = await tx.query<{ id: number; version: number; chunk_count: number; length: number }>(
-    `SELECT d.id, d.version, d.chunk_count,
+export async function writeDocuments(tx: Queryable, writes: DocumentWrite[], analyzer: Analyzer, titleWeight: number): Promise<WriteOutcome[]> {
+  if (writes.length === 0) return [];
+  const tenant = writes[0].tenant;
+  const externalIds = writes.map((w) => w.document.externalId);
+  const previous = await tx.query<{ id: number; external_id: string; chunk_count: number; length: number }>(
+    `SELECT d.id, d.external_id, d.chunk_count,
             COALESCE((SELECT sum(term_count) FROM chunks c WHERE c.document_id = d.id), 0)::int AS length
-       FROM documents d WHERE d.tenant = $1 AND d.external_id = $2 FOR UPDATE`,
-    [tenant, document.externalId],
+       FROM documents d WHERE d.tenant = $1 AND d.external_id = ANY($2::text[]) FOR UPDATE`,
+    [tenant, externalIds],
   );
-  const tokenTotal = write.chunks.reduce((sum, c) => sum + c.tokenCount, 0);
-  let documentId: number;
-  let version: number;
-  let chunkDelta = write.chunks.length;
-  let lengthDelta = 0;
-  const old = previous.rows[0];
-  if (old) {
-    await tx.query('DELETE FROM chunks WHERE document_id = $1', [old.id]);
-    const updated = await tx.query<{ version: number }>(
-      `UPDATE documents SET source = $2, title = $3, content_hash = $4, config_hash = $5, metadata = $6::jsonb,
-              version = version + 1, chunk_count = $7, token_count = $8, updated_at = now()
-        WHERE id = $1 RETURNING version`,
-      [old.id, document.source, document.title, write.contentHash, write.configHash, JSON.stringify(document.metadata), write.chunks.length, tokenTotal],
-    );
-    documentId = old.id;
-    version = updated.rows[0].version;
-    chunkDelta -= old.chunk_count;
-    lengthDelta -= old.length;
-  } else {
-    const inserted = await tx.query<{ id: number; version: number }>(
-      `INSERT INTO documents (tenant, external_id, source, title, content_hash, config_hash, metadata, chunk_count, token_count)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9) RETURNING id, version`,
-      [tenant, document.externalId, document.source, document.title, write.contentHash, write.configHash, JSON.stringify(document.metadata), write.chunks.length, tokenTotal],
-    );
-    documentId = inserted.rows[0].id;
-    version = inserted.rows[0].version;
-  }
-  if (write.chunks.length === 0) return { documentId, status: old ? 'updated' : 'added', version, chunkDelta, lengthDelta };
+  const old = new Map(previous.rows.map((r) => [r.external_id, r]));
+  if (old.size > 0) await tx.query('DELETE FROM chunks WHERE document_id = ANY($1::bigint[])', [[...old.values()].map((r) => r.id)]);
+  const upserted = await tx.query<{ id: number; external_id: string; version: number }>(
+    `INSERT INTO documents (tenant, external_id, source, title, content_hash, config_hash, metadata, chunk_count, token_count)
+     SELECT $1, r.external_id, r.source, r.title, r.content_hash, r.config_hash, COALESCE(r.metadata, '{}'::jsonb), r.chunk_count, r.token_count
+       FROM jsonb_to_recordset($2::jsonb) AS r(external_id text, source text, title text, content_hash text, config_hash text,
+                                               metadata jsonb, chunk_count int, token_count int)
+     ON CONFLICT (tenant, external_id) DO UPDATE SET source = EXCLUDED.source, title = EXCLUDED.title,
+       content_hash = EXCLUDED.content_hash, config_hash = EXCLUDED.config_hash, metadata = EXCLUDED.metadata,
+       chunk_count = EXCLUDED.chunk_count, token_count = EXCLUDED.token_count,
+       version = documents.version + 1, updated_at = now()
+     RETURNING id, external_id, version`,
+    [
+      tenant,
+      JSON.stringify(
+        writes.map((w) => ({
+          external_id: w.document.externalId,
+          source: w.document.source,
+          title: w.document.title,
+          content_hash: w.contentHash,
+          config_hash: w.configHash,
+          metadata: w.document.metadata,
+          chunk_count: w.chunks.length,
+          token_count: w.chunks.reduce((sum, c) => sum + c.tokenCount, 0),
+        })),
+      ),
+    ],
+  );
+  const docByExternal = new Map(upserted.rows.map((r) => [r.external_id, r]));
 
-  // Title terms count in every chunk of the document (titleWeight times): "flat" BM25 over title + text.
-  const titleTerms = titleWeight > 0 && document.title ? analyzer.termFrequencies(document.title).frequencies : new Map<string, number>();
-  const postings = { term: [] as string[], ordinal: [] as number[], tf: [] as number[], dl: [] as number[] };
-  const rows = write.chunks.map((chunk) => {
-    const frequencies = new Map<string, number>();
-    for (const [term, tf] of titleTerms) frequencies.set(term, tf * titleWeight);
-    const { length } = analyzer.termFrequencies(chunk.text, frequencies);
+  const chunkRows: Array<Record<string, unknown>> = [];
+  const postingsByChunk: Array<{ key: string; frequencies: Map<string, number>; termCount: number }> = [];
+  const outcomes: WriteOutcome[] = writes.map((write) => {
+    const row = docByExternal.get(write.document.externalId)!;
+    const before = old.get(write.document.externalId);
+    let lengthDelta = before ? -before.length : 0;
+    // Title terms count in every chunk of the document (titleWeight times): "flat" BM25 over title + text.
+    const titleTerms = titleWeight > 0 && write.document.title ? analyzer.termFrequencies(write.document.title).frequencies : new Map<string, number>();
     let titleLength = 0;
     for (const tf of titleTerms.values()) titleLength += tf * titleWeight;
-    const termCount = length + titleLength;
-    lengthDelta += termCount;
+    for (const chunk of write.chunks) {
+      const frequencies = new Map<string, number>();
+      for (const [term, tf] of titleTerms) frequencies.set(term, tf * titleWeight);
+      const termCount = analyzer.termFrequencies(chunk.text, frequencies).length + titleLength;
+      lengthDelta += termCount;
+      postingsByChunk.push({ key: `${row.id}:${chunk.ordinal}`, frequencies, termCount });
+      chunkRows.push({
+        document_id: row.id,
+        ordinal: chunk.ordinal,
+        text: chunk.text,
+        token_count: chunk.tokenCount,
+        heading_path: chunk.headingPath,
+        page: chunk.page ?? null,
+        char_start: chunk.charStart,
+        char_end: chunk.charEnd,
+        metadata: chunk.metadata,
+        term_count: termCount,
+      });
+    }
+    return {
+      documentId: row.id,
+      status: before ? 'updated' : 'added',
+      version: row.version,
+      chunkDelta: write.chunks.length - (before?.chunk_count ?? 0),
+      lengthDelta,
+    };
+  });
+  if (chunkRows.length === 0) return outcomes;
+  const inserted = await tx.query<{ id: number; document_id: number; ordinal: number }>(
+    `INSERT INTO chunks (document_id, tenant, ordinal, text, token_count, heading_path, page, char_start, char_end, metadata, term_count)
+     SELECT r.document_id, $1, r.ordinal, r.text, r.token_count, r.heading_path, r.page, r.char_start, r.char_end, COALESCE(r.metadata, '{}'::jsonb), r.term_count
+       FROM jsonb_to_recordset($2::jsonb) AS r(document_id bigint, ordinal int, text text, token_count int, heading_path text[], page int,
+                                               char_start int, char_end int, metadata jsonb, term_count int)
+     RETURNING id, document_id, ordinal`,
+    [tenant, JSON.stringify(chunkRows)],
+  );
+  const chunkId = new Map(inserted.rows.map((r) => [`${r.document_id}:${r.ordinal}`, r.id]));
+  const postings = { term: [] as string[], chunk: [] as number[], tf: [] as number[], dl: [] as number[] };
+  for (const { key, frequencies, termCount } of postingsByChunk) {
+    const id = chunkId.get(key)!;
     for (const [term, tf] of frequencies) {
       postings.term.push(term);
-      postings.ordinal.push(chunk.ordinal);
+      postings.chunk.push(id);
       postings.tf.push(tf);
       postings.dl.push(termCount);
     }
-    return {
-      ordinal: chunk.ordinal,
-      text: chunk.text,
-      token_count: chunk.tokenCount,
-      heading_path: chunk.headingPath,
-      page: chunk.page ?? null,
-      char_start: chunk.charStart,
-      char_end: chunk.charEnd,
-      metadata: chunk.metadata,
-      term_count: termCount,
-    };
-  });
-  const inserted = await tx.query<{ id: number; ordinal: number }>(
-    `INSERT INTO chunks (document_id, tenant, ordinal, text, token_count, heading_path, page, char_start, char_end, metadata, term_count)
-     SELECT $1, $2, r.ordinal, r.text, r.token_count, r.heading_path, r.page, r.char_start, r.char_end, COALESCE(r.metadata, '{}'::jsonb), r.term_count
-       FROM jsonb_to_recordset($3::jsonb) AS r(ordinal int, text text, token_count int, heading_path text[], page int,
-                                               char_start int, char_end int, metadata jsonb, term_count int)
-     RETURNING id, ordinal`,
-    [documentId, tenant, JSON.stringify(rows)],
-  );
-  const idByOrdinal = new Map(inserted.rows.map((r) => [r.ordinal, r.id]));
+  }
   if (postings.term.length > 0) {
     await tx.query(
       `INSERT INTO chunk_terms (tenant, term, chunk_id, tf, dl)
        SELECT $1, t.term, t.chunk_id, t.tf, t.dl FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[]) AS t(term, chunk_id, tf, dl)`,
-      [tenant, postings.term, postings.ordinal.map((o) => idByOrdinal.get(o)!), postings.tf, postings.dl],
+      [tenant, postings.term, postings.chunk, postings.tf, postings.dl],
     );
   }
-  if (write.embeddings && write.embedderId !== undefined) {
+  const embedded = writes.filter((w) => w.embeddings && w.embedderId !== undefined);
+  if (embedded.length > 0) {
+    const ids: number[] = [];
+    const vectors: string[] = [];
+    for (const w of embedded) {
+      const documentId = docByExternal.get(w.document.externalId)!.id;
+      w.chunks.forEach((c, i) => {
+        ids.push(chunkId.get(`${documentId}:${c.ordinal}`)!);
+        vectors.push(vectorLiteral(w.embeddings![i]));
+      });
+    }
     await tx.query(
       `INSERT INTO chunk_embeddings (embedder_id, chunk_id, tenant, embedding)
        SELECT $1, e.chunk_id, $2, e.embedding::vector FROM unnest($3::bigint[], $4::text[]) AS e(chunk_id, embedding)`,
-      [write.embedderId, tenant, write.chunks.map((c) => idByOrdinal.get(c.ordinal)!), write.embeddings.map(vectorLiteral)],
+      [embedded[0].embedderId, tenant, ids, vectors],
     );
   }
-  return { documentId, status: old ? 'updated' : 'added', version, chunkDelta, lengthDelta };
+  return outcomes;
 }
 
 /** Deletes documents by id within a tenant; returns the statistics deltas and the deleted ids. */

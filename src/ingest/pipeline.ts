@@ -4,7 +4,7 @@ import { GroundworkError } from '../errors.js';
 import type { Embedder } from '../models/types.js';
 import type { Analyzer } from '../retrieve/analyzer.js';
 import { bindEmbedderForIngest, switchToBuildingEmbedder } from '../retrieve/embedder-binding.js';
-import { compactTermStats, deleteDocuments, existingDocuments, recordIndexChange, writeDocument, type DocumentWrite } from './document-store.js';
+import { compactTermStats, deleteDocuments, existingDocuments, recordIndexChange, writeDocuments, type DocumentWrite, type WriteOutcome } from './document-store.js';
 import type { Chunker, LoadedDocument } from './types.js';
 
 /** One unit from a source: a loaded document, or a file skipped with its reason. */
@@ -24,6 +24,8 @@ export interface IngestSummary {
 
 export interface IngestProgress {
   files: number;
+  /** Files found so far when the source knows it (for ETA). */
+  totalFiles?: number;
   chunks: number;
   tokens: number;
   bytes: number;
@@ -146,19 +148,37 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
       let chunkDelta = 0;
       let lengthDelta = 0;
       const outcomes: Array<{ write: DocumentWrite; status: 'added' | 'updated' }> = [];
-      for (const write of writes) {
-        await tx.query('SAVEPOINT gw_document');
-        try {
-          await options.beforeWriteDocument?.(write.document);
-          const outcome = await writeDocument(tx, write, options.analyzer, options.titleWeight);
-          await tx.query('RELEASE SAVEPOINT gw_document');
+      const apply = (written: WriteOutcome[], batchWrites: DocumentWrite[]): void => {
+        written.forEach((outcome, i) => {
           chunkDelta += outcome.chunkDelta;
           lengthDelta += outcome.lengthDelta;
           changed.push(outcome.documentId);
-          outcomes.push({ write, status: outcome.status });
-        } catch (error) {
-          await tx.query('ROLLBACK TO SAVEPOINT gw_document');
-          skip(write.document.source, `write failed, previous version kept: ${(error as Error).message}`);
+          outcomes.push({ write: batchWrites[i], status: outcome.status });
+        });
+      };
+      // Fast path: the whole batch in a few statements. If anything in it fails, redo it one
+      // document per savepoint so only the bad document rolls back.
+      await tx.query('SAVEPOINT gw_batch');
+      try {
+        for (const write of writes) await options.beforeWriteDocument?.(write.document);
+        apply(await writeDocuments(tx, writes, options.analyzer, options.titleWeight), writes);
+        await tx.query('RELEASE SAVEPOINT gw_batch');
+      } catch {
+        await tx.query('ROLLBACK TO SAVEPOINT gw_batch');
+        chunkDelta = 0;
+        lengthDelta = 0;
+        changed.length = 0;
+        outcomes.length = 0;
+        for (const write of writes) {
+          await tx.query('SAVEPOINT gw_document');
+          try {
+            await options.beforeWriteDocument?.(write.document);
+            apply(await writeDocuments(tx, [write], options.analyzer, options.titleWeight), [write]);
+            await tx.query('RELEASE SAVEPOINT gw_document');
+          } catch (error) {
+            await tx.query('ROLLBACK TO SAVEPOINT gw_document');
+            skip(write.document.source, `write failed, previous version kept: ${(error as Error).message}`);
+          }
         }
       }
       if (outcomes.length > 0) await recordIndexChange(tx, tenant, chunkDelta, lengthDelta);

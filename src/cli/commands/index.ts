@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { registerAsk } from './ask-command.js';
+import { registerDemo } from './demo-command.js';
+import { registerIngest } from './ingest-command.js';
+import { registerRetrieve } from './retrieve-command.js';
+
+/** Registers every subcommand. `setExit` lets a command report a non-zero exit without throwing. */
+export function registerCommands(program: Command, context: CommandContext, setExit: (code: number) => void): void {
+  void setExit;
+  registerIngest(program, context);
+  registerRetrieve(program, context);
+  registerAsk(program, context);
+  registerDemo(program, context);
+}

@@ -1,0 +1,34 @@
+import { loadConfig } from '../config/load-config.js';
+import type { Config, ConfigInput } from '../config/schema.js';
+import { createGroundwork, type Groundwork, type GroundworkPlugins } from '../groundwork.js';
+import type { CliIo } from './output.js';
+
+/** What every command gets: output, flags shared by all, and lazy access to groundwork. */
+export interface CommandContext {
+  io: CliIo;
+  env: Record<string, string | undefined>;
+  /** Resolved once per command from file, environment and flags. */
+  config(overrides?: ConfigInput): Readonly<Config>;
+  /** Opens groundwork (database, models); the command must close it. */
+  open(overrides?: ConfigInput, plugins?: GroundworkPlugins): Promise<Groundwork>;
+}
+
+export interface GlobalFlags {
+  config?: string;
+  verbose?: boolean;
+}
+
+export function createContext(io: CliIo, env: Record<string, string | undefined>, flags: () => GlobalFlags): CommandContext {
+  const config = (overrides?: ConfigInput): Readonly<Config> => loadConfig({ env, file: flags().config, overrides });
+  return {
+    io,
+    env,
+    config,
+    async open(overrides, plugins = {}) {
+      const resolved = config(overrides);
+      const { resolvePluginsFromConfig } = await import('./resolve-plugins.js');
+      const fromConfig = await resolvePluginsFromConfig(resolved, plugins);
+      return createGroundwork({ config: resolved, ...fromConfig, ...plugins });
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { UsageError } from './output.js';
+
+/** Parses a positive integer flag value, naming the flag when it is not one. */
+export function intOption(flag: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+    return n;
+  };
+}
+
+/** Parses a number flag value in [min, max]. */
+export function numberOption(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got "${value}"`);
+    return n;
+  };
+}
+
+/** Collects a repeatable flag into an array. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Checks a retrieval mode flag. */
+export function modeOption(value: string): 'sparse' | 'dense' | 'hybrid' {
+  if (value !== 'sparse' && value !== 'dense' && value !== 'hybrid') throw new UsageError(`--mode must be sparse, dense or hybrid, got "${value}"`);
+  return value;
+}

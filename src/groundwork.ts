@@ -1,0 +1,213 @@
+import { resolve } from 'node:path';
+import { loadConfig, parseConfig } from './config/load-config.js';
+import type { Config, ConfigInput } from './config/schema.js';
+import { dbOptionsFromConfig, openDb } from './db/open-db.js';
+import type { Db } from './db/types.js';
+import { createChunker, type ChunkerName } from './ingest/chunkers/index.js';
+import { runIngest, type IngestSummary, type SourceItem } from './ingest/pipeline.js';
+import { resolveTokenCounter } from './ingest/tokens/index.js';
+import type { Chunker, Loader, TokenCounter } from './ingest/types.js';
+import { answerQuestion, streamAnswer } from './generate/index.js';
+import type { AnswerEvent, AnswerResult } from './generate/answer-types.js';
+import { createChatModelFromOptions } from './generate/create-chat-model-from-options.js';
+import { createTiktokenCounter } from './generate/tiktoken-counter.js';
+import type { ChatMessage, ChatModel, Embedder, Reranker } from './models/types.js';
+import { createEnglishAnalyzer, type Analyzer } from './retrieve/analyzer.js';
+import { createRetriever, type Retriever } from './retrieve/retriever.js';
+import type { Filter, RetrievalMode, RetrieveRequest, RetrieveResult } from './retrieve/types.js';
+import { loadSources, type LoadSourcesOptions } from './ingest/load-sources.js';
+
+/** Your own components, used instead of the configured ones. */
+export interface GroundworkPlugins {
+  db?: Db;
+  loaders?: Loader[];
+  chunker?: Chunker;
+  embedder?: Embedder;
+  reranker?: Reranker;
+  chatModel?: ChatModel;
+}
+
+export interface CreateGroundworkOptions extends GroundworkPlugins {
+  /** Config values; environment and groundwork.config.json fill the rest unless `config` is already resolved. */
+  config?: ConfigInput | Readonly<Config>;
+  /** Read GROUNDWORK_* / DATABASE_URL and groundwork.config.json (default true). */
+  useEnvironment?: boolean;
+}
+
+export interface IngestOptions {
+  tenant?: string;
+  chunker?: ChunkerName;
+  chunkSize?: number;
+  chunkOverlap?: number;
+  include?: string[];
+  exclude?: string[];
+  prune?: boolean;
+  reembed?: boolean;
+  dryRun?: boolean;
+  onProgress?: Parameters<typeof runIngest>[1]['onProgress'];
+}
+
+export interface AskRequest {
+  question: string;
+  tenant?: string;
+  mode?: RetrievalMode;
+  topK?: number;
+  filters?: Filter[];
+  history?: ChatMessage[];
+  signal?: AbortSignal;
+}
+
+export interface AskResult extends AnswerResult {
+  retrieval: Pick<RetrieveResult, 'mode' | 'requestedMode' | 'confidence' | 'notices'>;
+  latencyMs: number;
+}
+
+/** Everything groundwork holds for one configuration; build with createGroundwork, end with close(). */
+export interface Groundwork {
+  readonly config: Readonly<Config>;
+  readonly db: Db;
+  readonly analyzer: Analyzer;
+  readonly embedder?: Embedder;
+  readonly reranker?: Reranker;
+  readonly chatModel: ChatModel;
+  readonly retriever: Retriever;
+  readonly notices: string[];
+  /** Ingests files and folders (or ready documents) into a tenant. */
+  ingest(paths: string[] | AsyncIterable<SourceItem> | Iterable<SourceItem>, options?: IngestOptions): Promise<IngestSummary>;
+  retrieve(request: Omit<RetrieveRequest, 'tenant'> & { tenant?: string }): Promise<RetrieveResult>;
+  ask(request: AskRequest): Promise<AskResult>;
+  askStream(request: AskRequest): AsyncGenerator<AnswerEvent>;
+  /** Builds the chunker the configuration (or overrides) describes. */
+  chunkerFor(options?: Pick<IngestOptions, 'chunker' | 'chunkSize' | 'chunkOverlap'>): { chunker: Chunker; fingerprint: Record<string, unknown> };
+  close(): Promise<void>;
+}
+
+function isResolved(config: unknown): config is Readonly<Config> {
+  return Object.isFrozen(config);
+}
+
+/**
+ * Builds groundwork from a configuration: opens the store (PGlite under dataDir, or PostgreSQL
+ * at databaseUrl) and migrates it, and wires ingest, retrieval and answering.
+ * @example
+ * const gw = await createGroundwork({ config: { dataDir: './.groundwork' } });
+ * await gw.ingest(['./docs']);
+ * const { answer, citations } = await gw.ask({ question: 'What is the travel budget?' });
+ * await gw.close();
+ */
+export async function createGroundwork(options: CreateGroundworkOptions = {}): Promise<Groundwork> {
+  const config = isResolved(options.config)
+    ? options.config
+    : options.useEnvironment === false
+      ? parseConfig(options.config ?? {})
+      : loadConfig({ overrides: options.config as ConfigInput | undefined });
+  const notices: string[] = [];
+  const db = options.db ?? (await openDb(dbOptionsFromConfig(config)));
+  const analyzer = createEnglishAnalyzer();
+  const embedder = options.embedder;
+  const reranker = options.reranker;
+  if (!embedder) notices.push('no embedding model is installed or configured: groundwork runs lexical-only (BM25). See `groundwork models`.');
+  const promptCounter: TokenCounter = createTiktokenCounter(config.generate.encoding);
+  const chatModel = options.chatModel ?? createChatModelFromOptions(config.generate, { tokenCounter: promptCounter });
+  const retriever = createRetriever({ db, analyzer, options: config.retrieve, embedder, reranker });
+  const ownsDb = !options.db;
+
+  const chunkerFor: Groundwork['chunkerFor'] = (overrides = {}) => {
+    if (options.chunker) return { chunker: options.chunker, fingerprint: { chunker: options.chunker.name } };
+    const name = (overrides.chunker ?? config.ingest.chunker) as ChunkerName;
+    const { counter, source } = resolveTokenCounter({ embedder });
+    let maxTokens = overrides.chunkSize ?? config.ingest.chunkSize;
+    if (embedder) maxTokens = Math.min(maxTokens, embedder.maxInputTokens);
+    const overlap = Math.min(overrides.chunkOverlap ?? config.ingest.chunkOverlap, Math.max(0, maxTokens - 1));
+    const chunker = createChunker(name, { maxTokens, overlap, tokenCounter: counter, embedder });
+    return { chunker, fingerprint: { chunker: name, maxTokens, overlap, tokenizer: `${source}:${counter.name}` } };
+  };
+
+  const retrieve: Groundwork['retrieve'] = (request) => retriever.retrieve({ ...request, tenant: request.tenant ?? config.tenant });
+
+  const prepare = async (request: AskRequest) => {
+    const retrieval = await retrieve({ query: request.question, tenant: request.tenant, mode: request.mode, k: request.topK, filters: request.filters });
+    if (reranker) retrieval.chunks = retrieval.chunks.slice(0, config.retrieve.topN);
+    return {
+      retrieval,
+      input: {
+        question: request.question,
+        history: request.history,
+        retrieval,
+        chatModel,
+        refusalThreshold: config.generate.refusalThreshold,
+        tokenCounter: promptCounter,
+        maxContextTokens: config.generate.maxContextTokens,
+        maxOutputTokens: config.generate.maxOutputTokens,
+        temperature: config.generate.temperature,
+        historyShare: config.generate.historyShare,
+        signal: request.signal,
+      },
+    };
+  };
+
+  return {
+    config,
+    db,
+    analyzer,
+    embedder,
+    reranker,
+    chatModel,
+    retriever,
+    notices,
+    chunkerFor,
+    async ingest(paths, ingestOptions = {}) {
+      const tenant = ingestOptions.tenant ?? config.tenant;
+      const { chunker, fingerprint } = chunkerFor(ingestOptions);
+      let source: AsyncIterable<SourceItem> | Iterable<SourceItem>;
+      let prune: { sourcePrefixes: string[] } | undefined;
+      if (Array.isArray(paths) && (paths.length === 0 || typeof paths[0] === 'string')) {
+        const roots = (paths as string[]).map((p) => resolve(p));
+        const loadOptions: LoadSourcesOptions = {
+          include: ingestOptions.include ?? config.ingest.include,
+          exclude: ingestOptions.exclude ?? config.ingest.exclude,
+          maxFileBytes: config.ingest.maxFileBytes,
+          loaders: options.loaders,
+        };
+        source = loadSources(roots, loadOptions);
+        if (ingestOptions.prune) prune = { sourcePrefixes: roots };
+      } else {
+        source = paths as AsyncIterable<SourceItem> | Iterable<SourceItem>;
+      }
+      return runIngest(source, {
+        db,
+        tenant,
+        chunker,
+        analyzer,
+        configFingerprint: fingerprint,
+        titleWeight: config.retrieve.titleWeight,
+        embedder,
+        reembed: ingestOptions.reembed,
+        batchDocuments: config.ingest.batchDocuments,
+        dryRun: ingestOptions.dryRun,
+        prune,
+        onProgress: ingestOptions.onProgress,
+      });
+    },
+    retrieve,
+    async ask(request) {
+      const started = performance.now();
+      const { retrieval, input } = await prepare(request);
+      const result = await answerQuestion(input);
+      return {
+        ...result,
+        retrieval: { mode: retrieval.mode, requestedMode: retrieval.requestedMode, confidence: retrieval.confidence, notices: retrieval.notices },
+        latencyMs: Math.round(performance.now() - started),
+      };
+    },
+    async *askStream(request) {
+      const { input } = await prepare(request);
+      yield* streamAnswer(input);
+    },
+    async close() {
+      await embedder?.close?.();
+      await reranker?.close?.();
+      if (ownsDb) await db.close();
+    },
+  };
+}
