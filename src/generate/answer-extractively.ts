@@ -21,11 +21,13 @@ export const EXTRACTIVE_MIN_COVERAGE = 0.5;
 /** Sentences shorter than this many words are headings or fragments, not answers. */
 const MIN_SENTENCE_WORDS = 3;
 
+/** Tuning of the extractive answerer. */
 export interface ExtractiveOptions {
   maxSentences?: number;
   minCoverage?: number;
 }
 
+/** An extractive answer: quoted, cited sentences, or the refusal. */
 export interface ExtractiveAnswer {
   /** Quoted sentences, each followed by its citation marker; or exactly the refusal. */
   text: string;

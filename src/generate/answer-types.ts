@@ -20,6 +20,7 @@ export interface AnswerSource {
   truncated: boolean;
 }
 
+/** Input of answerQuestion and streamAnswer. */
 export interface AnswerQuestionInput {
   question: string;
   /** Earlier turns, oldest first (user and assistant). */
@@ -40,6 +41,7 @@ export interface AnswerQuestionInput {
   fence?: string;
 }
 
+/** A checked answer: text, citations, refusal and cost. */
 export interface AnswerResult {
   /** The answer (dropped citation markers removed), or exactly the refusal sentence. */
   answer: string;

@@ -10,6 +10,7 @@ import { toProviderError } from './to-provider-error.js';
 /** Context window of current Claude models (Anthropic model overview: 200k tokens). */
 export const ANTHROPIC_CONTEXT_WINDOW = 200_000;
 
+/** Settings of createAnthropicChatModel. */
 export interface AnthropicChatModelOptions {
   model: string;
   /** API base URL (a proxy or gateway); default the SDK's (ANTHROPIC_BASE_URL or api.anthropic.com). */

@@ -9,6 +9,7 @@ import { contextDocument, DOCUMENT_SEPARATOR, leadingSentences, packContext, typ
 import { splitSentences } from './split-sentences.js';
 import { GROUNDED_SYSTEM_PROMPT } from './system-prompt.js';
 
+/** Input of buildPrompt. */
 export interface BuildPromptInput {
   question: string;
   /** Retrieved chunks, best first. */
@@ -25,6 +26,7 @@ export interface BuildPromptInput {
   systemPrompt?: string;
 }
 
+/** The assembled prompt and what went into it. */
 export interface BuiltPrompt {
   messages: ChatMessage[];
   fence: string;

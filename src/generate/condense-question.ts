@@ -12,12 +12,14 @@ export const SALIENT_TERM_COUNT = 6;
 /** Output cap of the condense call: one question. */
 const CONDENSE_MAX_TOKENS = 128;
 
+/** System prompt of the LLM condense step. */
 export const CONDENSE_SYSTEM_PROMPT = [
   'Rewrite the follow-up question as one standalone question that can be understood without the conversation.',
   'Resolve pronouns and references using the conversation. Keep names, numbers and terms exactly as written.',
   'Do not answer the question. Reply with the standalone question only.',
 ].join('\n');
 
+/** A standalone retrieval query and how it was made. */
 export interface CondensedQuestion {
   /** The standalone retrieval query. */
   query: string;

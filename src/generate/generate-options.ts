@@ -10,6 +10,7 @@ export const DEFAULT_REFUSAL_THRESHOLD = 0.1;
  * (llama.cpp, Ollama defaults) with room for DEFAULT_MAX_OUTPUT_TOKENS of answer.
  */
 export const DEFAULT_MAX_CONTEXT_TOKENS = 6000;
+/** Answer length cap: a few cited paragraphs. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
 /** Grounded answers want the most likely reading of the context, not variety. */
 export const DEFAULT_TEMPERATURE = 0;
@@ -54,5 +55,7 @@ export const generateOptionsSchema = z
   })
   .strict();
 
+/** Parsed answer-stage options (defaults applied). */
 export type GenerateOptions = z.infer<typeof generateOptionsSchema>;
+/** Answer-stage options as written in a config file. */
 export type GenerateOptionsInput = z.input<typeof generateOptionsSchema>;

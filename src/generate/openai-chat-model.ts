@@ -23,6 +23,7 @@ export const OPENAI_CONTEXT_WINDOWS: ReadonlyArray<readonly [prefix: string, tok
 /** Window assumed for an unknown model: 8k, what llama.cpp server and Ollama commonly run with. */
 export const DEFAULT_UNKNOWN_CONTEXT_WINDOW = 8_192;
 
+/** Settings of createOpenAIChatModel. */
 export interface OpenAIChatModelOptions {
   model: string;
   /** Base URL of the API, e.g. http://localhost:8000/v1 (vLLM), http://localhost:11434/v1 (Ollama). */

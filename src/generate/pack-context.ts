@@ -19,6 +19,7 @@ export interface ContextDocument {
   rendered: string;
 }
 
+/** The documents that fit, and what was left out. */
 export interface PackedContext {
   documents: ContextDocument[];
   /** Tokens of the rendered documents with their separators. */

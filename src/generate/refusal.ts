@@ -9,12 +9,24 @@ export type RefusalReason = 'no-context' | 'low-confidence' | 'no-supporting-sen
  * surrounding whitespace or quotes), so a refusal is reported as `refused`, not as an answer.
  */
 export function isRefusal(answer: string): boolean {
-  const normalized = answer
+  const normalized = normalize(answer);
+  const refusal = REFUSAL_TEXT.toLowerCase();
+  return normalized === refusal || normalized === refusal.slice(0, -1);
+}
+
+/**
+ * True when an answer opens with the refusal ("I don't have enough information. The documents only
+ * cover returns."): counted as a refusal when it cites nothing in the context.
+ */
+export function startsWithRefusal(answer: string): boolean {
+  return normalize(answer).startsWith(REFUSAL_TEXT.toLowerCase().slice(0, -1));
+}
+
+function normalize(answer: string): string {
+  return answer
     .trim()
     .replace(/[’‘`]/g, "'")
     .replace(/^["'“”]+|["'“”]+$/g, '')
     .trim()
     .toLowerCase();
-  const refusal = REFUSAL_TEXT.toLowerCase();
-  return normalized === refusal || normalized === refusal.slice(0, -1);
 }

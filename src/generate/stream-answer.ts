@@ -1,7 +1,7 @@
 import { zeroUsage, type Usage } from '../models/types.js';
 import type { AnswerEvent, AnswerQuestionInput } from './answer-types.js';
 import { prepareAnswer, sourcesOf } from './prepare-answer.js';
-import { isRefusal, REFUSAL_TEXT, type RefusalReason } from './refusal.js';
+import { isRefusal, REFUSAL_TEXT, startsWithRefusal, type RefusalReason } from './refusal.js';
 import { resolveCitations } from './resolve-citations.js';
 
 function* refusalEvents(model: string, reason: RefusalReason, usage: Usage = zeroUsage()): Generator<AnswerEvent> {
@@ -51,13 +51,13 @@ export async function* streamAnswer(input: AnswerQuestionInput): AsyncGenerator<
       if (event.result.model) model = `${input.chatModel.provider}:${event.result.model}`;
     }
   }
-  if (isRefusal(text)) {
-    yield { type: 'citations', citations: [], droppedCitations: 0, dropped: [], answer: REFUSAL_TEXT };
+  const resolved = resolveCitations(text, plan.prompt.context);
+  if (isRefusal(text) || (startsWithRefusal(text) && resolved.citations.length === 0)) {
+    yield { type: 'citations', citations: [], droppedCitations: resolved.dropped.length, dropped: resolved.dropped, answer: REFUSAL_TEXT };
     yield { type: 'usage', usage };
     yield { type: 'done', refused: true, refusalReason: 'model-refused', model, answer: REFUSAL_TEXT };
     return;
   }
-  const resolved = resolveCitations(text, plan.prompt.context);
   yield { type: 'citations', citations: resolved.citations, droppedCitations: resolved.dropped.length, dropped: resolved.dropped, answer: resolved.answer };
   yield { type: 'usage', usage };
   yield { type: 'done', refused: false, model, answer: resolved.answer };

@@ -124,6 +124,9 @@ describe('answers from an OpenAI-compatible model', () => {
     openai.enqueue({ text: 'I don’t have enough information.' });
     const result = await answerQuestion(input({ chatModel: openaiModel() }));
     expect(result).toMatchObject({ refused: true, refusalReason: 'model-refused', answer: REFUSAL_TEXT, citations: [] });
+    openai.enqueue({ text: "I don't have enough information. The documents only mention pizza [Source: Menu]." });
+    const hedged = await answerQuestion(input({ chatModel: openaiModel() }));
+    expect(hedged).toMatchObject({ refused: true, refusalReason: 'model-refused', answer: REFUSAL_TEXT, droppedCitations: 1 });
   });
 
   it('streams sources, tokens, citations (resolved after the stream), usage and done, in that order', async () => {

@@ -113,6 +113,16 @@ describe('createOpenAIChatModel', () => {
     expect(error.message).toMatch(/timed out after 200 ms/);
   });
 
+  it('reports a caller abort as a non-retryable ProviderError', async () => {
+    server.enqueue({ text: 'late', delayMs: 1000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = (await model().generate({ messages, signal: controller.signal }).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.isRetryable).toBe(false);
+    expect(error.message).toMatch(/aborted/);
+  });
+
   it('reads the key from OPENAI_API_KEY, accepts an explicit placeholder key, and names both sources when missing', async () => {
     expect(() => createOpenAIChatModel({ model: 'gpt-4o-mini', env: {} })).toThrow(ConfigError);
     expect(() => createOpenAIChatModel({ model: 'gpt-4o-mini', env: {} })).toThrow(/apiKey.*OPENAI_API_KEY/);
