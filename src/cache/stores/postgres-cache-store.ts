@@ -1,0 +1,155 @@
+import type { Db, Queryable } from '../../db/types.js';
+import { STALE_ENTRY_SQL } from '../entry-freshness.js';
+import type { CacheEntry, CacheStore, ExactKey, SemanticCandidate } from '../types.js';
+import { ENTRY_COLUMNS, entryFromRow, type EntryRow } from './entry-row.js';
+
+/** An entry read with its freshness, so the cache can drop stale ones. */
+export interface CheckedEntry {
+  entry: CacheEntry;
+  stale: boolean;
+}
+
+/** Arguments of a nearest-neighbour search within one scope. */
+export interface NearestQuery {
+  tenant: string;
+  scopeKey: string;
+  embedderId: number;
+  dimensions: number;
+  vector: Float32Array;
+  limit: number;
+  now: Date;
+  /** `hnsw` orders by the partial index (iterative scan past filtered rows); `exact` scans the scope. */
+  index: 'hnsw' | 'exact';
+}
+
+/** The PostgreSQL/PGlite store: exact layer, semantic layer, freshness, LRU and TTL. */
+export interface PostgresCacheStore extends CacheStore {
+  readonly kind: 'postgres';
+  /** Exact entry plus whether a document it used changed. */
+  getExactChecked(key: ExactKey): Promise<CheckedEntry | undefined>;
+  /** Nearest unexpired entries of the scope, best first, each with its freshness. */
+  nearest(query: NearestQuery): Promise<Array<SemanticCandidate & { stale: boolean }>>;
+  /** Records a hit (LRU clock and count); false when the entry no longer exists or went stale. */
+  touch(tenant: string, id: string, now: Date): Promise<boolean>;
+  putWithEmbedding(entry: CacheEntry, embedding?: { embedderId: number; vector: Float32Array }): Promise<void>;
+  /** Deletes expired entries and evicts least recently used ones beyond maxEntries; returns counts. */
+  enforceLimits(now: Date, maxEntries: number): Promise<{ expired: number; evicted: number }>;
+}
+
+/** Text form pgvector parses: `[0.1,0.2]`. */
+export function vectorLiteral(vector: Float32Array): string {
+  return `[${Array.from(vector).join(',')}]`;
+}
+
+/** Creates the PostgreSQL/PGlite cache store over a Db (tables from migrations/0004_cache.sql). */
+export function createPostgresCacheStore(db: Db): PostgresCacheStore {
+  const selectEntries = `SELECT ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale FROM cache_entries e LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id`;
+  const insert = async (tx: Queryable, entry: CacheEntry, embedding?: { embedderId: number; vector: Float32Array }): Promise<void> => {
+    // A racing writer of the same key: the newer answer replaces the older one.
+    await tx.query('DELETE FROM cache_entries WHERE tenant = $1 AND scope_key = $2 AND question_key = $3', [entry.tenant, entry.scopeKey, entry.questionKey]);
+    await tx.query(
+      `INSERT INTO cache_entries (id, tenant, scope_key, question_key, question, answer, citations, documents, metadata,
+         embedder_id, embedding, created_at, expires_at, last_hit_at, hit_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11::vector, $12, $13, $14, $15)`,
+      [
+        entry.id, entry.tenant, entry.scopeKey, entry.questionKey, entry.question, entry.answer,
+        JSON.stringify(entry.citations), JSON.stringify(entry.documents), JSON.stringify(entry.metadata),
+        embedding?.embedderId ?? null, embedding ? vectorLiteral(embedding.vector) : null,
+        entry.createdAt, entry.expiresAt, entry.lastHitAt, entry.hitCount,
+      ],
+    );
+    if (entry.documents.length > 0) {
+      await tx.query(
+        `INSERT INTO cache_entry_documents (entry_id, tenant, document_id, document_version)
+         SELECT $1::uuid, $2, r.id, r.version FROM unnest($3::bigint[], $4::int[]) AS r(id, version)
+         ON CONFLICT (entry_id, document_id) DO NOTHING`,
+        [entry.id, entry.tenant, entry.documents.map((d) => d.id), entry.documents.map((d) => d.version)],
+      );
+    }
+  };
+  const store: PostgresCacheStore = {
+    kind: 'postgres',
+    async getExact(key) {
+      return (await store.getExactChecked(key))?.entry;
+    },
+    async getExactChecked(key) {
+      const rows = await db.query<EntryRow & { stale: boolean }>(`${selectEntries} WHERE e.tenant = $1 AND e.scope_key = $2 AND e.question_key = $3`, [key.tenant, key.scopeKey, key.questionKey]);
+      const row = rows.rows[0];
+      return row ? { entry: entryFromRow(row), stale: row.stale } : undefined;
+    },
+    async nearest(query) {
+      const dims = query.dimensions;
+      const id = query.embedderId;
+      if (!Number.isInteger(dims) || !Number.isInteger(id)) throw new TypeError('embedder id and dimensions must be integers');
+      // The literal embedder id and dimension let the planner match the partial HNSW index.
+      const distance = `(e.embedding::vector(${dims}) <=> $3::vector(${dims}))`;
+      const sql = `${selectEntries.replace('SELECT ', `SELECT 1 - ${distance} AS similarity, `)}
+        WHERE e.embedder_id = ${id} AND e.tenant = $1 AND e.scope_key = $2 AND e.expires_at > $4
+        ORDER BY ${distance} LIMIT $5`;
+      const params = [query.tenant, query.scopeKey, vectorLiteral(query.vector), query.now, query.limit];
+      const run = async (q: Queryable) => (await q.query<EntryRow & { stale: boolean; similarity: number }>(sql, params)).rows;
+      const rows =
+        query.index === 'hnsw'
+          ? await db.transaction(async (tx) => {
+              // Keep scanning the graph past rows of other scopes until LIMIT rows pass the filter (pgvector >= 0.8).
+              await tx.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)");
+              return run(tx);
+            })
+          : await db.transaction(async (tx) => {
+              await tx.query("SELECT set_config('enable_indexscan', 'off', true)");
+              return run(tx);
+            });
+      return rows
+        .map((row) => ({ entry: entryFromRow(row), similarity: Number(row.similarity), stale: row.stale }))
+        .sort((x, y) => y.similarity - x.similarity);
+    },
+    async touch(tenant, id, now) {
+      const result = await db.query(`UPDATE cache_entries e SET hit_count = e.hit_count + 1, last_hit_at = $3 WHERE e.id = $2::uuid AND e.tenant = $1 AND NOT ${STALE_ENTRY_SQL} RETURNING e.id`, [tenant, id, now]);
+      return result.rows.length > 0;
+    },
+    async put(entry) {
+      await store.putWithEmbedding(entry);
+    },
+    async putWithEmbedding(entry, embedding) {
+      await db.transaction((tx) => insert(tx, entry, embedding));
+    },
+    async remove(tenant, ids) {
+      if (ids.length === 0) return 0;
+      const result = await db.query('DELETE FROM cache_entries WHERE tenant = $1 AND id = ANY($2::uuid[]) RETURNING id', [tenant, ids]);
+      return result.rows.length;
+    },
+    async removeByDocuments(tenant, documentIds) {
+      return removeEntriesUsingDocuments(db, tenant, documentIds);
+    },
+    async clear(tenant) {
+      const result = tenant === undefined ? await db.query('DELETE FROM cache_entries RETURNING id') : await db.query('DELETE FROM cache_entries WHERE tenant = $1 RETURNING id', [tenant]);
+      return result.rows.length;
+    },
+    async enforceLimits(now, maxEntries) {
+      const expired = (await db.query('DELETE FROM cache_entries WHERE expires_at <= $1 RETURNING id', [now])).rows.length;
+      const count = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM cache_entries')).rows[0].n;
+      let evicted = 0;
+      if (count > maxEntries) {
+        const result = await db.query(
+          'DELETE FROM cache_entries WHERE id IN (SELECT id FROM cache_entries ORDER BY last_hit_at ASC, created_at ASC LIMIT $1) RETURNING id',
+          [count - maxEntries],
+        );
+        evicted = result.rows.length;
+      }
+      return { expired, evicted };
+    },
+  };
+  return store;
+}
+
+/** Deletes a tenant's entries that used any of the documents; returns the count. */
+export async function removeEntriesUsingDocuments(db: Queryable, tenant: string, documentIds: number[]): Promise<number> {
+  if (documentIds.length === 0) return 0;
+  const result = await db.query(
+    `DELETE FROM cache_entries WHERE id IN (
+       SELECT entry_id FROM cache_entry_documents WHERE tenant = $1 AND document_id = ANY($2::bigint[]))
+     RETURNING id`,
+    [tenant, documentIds],
+  );
+  return result.rows.length;
+}
