@@ -52,9 +52,19 @@ export function isRefusal(answer: string): boolean {
   return answer.trim() === '' || REFUSAL_PATTERNS.some((pattern) => pattern.test(answer));
 }
 
-/** Lower-cased, stemmed content terms of a text. */
-export function contentTerms(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((t) => !STOPWORDS.has(t)).map((t) => stemmer(t));
+/** Lower-cased, stemmed content terms of a text. `stems` memoizes stemming within one call. */
+export function contentTerms(text: string, stems: Map<string, string> = new Map()): string[] {
+  const out: string[] = [];
+  for (const token of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    if (STOPWORDS.has(token)) continue;
+    let stem = stems.get(token);
+    if (stem === undefined) {
+      stem = stemmer(token);
+      stems.set(token, stem);
+    }
+    out.push(stem);
+  }
+  return out;
 }
 
 const normalize = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
@@ -85,17 +95,18 @@ export function checkAnswer(input: AnswerCheckInput, thresholds: AnswerCheckThre
     return { pass: reasons.length === 0, refused, reasons, groundedness: 1, coverage: 1, invalidCitations };
   }
 
-  const answerTerms = contentTerms(stripMarkers(input.answer));
-  const contextTerms = new Set(input.context.flatMap((c) => contentTerms(c.text)));
+  const stems = new Map<string, string>();
+  const answerTerms = contentTerms(stripMarkers(input.answer), stems);
+  const termsById = new Map(input.context.map((c) => [c.id, new Set(contentTerms(c.text, stems))]));
+  const contextTerms = new Set<string>();
+  for (const terms of termsById.values()) for (const t of terms) contextTerms.add(t);
   const groundedness = answerTerms.length === 0 ? 0 : answerTerms.filter((t) => contextTerms.has(t)).length / answerTerms.length;
 
-  const cited = input.citations.map((c) => contextById.get(c.sourceId)).filter((c) => c !== undefined);
-  const citedTermSets = cited.map((c) => new Set(contentTerms(c.text)));
-  const sentences = splitSentences(input.answer).filter((s) => contentTerms(s).length > 0);
-  const supported = sentences.filter((sentence) => {
-    const terms = contentTerms(sentence);
-    return citedTermSets.some((set) => terms.filter((t) => set.has(t)).length / terms.length >= thresholds.sentenceSupport);
-  });
+  const citedTermSets = [...new Set(input.citations.map((c) => c.sourceId))].map((id) => termsById.get(id)).filter((set) => set !== undefined);
+  const sentences = splitSentences(input.answer)
+    .map((sentence) => contentTerms(sentence, stems))
+    .filter((terms) => terms.length > 0);
+  const supported = sentences.filter((terms) => citedTermSets.some((set) => terms.filter((t) => set.has(t)).length / terms.length >= thresholds.sentenceSupport));
   const coverage = sentences.length === 0 ? 0 : supported.length / sentences.length;
 
   if (input.citations.length === 0) reasons.push('answer cites nothing');
