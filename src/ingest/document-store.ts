@@ -51,7 +51,7 @@ export async function writeDocuments(tx: Queryable, writes: DocumentWrite[], ana
     [tenant, externalIds],
   );
   const old = new Map(previous.rows.map((r) => [r.external_id, r]));
-  if (old.size > 0) await tx.query('DELETE FROM chunks WHERE document_id = ANY($1::bigint[])', [[...old.values()].map((r) => r.id)]);
+  if (old.size > 0) await deleteChunksOf(tx, [...old.values()].map((r) => r.id));
   const upserted = await tx.query<{ id: number; external_id: string; version: number }>(
     `INSERT INTO documents (tenant, external_id, source, title, content_hash, config_hash, metadata, chunk_count, token_count)
      SELECT $1, r.external_id, r.source, r.title, r.content_hash, r.config_hash, COALESCE(r.metadata, '{}'::jsonb), r.chunk_count, r.token_count
@@ -171,8 +171,15 @@ export async function deleteDocuments(tx: Queryable, tenant: string, documentIds
     'SELECT count(*)::int AS chunks, COALESCE(sum(term_count), 0)::int AS length FROM chunks WHERE tenant = $1 AND document_id = ANY($2::bigint[])',
     [tenant, documentIds],
   );
+  await deleteChunksOf(tx, documentIds);
   const deleted = await tx.query<{ id: number }>('DELETE FROM documents WHERE tenant = $1 AND id = ANY($2::bigint[]) RETURNING id', [tenant, documentIds]);
   return { deleted: deleted.rows.map((r) => r.id), chunkDelta: -stats.rows[0].chunks, lengthDelta: -stats.rows[0].length };
+}
+
+/** Deletes documents' chunks with their BM25 postings (no foreign key cascades to postings). */
+async function deleteChunksOf(tx: Queryable, documentIds: number[]): Promise<void> {
+  await tx.query('DELETE FROM chunk_terms WHERE chunk_id IN (SELECT id FROM chunks WHERE document_id = ANY($1::bigint[]))', [documentIds]);
+  await tx.query('DELETE FROM chunks WHERE document_id = ANY($1::bigint[])', [documentIds]);
 }
 
 /** Appends the collection-statistics delta of one transaction and bumps the tenant's index version. */

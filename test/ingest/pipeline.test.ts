@@ -92,6 +92,8 @@ describe.each(cases)('ingest pipeline: $name', (driver) => {
     expect(summary.documents.deleted).toBe(3);
     expect((await state()).map((r) => r.external_id)).toEqual(['a.md']);
     expect(await stats()).toEqual(await truth());
+    const orphans = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM chunk_terms t WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = t.chunk_id)');
+    expect(orphans.rows[0].n).toBe(0);
   });
 
   it('dry run writes nothing', async () => {
