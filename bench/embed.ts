@@ -20,6 +20,8 @@ import { makeTestModel } from '../test/helpers/test-models.js';
 /** The issue's benchmark length: 128 tokens per text, [CLS] and [SEP] included. */
 const TOKENS_PER_TEXT = 128;
 const BATCH_SIZES = [1, 8, 32, 128] as const;
+/** Texts timed per batch size: at least this many (and at least one full batch) for a stable rate. */
+const MIN_TEXTS_PER_RUN = 32;
 /** Passage length for reranking: query (3 tokens) + passage + 3 specials = 128. */
 const RERANK_PASSAGE_WORDS = TOKENS_PER_TEXT - 6;
 const RERANK_PAIRS = 100;
@@ -27,8 +29,8 @@ const RERANK_PAIRS = 100;
 const { values } = parseArgs({
   options: {
     device: { type: 'string', default: 'cpu' },
-    texts: { type: 'string', default: '96' },
-    'naive-texts': { type: 'string', default: '24' },
+    texts: { type: 'string', default: '128' },
+    'naive-texts': { type: 'string', default: '16' },
     dtypes: { type: 'string', default: 'fp32,q8' },
   },
 });
@@ -55,7 +57,8 @@ const report: Record<string, unknown> = {
   cpu: `${cpus()[0]?.model ?? 'unknown'} x${cpus().length}`,
   model: 'random-weight BERT, all-MiniLM-L6-v2 shape (6 layers, 384 hidden, 12 heads, 1536 intermediate, 30522 vocab)',
   tokensPerText: TOKENS_PER_TEXT,
-  texts: textCount,
+  textsTimedPerBatchSize: Object.fromEntries(BATCH_SIZES.map((b) => [b, Math.min(textCount, Math.max(MIN_TEXTS_PER_RUN, b))])),
+  naiveTexts: naiveCount,
 };
 try {
   const setupStart = performance.now();
@@ -71,9 +74,10 @@ try {
         const embedder = await createLocalEmbedder({ modelsDir, model: 'bench/minilm', dtype, device, batchSize });
         if (embedder.countTokens(texts[0]!) !== TOKENS_PER_TEXT) throw new Error(`texts are ${embedder.countTokens(texts[0]!)} tokens, expected ${TOKENS_PER_TEXT}`);
         await embedder.embedDocuments(texts.slice(0, batchSize)); // warm-up
+        const timed = texts.slice(0, Math.max(MIN_TEXTS_PER_RUN, batchSize));
         const start = performance.now();
-        await embedder.embedDocuments(texts);
-        result[`batch${batchSize}`] = round(texts.length / seconds(start));
+        await embedder.embedDocuments(timed);
+        result[`batch${batchSize}`] = round(timed.length / seconds(start));
         await embedder.close?.();
       }
       // Naive baseline: one pipeline call per text, as in the Transformers.js README.

@@ -33,9 +33,8 @@ async function subdirectories(dir: string): Promise<string[]> {
 
 async function describe(id: string, dir: string): Promise<InstalledModel> {
   const manifest = await readModelManifest(dir);
-  const dtypes = (Object.keys(ONNX_FILE_BY_DTYPE) as LocalDtype[]).filter((dtype) => dtype);
   const present: LocalDtype[] = [];
-  for (const dtype of dtypes) if (await exists(join(dir, ONNX_FILE_BY_DTYPE[dtype]))) present.push(dtype);
+  for (const dtype of Object.keys(ONNX_FILE_BY_DTYPE) as LocalDtype[]) if (await exists(join(dir, ONNX_FILE_BY_DTYPE[dtype]))) present.push(dtype);
   return {
     id: manifest?.id ?? id,
     dir,

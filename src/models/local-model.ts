@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { GroundworkError, InputError } from '../errors.js';
 import { modelFamilyDefaults } from './model-family-defaults.js';
 import { type ModelManifest, type ModelUsage, readModelManifest } from './model-manifest.js';
@@ -43,7 +43,8 @@ export function modelDirFor(modelsDir: string, model: string): string {
   if (model.trim() === '' || isAbsolute(model) || normalized.startsWith('..') || normalized.split(sep).includes('..')) {
     throw new InputError('model', `must be a model id like "Xenova/all-MiniLM-L6-v2", got ${JSON.stringify(model)}`);
   }
-  return join(modelsDir, normalized);
+  // Absolute, so Transformers.js never mistakes a relative path for a hub id.
+  return join(resolve(modelsDir), normalized);
 }
 
 async function exists(path: string): Promise<boolean> {

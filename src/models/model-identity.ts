@@ -28,8 +28,8 @@ export async function checkModelLayout(dir: string): Promise<string[]> {
   } catch (error) {
     throw new GroundworkError('INPUT', `model folder ${dir} cannot be read: ${(error as Error).message}`, { cause: error });
   }
-  const missing = REQUIRED_MODEL_FILES.filter((file) => !files.includes(file));
-  if (!Object.values(ONNX_FILE_BY_DTYPE).some((file) => files.includes(file))) missing.push('onnx/model.onnx or onnx/model_quantized.onnx' as never);
+  const missing: string[] = REQUIRED_MODEL_FILES.filter((file) => !files.includes(file));
+  if (!Object.values(ONNX_FILE_BY_DTYPE).some((file) => files.includes(file))) missing.push('onnx/model.onnx or onnx/model_quantized.onnx');
   if (missing.length > 0) {
     throw new GroundworkError('INPUT', `${dir} is not a Transformers.js model folder: missing ${missing.join(', ')}`, { details: { dir, missing } });
   }
