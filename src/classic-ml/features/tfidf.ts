@@ -28,10 +28,12 @@ export function fitTfidf(texts: readonly string[], options: { maxFeatures?: numb
     for (const t of tokens) total.set(t, (total.get(t) ?? 0) + 1);
     for (const t of new Set(tokens)) df.set(t, (df.get(t) ?? 0) + 1);
   });
-  let terms = [...df.keys()].filter((t) => (df.get(t) ?? 0) >= (options.minDf ?? 1));
+  const minDf = options.minDf ?? 1;
+  let counted = [...total].filter(([term]) => (df.get(term) ?? 0) >= minDf);
   if (options.maxFeatures !== undefined) {
-    terms = terms.sort((a, b) => (total.get(b) ?? 0) - (total.get(a) ?? 0) || (a < b ? -1 : 1)).slice(0, options.maxFeatures);
+    counted = counted.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, options.maxFeatures);
   }
+  const terms = counted.map(([term]) => term);
   if (terms.length === 0) throw new InputError('texts', 'contain no tokens of two or more word characters');
   terms.sort();
   const n = texts.length;
