@@ -8,12 +8,12 @@ export { createProviderResilience, withTimeout, type ProviderResilience, type Re
 export { checkAnswer, isRefusal, contentTerms, type AnswerCheckInput, type AnswerCheckThresholds, type AnswerCheckResult } from './answer-check.js';
 export { extractRoutingFeatures, ROUTING_FEATURE_NAMES, type RoutingFeatures } from './routing-features.js';
 export { createRuleBasedPredictor, RULE_BASED_PRIORS, type SuccessPredictor, type SuccessPrediction, type PredictorFeatures } from './success-predictor.js';
-export { fitLogisticRegression, predictLogistic, type LogisticModel, type LogisticFitOptions } from './fit-logistic-regression.js';
 export {
   trainRouterPredictor,
   createTrainedPredictor,
   routerPredictorModelSchema,
   MIN_ROWS_PER_MODEL,
+  ROUTER_PREDICTOR_C,
   type RouterTrainingRow,
   type RouterPredictorModel,
 } from './train-router-predictor.js';

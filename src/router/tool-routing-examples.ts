@@ -78,7 +78,7 @@ const tools: Record<string, string[]> = {
     'Run a data quality report on the customer file',
     'How many rows have missing fields in this csv?',
   ],
-  'drift-report': [
+  'drift': [
     'Has the distribution of the features shifted since last month?',
     'Compare this week\'s data with the training data for drift',
     'Compute the population stability index for the income column',
@@ -88,15 +88,18 @@ const tools: Record<string, string[]> = {
     'Which features drifted in production compared to training?',
     'Did the score distribution change after the release?',
   ],
-  'fairness-report': [
+  'fairness': [
     'Is my model fair across gender groups?',
     'Compute demographic parity and equalized odds for these predictions',
     'Check the classifier for bias against age groups',
     'Report false positive rates per ethnicity for the loan model',
     'Does the model treat protected groups differently?',
     'Run a fairness audit on the scoring model',
+    'Is the hiring model biased against women?',
+    'Are approval rates different between demographic groups?',
+    'Check the disparate impact ratio against the 80% rule',
   ],
-  'anomaly-detection': [
+  'anomalies': [
     'Find anomalies in these transactions',
     'Which rows in this dataset are outliers?',
     'Detect unusual sensor readings in the telemetry data',
@@ -112,13 +115,47 @@ const tools: Record<string, string[]> = {
     'Audit the feature set for leakage before training',
     'Which features are suspiciously correlated with the outcome?',
   ],
-  'model-metrics': [
+  'classification-metrics': [
     'Compute precision, recall and AUC for these predictions',
     'Evaluate my classifier: accuracy and F1 on this test set',
-    'What is the RMSE and MAE of these regression predictions?',
     'Give me the confusion matrix for the model outputs',
     'Calculate the ROC AUC and log loss of my scores',
     'How well calibrated are these predicted probabilities?',
+    'What is the Brier score of the churn classifier?',
+  ],
+  'regression-metrics': [
+    'What is the RMSE and MAE of these regression predictions?',
+    'Compute R squared for my price forecasts',
+    'How far off are the demand predictions on average?',
+    'Score the regression model: mean absolute error and RMSE',
+    'Evaluate the forecast errors against the actual values',
+  ],
+  train: [
+    'Train a model to predict churn from this csv',
+    'Fit a gradient boosting classifier on the labelled data',
+    'Build a baseline logistic regression for the target column',
+    'Train a regression model on the sales table',
+    'Fit a model with cross validation on this dataset',
+  ],
+  predict: [
+    'Score these new rows with the saved model',
+    'Use the trained model to predict the outcome for these customers',
+    'Run predictions for this batch with model churn-v2',
+    'Apply the saved model to the new data',
+    'Predict probabilities for these records',
+  ],
+  features: [
+    'Suggest features to engineer from these columns',
+    'Compute derived features for the transactions table',
+    'Encode the categorical columns and scale the numeric ones',
+    'Which transformations should I apply to the raw columns before modelling?',
+    'Build a feature table from this csv',
+  ],
+  'model-card': [
+    'Write a model card for the churn model',
+    'Document the model: intended use, data, metrics and limitations',
+    'Generate model documentation for the review board',
+    'Create a model card from the training report',
   ],
 };
 

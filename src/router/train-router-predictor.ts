@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, InputError } from '../errors.js';
-import { DEFAULT_LOGISTIC_FIT_OPTIONS, fitLogisticRegression, predictLogistic, type LogisticFitOptions } from './fit-logistic-regression.js';
+import { fitLogisticRegression, sigmoid } from '../classic-ml/models/logistic-regression.js';
 import type { SuccessPredictor } from './success-predictor.js';
 
 /** One per-query eval result: the features the router saw, whether the answer was correct, and (optionally) which model gave it. */
@@ -11,12 +11,13 @@ export interface RouterTrainingRow {
   model?: string;
 }
 
+/** One model's fit: coefficients on standardized features ((x - mean) / std). */
 const logisticSchema = z.object({
   weights: z.array(z.number()),
   intercept: z.number(),
   means: z.array(z.number()),
   stds: z.array(z.number()),
-  iterations: z.number().int(),
+  C: z.number().positive(),
   rows: z.number().int().positive(),
   positives: z.number().int().nonnegative(),
   trainAccuracy: z.number(),
@@ -35,16 +36,45 @@ export type RouterPredictorModel = z.infer<typeof routerPredictorModelSchema>;
 /** Fewest rows per model to fit: below this a 6-feature logistic regression is mostly noise. */
 export const MIN_ROWS_PER_MODEL = 30;
 
+/** Inverse L2 strength on standardized features: scikit-learn's default C = 1. */
+export const ROUTER_PREDICTOR_C = 1;
+
+/** One fitted model's standardization and coefficients. */
+type Fit = z.infer<typeof logisticSchema>;
+
+/** P(correct) for one raw feature vector. */
+function predictFit(fit: Fit, row: readonly number[]): number {
+  let sum = fit.intercept;
+  for (let j = 0; j < fit.weights.length; j++) sum += fit.weights[j] * ((row[j] - fit.means[j]) / fit.stds[j]);
+  return sigmoid(sum);
+}
+
+/** Standardizes the columns, then fits with classic-ml's L-BFGS logistic regression. */
+function fitStandardized(x: number[][], y: (0 | 1)[], key: string, C: number): Fit {
+  const width = x[0].length;
+  const means = Array.from({ length: width }, (_, j) => x.reduce((s, row) => s + row[j], 0) / x.length);
+  const stds = means.map((mean, j) => Math.sqrt(x.reduce((s, row) => s + (row[j] - mean) ** 2, 0) / x.length) || 1);
+  const positives = y.reduce<number>((s, v) => s + v, 0);
+  if (positives === 0 || positives === y.length) {
+    throw new InputError(`rows (model ${key})`, `every answer is ${positives === 0 ? 'wrong' : 'correct'}; a predictor needs both outcomes to learn from`);
+  }
+  const model = fitLogisticRegression(x.map((row) => row.map((v, j) => (v - means[j]) / stds[j])), y, { C });
+  const fit: Fit = { weights: model.coefficients, intercept: model.intercept, means, stds, C, rows: x.length, positives, trainAccuracy: 0 };
+  const correct = x.filter((row, i) => (predictFit(fit, row) >= 0.5 ? 1 : 0) === y[i]).length;
+  return { ...fit, trainAccuracy: correct / x.length };
+}
+
 /**
  * Trains the success predictor from per-query eval rows: one logistic regression per model id
- * (and one pooled `*` fit for rows without a model). Feature names are the union of the rows'
+ * (and one pooled `*` fit for rows without a model), with classic-ml's fitLogisticRegression on
+ * standardized features. Feature names are the union of the rows'
  * keys; a row missing a feature is an error (no silent zero-fill).
  * @example trainRouterPredictor(rows.map((r) => ({ features: r.features, correct: r.correct, model: r.model })))
  */
-export function trainRouterPredictor(rows: readonly RouterTrainingRow[], options: LogisticFitOptions = DEFAULT_LOGISTIC_FIT_OPTIONS, now = new Date()): RouterPredictorModel {
+export function trainRouterPredictor(rows: readonly RouterTrainingRow[], options: { C?: number; now?: Date } = {}): RouterPredictorModel {
   if (rows.length === 0) throw new InputError('rows', 'no per-query results to train on');
   const featureNames = [...new Set(rows.flatMap((r) => Object.keys(r.features)))].sort();
-  const groups = new Map<string, { x: number[][]; y: number[] }>();
+  const groups = new Map<string, { x: number[][]; y: (0 | 1)[] }>();
   rows.forEach((row, index) => {
     const vector = featureNames.map((name) => {
       const value = row.features[name];
@@ -60,11 +90,9 @@ export function trainRouterPredictor(rows: readonly RouterTrainingRow[], options
   const models: RouterPredictorModel['models'] = {};
   for (const [key, group] of groups) {
     if (group.x.length < MIN_ROWS_PER_MODEL) throw new InputError(`rows (model ${key})`, `${group.x.length} rows; need at least ${MIN_ROWS_PER_MODEL} per model`);
-    const fit = fitLogisticRegression(group.x, group.y, options);
-    const correct = group.x.filter((row, i) => (predictLogistic(fit, row) >= 0.5 ? 1 : 0) === group.y[i]).length;
-    models[key] = { ...fit, rows: group.x.length, positives: group.y.filter((v) => v === 1).length, trainAccuracy: correct / group.x.length };
+    models[key] = fitStandardized(group.x, group.y, key, options.C ?? ROUTER_PREDICTOR_C);
   }
-  return { kind: 'groundwork-router-predictor', version: 1, trainedAt: now.toISOString(), featureNames, models };
+  return { kind: 'groundwork-router-predictor', version: 1, trainedAt: (options.now ?? new Date()).toISOString(), featureNames, models };
 }
 
 /**
@@ -90,7 +118,7 @@ export function createTrainedPredictor(saved: unknown, fallback?: SuccessPredict
         return value;
       });
       const fit = model.models[key];
-      return { probability: predictLogistic(fit, row), source: `logistic:${key}`, explanation: [`logistic regression for ${key} (${fit.rows} rows)`] };
+      return { probability: predictFit(fit, row), source: `logistic:${key}`, explanation: [`logistic regression for ${key} (${fit.rows} rows)`] };
     },
   };
 }

@@ -40,7 +40,7 @@ describe('trainRouterPredictor', () => {
   }
 
   it('learns per-model fits that serialize to JSON and predict the right direction', () => {
-    const model = trainRouterPredictor(rows, undefined, new Date('2025-01-01T00:00:00Z'));
+    const model = trainRouterPredictor(rows, { now: new Date('2025-01-01T00:00:00Z') });
     const restored = JSON.parse(JSON.stringify(model));
     const predictor = createTrainedPredictor(restored);
     expect(model.featureNames).toEqual(['difficulty']);
@@ -58,5 +58,6 @@ describe('trainRouterPredictor', () => {
     expect(() => trainRouterPredictor(rows.slice(0, 10))).toThrow(InputError);
     expect(() => trainRouterPredictor([...rows, { features: {}, correct: true }])).toThrow(/features\.difficulty/);
     expect(() => createTrainedPredictor({ kind: 'other' })).toThrow(/router\.predictor/);
+    expect(() => trainRouterPredictor(rows.map((r) => ({ ...r, correct: true })))).toThrow(/every answer is correct/);
   });
 });
