@@ -1,0 +1,68 @@
+import type { MiddlewareHandler } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { GroundworkError } from '../errors.js';
+import type { AppEnv } from './app-env.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { ServerMetrics } from './server-metrics.js';
+
+/**
+ * Sets `signal`, aborted when the request runs past `timeoutMs` or the client disconnects.
+ * Handlers pass it down (the model call) and race their work against it (withRequestSignal).
+ */
+export function timeoutMiddleware(timeoutMs: number): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('signal', AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(timeoutMs)]));
+    return next();
+  };
+}
+
+/** Resolves with the work, or rejects with TIMEOUT (504) when the request signal fires first. */
+export async function withRequestSignal<T>(signal: AbortSignal, work: Promise<T>, timeoutMs: number): Promise<T> {
+  if (signal.aborted) throw abortError(signal, timeoutMs);
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortError(signal, timeoutMs));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The error for an aborted request signal: a timeout, or the client going away. */
+export function abortError(signal: AbortSignal, timeoutMs: number): GroundworkError {
+  const reason = signal.reason as { name?: string } | undefined;
+  if (reason?.name === 'TimeoutError') return new GroundworkError('TIMEOUT', `request took longer than the server's limit of ${timeoutMs} ms`, { details: { timeoutMs } });
+  return new GroundworkError('UNAVAILABLE', 'request aborted: the client closed the connection');
+}
+
+/**
+ * Rate limit per API key (429 with Retry-After in whole seconds). Without auth, per client
+ * address; requests with no address (in-process `app.request()`) share one bucket.
+ */
+export function rateLimitMiddleware(limiter: RateLimiter, metrics: ServerMetrics): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = c.get('principal');
+    const key = principal.kind === 'key' ? `key:${principal.keyId}` : `addr:${clientAddress(c)}`;
+    const decision = limiter.take(key);
+    if (!decision.allowed) {
+      metrics.observeRateLimited();
+      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      c.header('Retry-After', String(seconds));
+      throw new GroundworkError('RATE_LIMITED', `rate limit exceeded for this ${principal.kind === 'key' ? 'API key' : 'client'}; retry in ${seconds} s`, {
+        details: { retryAfterSeconds: seconds },
+      });
+    }
+    return next();
+  };
+}
+
+function clientAddress(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // not served by @hono/node-server (in-process requests)
+  }
+}

@@ -1,0 +1,63 @@
+import type { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { AskResult } from '../../groundwork.js';
+import type { AppEnv, RouteDeps } from '../app-env.js';
+import { startAnswerStream } from '../answer-stream.js';
+import { toErrorResponse } from '../error-response.js';
+import { parseJsonBody } from '../parse-input.js';
+import { askBodySchema } from '../request-schemas.js';
+import { withRequestSignal } from '../request-guards.js';
+import { resolveTenant } from '../resolve-tenant.js';
+
+/** The JSON answer of `POST /v1/ask`. */
+export function askResponse(result: AskResult, requestId: string): Record<string, unknown> {
+  return {
+    answer: result.answer,
+    citations: result.citations,
+    refused: result.refused,
+    ...(result.refusalReason ? { refusalReason: result.refusalReason } : {}),
+    droppedCitations: result.droppedCitations,
+    model: result.model,
+    usage: result.usage,
+    sources: result.sources,
+    retrieval: result.retrieval,
+    latencyMs: result.latencyMs,
+    requestId,
+  };
+}
+
+/**
+ * `POST /v1/ask`: a cited answer, or with `stream: true` server-sent events in the order
+ * `sources`, `token`..., `citations`, `usage`, `done` (an `error` event if it fails midway).
+ */
+export function registerAskRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const { groundwork, options, metrics } = deps;
+  app.post('/v1/ask', async (c) => {
+    const body = await parseJsonBody(c, askBodySchema);
+    const tenant = resolveTenant(c.get('principal'), body.tenant, groundwork.config.tenant);
+    const request = { question: body.question, tenant, mode: body.mode, topK: body.topK, filters: body.filters, history: body.history, signal: c.get('signal') };
+    if (!body.stream) {
+      const started = performance.now();
+      const result = await withRequestSignal(request.signal, groundwork.ask(request), options.requestTimeoutMs);
+      metrics.observeStage('answer', (performance.now() - started) / 1000);
+      metrics.observeAnswer(result.model, result.usage, result.refused);
+      return c.json(askResponse(result, c.get('requestId')));
+    }
+    const answer = await startAnswerStream(groundwork, request, metrics, options.requestTimeoutMs);
+    return streamSSE(c, async (stream) => {
+      let id = 0;
+      const send = async (event: { type: string }): Promise<void> => {
+        const { type, ...data } = event;
+        await stream.writeSSE({ event: type, data: JSON.stringify(data), id: String(id++) });
+      };
+      stream.onAbort(() => void answer.cancel());
+      try {
+        await send(answer.first);
+        for await (const event of answer.rest()) await send(event);
+      } catch (error) {
+        await answer.cancel();
+        await send({ type: 'error', ...toErrorResponse(error, c.get('requestId')).body });
+      }
+    });
+  });
+}

@@ -1,0 +1,128 @@
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { GroundworkError, InputError } from '../../errors.js';
+import { deleteDocuments, recordIndexChange } from '../../ingest/document-store.js';
+import type { Loader } from '../../ingest/types.js';
+import type { AppEnv, RouteDeps } from '../app-env.js';
+import { enqueueIngestJob } from '../ingest-jobs.js';
+import { parseQuery } from '../parse-input.js';
+import { withRequestSignal } from '../request-guards.js';
+import { resolveTenant } from '../resolve-tenant.js';
+import { checkUploadName, uploadedSourceItems, type UploadedFile } from '../upload-documents.js';
+
+/** Page size of `GET /v1/documents` when none is asked for, and the most one page may hold. */
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
+
+const listQuerySchema = z
+  .object({
+    tenant: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+    after: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+const tenantQuerySchema = z.object({ tenant: z.string().optional() }).strict();
+
+type DocumentRow = {
+  id: number;
+  external_id: string;
+  source: string;
+  title: string;
+  version: number;
+  chunk_count: number;
+  token_count: number;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+};
+
+/**
+ * `POST /v1/documents` (multipart: one or more files, optional `tenant` field): uploads up to
+ * `uploadJobThresholdBytes` are ingested inline (200 with the ingest summary); larger ones are
+ * queued (202 with the job id, `GET /v1/jobs/:id`). `GET /v1/documents` lists the tenant's
+ * documents, keyset-paginated by id (`?limit=&after=`). `DELETE /v1/documents/:id` deletes one
+ * of the tenant's documents; another tenant's id is a 404.
+ */
+export function registerDocumentsRoutes(app: Hono<AppEnv>, deps: RouteDeps & { loaders: readonly Loader[] }): void {
+  const { groundwork, options, loaders } = deps;
+  const db = groundwork.db;
+
+  app.post(
+    '/v1/documents',
+    bodyLimit({
+      maxSize: options.uploadLimitBytes,
+      onError: () => {
+        throw new GroundworkError('TOO_LARGE', `upload is larger than the server's limit of ${options.uploadLimitBytes} bytes`, { details: { limitBytes: options.uploadLimitBytes } });
+      },
+    }),
+    async (c) => {
+      if (!c.req.header('content-type')?.toLowerCase().startsWith('multipart/form-data')) {
+        throw new InputError('content-type', 'upload documents as multipart/form-data with one or more file fields');
+      }
+      const form = await c.req.parseBody({ all: true });
+      const requestedTenant = typeof form.tenant === 'string' ? form.tenant : c.req.query('tenant');
+      const tenant = resolveTenant(c.get('principal'), requestedTenant, groundwork.config.tenant);
+      const files: UploadedFile[] = [];
+      for (const [field, value] of Object.entries(form)) {
+        for (const item of Array.isArray(value) ? value : [value]) {
+          if (typeof item === 'string') continue;
+          files.push({ name: checkUploadName(item.name, field), bytes: new Uint8Array(await item.arrayBuffer()) });
+        }
+      }
+      if (files.length === 0) throw new InputError('file', 'no file in the upload: send one or more files as multipart form fields (e.g. -F file=@handbook.md)');
+      const totalBytes = files.reduce((sum, f) => sum + f.bytes.byteLength, 0);
+      if (totalBytes > options.uploadJobThresholdBytes) {
+        const job = await enqueueIngestJob(db, tenant, files);
+        c.header('Location', `/v1/jobs/${job.id}`);
+        return c.json({ jobId: job.id, status: job.status, tenant, files: files.length, totalBytes, statusUrl: `/v1/jobs/${job.id}` }, 202);
+      }
+      const started = performance.now();
+      const summary = await withRequestSignal(c.get('signal'), groundwork.ingest(uploadedSourceItems(files, loaders), { tenant }), options.requestTimeoutMs);
+      deps.metrics.observeStage('ingest', (performance.now() - started) / 1000);
+      return c.json({ status: 'done', tenant, summary });
+    },
+  );
+
+  app.get('/v1/documents', async (c) => {
+    const query = parseQuery(c, listQuerySchema);
+    const tenant = resolveTenant(c.get('principal'), query.tenant, groundwork.config.tenant);
+    const { rows } = await db.query<DocumentRow>(
+      `SELECT id::int AS id, external_id, source, title, version, chunk_count, token_count, metadata, created_at, updated_at
+         FROM documents WHERE tenant = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [tenant, query.after, query.limit + 1],
+    );
+    const page = rows.slice(0, query.limit);
+    const more = rows.length > query.limit;
+    return c.json({
+      tenant,
+      documents: page.map((r) => ({
+        id: r.id,
+        externalId: r.external_id,
+        source: r.source,
+        title: r.title,
+        version: r.version,
+        chunkCount: r.chunk_count,
+        tokenCount: r.token_count,
+        metadata: r.metadata,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+      })),
+      nextAfter: more ? page[page.length - 1].id : null,
+    });
+  });
+
+  app.delete('/v1/documents/:id', async (c) => {
+    const { tenant: requested } = parseQuery(c, tenantQuerySchema);
+    const tenant = resolveTenant(c.get('principal'), requested, groundwork.config.tenant);
+    const raw = c.req.param('id');
+    const id = Number(raw);
+    if (!/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(id)) throw new InputError('id', `must be a document id (a positive integer), got ${JSON.stringify(raw)}`);
+    const indexVersion = await db.transaction(async (tx) => {
+      const result = await deleteDocuments(tx, tenant, [id]);
+      if (result.deleted.length === 0) throw new GroundworkError('NOT_FOUND', `document ${id} does not exist`, { details: { id } });
+      return recordIndexChange(tx, tenant, result.chunkDelta, result.lengthDelta);
+    });
+    return c.json({ deleted: id, tenant, indexVersion: Number(indexVersion) });
+  });
+}

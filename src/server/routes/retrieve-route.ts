@@ -1,0 +1,28 @@
+import type { Hono } from 'hono';
+import type { AppEnv, RouteDeps } from '../app-env.js';
+import { parseJsonBody } from '../parse-input.js';
+import { retrieveBodySchema } from '../request-schemas.js';
+import { withRequestSignal } from '../request-guards.js';
+import { resolveTenant } from '../resolve-tenant.js';
+
+/** Retriever timing keys (`sparseMs`) -> stage names (`sparse`). */
+const TIMING_SUFFIX = /Ms$/;
+
+/** `POST /v1/retrieve`: ranked chunks with per-leg scores, the mode used and a confidence. */
+export function registerRetrieveRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const { groundwork, options, metrics } = deps;
+  app.post('/v1/retrieve', async (c) => {
+    const body = await parseJsonBody(c, retrieveBodySchema);
+    const tenant = resolveTenant(c.get('principal'), body.tenant, groundwork.config.tenant);
+    const result = await withRequestSignal(
+      c.get('signal'),
+      groundwork.retrieve({ query: body.query, tenant, k: body.k, mode: body.mode, filters: body.filters }),
+      options.requestTimeoutMs,
+    );
+    for (const [key, ms] of Object.entries(result.timings)) {
+      const stage = key === 'totalMs' ? 'retrieve' : key.replace(TIMING_SUFFIX, '');
+      metrics.observeStage(stage, ms / 1000);
+    }
+    return c.json({ ...result, tenant, requestId: c.get('requestId') });
+  });
+}

@@ -1,0 +1,101 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { Groundwork } from '../groundwork.js';
+import { createApp, type CreateAppOptions } from './create-app.js';
+import { runIngestWorker } from './ingest-worker.js';
+import { createServerMetrics } from './server-metrics.js';
+import { serverOptionsSchema, type ServerOptionsInput } from './server-options.js';
+import { createModelRegistry } from '../router/model-registry.js';
+
+export interface StartServerOptions extends Omit<CreateAppOptions, 'server' | 'isDraining' | 'metrics'> {
+  groundwork: Groundwork;
+  port?: number;
+  host?: string;
+  server?: ServerOptionsInput;
+  /** Close groundwork (and its database) after the server has drained (default true). */
+  closeGroundwork?: boolean;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** `http://host:port` (the real port when 0 was asked for). */
+  url: string;
+  port: number;
+  /**
+   * Graceful shutdown: stop accepting connections, let in-flight requests finish (up to
+   * shutdownGraceMs, then their connections are closed), stop in-process workers, then close
+   * groundwork and its database. Safe to call more than once.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the app on @hono/node-server.
+ * @example const { url, close } = await startServer({ groundwork, port: 0, server: { auth: false } });
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const server = serverOptionsSchema.parse({ ...options.server, ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) });
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const metrics = createServerMetrics({ prices: options.prices ?? createModelRegistry() });
+  const app = createApp(options.groundwork, { ...options, server, metrics, isDraining: () => draining });
+
+  const listening = await new Promise<Server>((resolve, reject) => {
+    const instance = serve(
+      {
+        fetch: async (request, env) => {
+          inFlight += 1;
+          try {
+            const response = await app.fetch(request, env);
+            if (draining && response instanceof Response) {
+              try {
+                response.headers.set('Connection', 'close');
+              } catch {
+                // immutable headers: the socket still closes once the server has closed
+              }
+            }
+            return response;
+          } finally {
+            inFlight -= 1;
+            if (inFlight === 0) drained?.();
+          }
+        },
+        port: server.port,
+        hostname: server.host,
+      },
+      () => resolve(instance as Server),
+    ) as Server;
+    instance.once('error', reject);
+  });
+  const address = listening.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  const workerStop = new AbortController();
+  const workers = Array.from({ length: server.inProcessWorkers }, (_, i) =>
+    runIngestWorker({ groundwork: options.groundwork, loaders: options.loaders, signal: workerStop.signal, workerId: `server:${process.pid}:${i}` }).catch((error: unknown) => {
+      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'in-process ingest worker stopped', error: (error as Error)?.message ?? String(error) })}\n`);
+    }),
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      draining = true;
+      const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
+      listening.closeIdleConnections();
+      // Streams and long answers count as in flight until their handler returns; a streamed
+      // body may still be sending after that, so wait for the sockets too (server.close).
+      const idle = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+      const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), server.shutdownGraceMs).unref());
+      if ((await Promise.race([Promise.all([idle, closed]), grace])) === 'timeout') listening.closeAllConnections();
+      await closed;
+      workerStop.abort();
+      await Promise.all(workers);
+      if (options.closeGroundwork !== false) await options.groundwork.close();
+    })();
+    return closing;
+  };
+  return { url: `http://${host}:${address.port}`, port: address.port, close };
+}

@@ -1,0 +1,80 @@
+import { createGroundwork, type Groundwork } from '../../src/groundwork.js';
+import type { ChatModel, GenerateRequest } from '../../src/models/types.js';
+import type { Db } from '../../src/db/types.js';
+import { doc, wholeDocumentChunker } from '../helpers/whole-document-chunker.js';
+import { createApiKey } from '../../src/server/api-keys.js';
+
+
+/** Tenant acme's documents: a travel policy and a warranty page. */
+export const ACME_DOCS = [
+  doc('travel.md', 'Employees may book economy class flights for trips under six hours. The daily meal allowance while travelling is 75 dollars.', {
+    title: 'Travel Policy',
+  }),
+  doc('warranty.md', 'The cordless drill has a two year warranty. Batteries are covered for one year from the date of purchase.', { title: 'Drill Warranty' }),
+];
+/** Tenant globex's document: a secret only globex may ever see. */
+export const GLOBEX_DOCS = [doc('secret.md', 'Project Falcon launches on the ninth of March with a budget of four million dollars.', { title: 'Falcon Plan' })];
+
+/** A ChatModel that records every call and answers with a fixed text (one token per word when streaming). */
+export function recordingChatModel(reply = 'The drill has a two year warranty [Source: Drill Warranty].'): ChatModel & { calls: GenerateRequest[] } {
+  const calls: GenerateRequest[] = [];
+  const usage = { inputTokens: 120, outputTokens: 12, cachedInputTokens: 0 };
+  return {
+    id: 'recording:test',
+    provider: 'recording',
+    contextWindow: 16_000,
+    supportsTools: false,
+    calls,
+    async generate(request) {
+      calls.push(request);
+      return { text: reply, usage, model: 'test' };
+    },
+    async *stream(request) {
+      calls.push(request);
+      for (const piece of reply.match(/\s*\S+\s*/g) ?? []) yield { type: 'token', text: piece };
+      yield { type: 'done', result: { text: reply, usage, model: 'test' } };
+    },
+  };
+}
+
+/** Groundwork on in-memory PGlite (or the given db) with both tenants' documents ingested. */
+export async function corpusGroundwork(options: { chatModel?: ChatModel; refusalThreshold?: number; db?: Db } = {}): Promise<Groundwork> {
+  const gw = await createGroundwork({
+    config: { dataDir: 'memory://', tenant: 'default', generate: { refusalThreshold: options.refusalThreshold ?? 0.05 } },
+    useEnvironment: false,
+    chunker: wholeDocumentChunker('document'),
+    chatModel: options.chatModel,
+    db: options.db,
+  });
+  await gw.ingest(ACME_DOCS.map((document) => ({ document })), { tenant: 'acme' });
+  await gw.ingest(GLOBEX_DOCS.map((document) => ({ document })), { tenant: 'globex' });
+  return gw;
+}
+
+/** API keys for both tenants: `Authorization` header values. */
+export async function tenantKeys(gw: Groundwork): Promise<{ acme: string; globex: string; acmeKeyId: number }> {
+  const acme = await createApiKey(gw.db, 'acme');
+  const globex = await createApiKey(gw.db, 'globex');
+  return { acme: `Bearer ${acme.secret}`, globex: `Bearer ${globex.secret}`, acmeKeyId: acme.id };
+}
+
+/** Parses a server-sent event stream body into events. */
+export function parseSse(text: string): Array<{ event?: string; data: string; id?: string }> {
+  return text
+    .split(/\n\n/)
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const out: { event?: string; data: string; id?: string } = { data: '' };
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        const at = line.indexOf(':');
+        const field = line.slice(0, at);
+        const value = line.slice(at + 1).replace(/^ /, '');
+        if (field === 'event') out.event = value;
+        else if (field === 'data') data.push(value);
+        else if (field === 'id') out.id = value;
+      }
+      out.data = data.join('\n');
+      return out;
+    });
+}
