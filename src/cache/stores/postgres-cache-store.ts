@@ -104,8 +104,13 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
         .sort((x, y) => y.similarity - x.similarity);
     },
     async touch(tenant, id, now) {
-      const result = await db.query(`UPDATE cache_entries e SET hit_count = e.hit_count + 1, last_hit_at = $3 WHERE e.id = $2::uuid AND e.tenant = $1 AND NOT ${STALE_ENTRY_SQL} RETURNING e.id`, [tenant, id, now]);
-      return result.rows.length > 0;
+      return db.transaction(async (tx) => {
+        // Hit counts only steer LRU: losing the last few in a crash is harmless, so the hit path
+        // does not wait for a WAL flush (measured ~10 ms per hit on a busy disk otherwise).
+        await tx.query("SELECT set_config('synchronous_commit', 'off', true)");
+        const result = await tx.query(`UPDATE cache_entries e SET hit_count = e.hit_count + 1, last_hit_at = $3 WHERE e.id = $2::uuid AND e.tenant = $1 AND NOT ${STALE_ENTRY_SQL} RETURNING e.id`, [tenant, id, now]);
+        return result.rows.length > 0;
+      });
     },
     async put(entry) {
       await store.putWithEmbedding(entry);

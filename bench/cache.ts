@@ -1,0 +1,141 @@
+// Answer-cache benchmark: hit-path latency on PostgreSQL at 1k/10k/100k entries (query embedding
+// excluded: random 384-dim unit vectors), and guard figures on the held-out pair set.
+// Run: node --import tsx bench/cache.ts [--sizes 1000,10000,100000] [--lookups 300]
+// Prints one JSON document. Needs PostgreSQL with pgvector at GW_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432).
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { calibrate, cacheEmbedderKey, createAnswerCache, parseCachePairs, questionKey, registerCacheEmbedder, scopeKey, type CacheScope } from '../src/cache/index.js';
+import { migrate, openPgDb, readMigrations } from '../src/db/index.js';
+import type { Embedder } from '../src/models/types.js';
+
+const DIMS = 384;
+const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1]]));
+const sizes = (args.get('--sizes') ?? '1000,10000,100000').split(',').map(Number);
+const lookups = Number(args.get('--lookups') ?? 300);
+const base = process.env.GW_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+function randomUnit(): Float32Array {
+  const v = new Float32Array(DIMS);
+  for (let i = 0; i < DIMS; i += 2) {
+    const u = Math.random() || 1e-12;
+    const r = Math.sqrt(-2 * Math.log(u));
+    v[i] = r * Math.cos(2 * Math.PI * Math.random());
+    if (i + 1 < DIMS) v[i + 1] = r * Math.sin(2 * Math.PI * Math.random());
+  }
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+const nudge = (v: Float32Array): Float32Array => {
+  const noise = randomUnit();
+  const out = v.map((x, i) => x + 0.05 * noise[i]);
+  const n = Math.hypot(...out);
+  return out.map((x) => x / n);
+};
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 1000) / 1000;
+};
+
+// The bench never embeds text: every lookup passes its vector. This embedder only names the model.
+const namedEmbedder: Embedder = {
+  id: 'bench:random-unit', revision: 'r1', dimensions: DIMS, maxInputTokens: 512, maxBatchSize: 1,
+  async embedDocuments() { throw new Error('bench passes vectors'); },
+  async embedQuery() { throw new Error('bench passes vectors'); },
+};
+
+async function main(): Promise<void> {
+  const admin = new pg.Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS gw_cache_bench WITH (FORCE)');
+  await admin.query('CREATE DATABASE gw_cache_bench');
+  await admin.query("ALTER DATABASE gw_cache_bench SET maintenance_work_mem = '512MB'");
+  await admin.end();
+  const db = await openPgDb({ connectionString: `${base}/gw_cache_bench` });
+  await migrate(db, readMigrations().filter((m) => ['0001_init.sql', '0004_cache.sql'].includes(m.name)));
+  const scope: CacheScope = { tenant: 'bench', answerConfigHash: 'c', promptTemplateVersion: 'p', retrievalMode: 'hybrid' };
+  const key = cacheEmbedderKey(namedEmbedder);
+  const row = await registerCacheEmbedder(db, key, DIMS, { hnsw: true });
+  const sk = scopeKey(scope, key);
+  const doc = (await db.query<{ id: number }>("INSERT INTO documents (tenant, external_id, source, content_hash, config_hash) VALUES ('bench', 'd', 'd', 'h', 'c') RETURNING id::int AS id")).rows[0].id;
+  const cache = createAnswerCache({ db, embedder: namedEmbedder, options: { semantic: { defaultThreshold: 0.9 }, maxEntries: 1_000_000 } });
+  const stored: Array<{ q: string; v: Float32Array }> = [];
+  const results = [];
+  for (const size of sizes) {
+    const loadStart = performance.now();
+    // Bulk load without the index, then build it (as a re-ingest-sized load would); lookups use it.
+    await db.exec(`DROP INDEX IF EXISTS cache_entries_hnsw_${row.id}`);
+    for (let start = stored.length; start < size; start += 500) {
+      const n = Math.min(500, size - start);
+      const ids: string[] = [], qs: string[] = [], qks: string[] = [], vs: string[] = [];
+      for (let i = 0; i < n; i += 1) {
+        const q = `What is the policy for case ${start + i} in region ${(start + i) % 97}?`;
+        const v = randomUnit();
+        stored.push({ q, v });
+        ids.push(randomUUID()); qs.push(q); qks.push(questionKey(q)); vs.push(`[${Array.from(v).join(',')}]`);
+      }
+      await db.query(
+        `WITH r AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS r(id, q, qk, v))
+         INSERT INTO cache_entries (id, tenant, scope_key, question_key, question, answer, documents, embedder_id, embedding, created_at, expires_at, last_hit_at)
+         SELECT r.id, 'bench', $5, r.qk, r.q, 'answer', $6::jsonb, $7, r.v::vector, now(), now() + interval '1 day', now() FROM r`,
+        [ids, qs, qks, vs, sk, JSON.stringify([{ id: doc, version: 1 }]), row.id],
+      );
+      await db.query(
+        'INSERT INTO cache_entry_documents (entry_id, tenant, document_id, document_version) SELECT id, $2, $3, 1 FROM unnest($1::uuid[]) AS id',
+        [ids, 'bench', doc],
+      );
+    }
+    await registerCacheEmbedder(db, key, DIMS, { hnsw: true });
+    await db.query('ANALYZE cache_entries');
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    const semantic: number[] = [];
+    const exact: number[] = [];
+    let semanticHits = 0;
+    let exactHits = 0;
+    for (let i = 0; i < lookups + 20; i += 1) {
+      const target = stored[Math.floor(Math.random() * stored.length)];
+      const t0 = performance.now();
+      const s = await cache.lookup({ question: `${target.q.replace('What is', "What's")}`, scope, embedding: nudge(target.v) });
+      const t1 = performance.now();
+      const e = await cache.lookup({ question: target.q, scope, embedding: target.v });
+      const t2 = performance.now();
+      if (i < 20) continue; // warm-up
+      semantic.push(t1 - t0);
+      exact.push(t2 - t1);
+      if (s.hit && s.layer === 'semantic') semanticHits += 1;
+      if (e.hit && e.layer === 'exact') exactHits += 1;
+    }
+    results.push({
+      entries: size,
+      loadSeconds: Math.round(loadSeconds * 10) / 10,
+      exactHit: { p50Ms: pct(exact, 50), p99Ms: pct(exact, 99), hitRate: exactHits / lookups },
+      semanticHit: { p50Ms: pct(semantic, 50), p99Ms: pct(semantic, 99), hitRate: semanticHits / lookups },
+    });
+    process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
+  }
+  await db.close();
+  const guardFigures = async (file: string) => {
+    const pairs = parseCachePairs(readFileSync(new URL(`../data/cache-pairs/${file}`, import.meta.url), 'utf8'), file);
+    const report = await calibrate({ pairs });
+    return {
+      pairs: pairs.length,
+      meaningChangingRejected: report.guards.meaningChangingRejected,
+      paraphrasesWronglyRejected: report.guards.paraphrasesRejected,
+      rejectedByKind: report.guards.rejectedByKind,
+      wrong: report.guards.pairs.filter((p) => (p.same && p.rejected) || (!p.same && p.kind !== 'unrelated' && !p.rejected)).map((p) => ({ kind: p.kind, a: p.a, b: p.b, reasons: p.reasons.map((r) => r.detail) })),
+    };
+  };
+  console.log(JSON.stringify({
+    benchmark: 'cache',
+    store: 'postgresql',
+    pg: base.replace(/\/\/[^@]*@/, '//'),
+    dims: DIMS,
+    lookupsPerSize: lookups,
+    note: 'latency excludes query embedding; semantic path = exact miss + HNSW nearest (iterative scan) + freshness check + guards + hit touch',
+    latency: results,
+    guards: { heldout: await guardFigures('heldout.jsonl'), devForReference: await guardFigures('dev.jsonl') },
+  }, null, 2));
+}
+
+await main();
