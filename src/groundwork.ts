@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { loadConfig, parseConfig } from './config/load-config.js';
 import type { Config, ConfigInput } from './config/schema.js';
-import { dbOptionsFromConfig, openDb } from './db/open-db.js';
+import { dbOptionsFromConfig, modelsDirFromConfig, openDb } from './db/open-db.js';
+import { createEmbedderFromOptions } from './models/create-embedder-from-options.js';
+import { createRerankerFromOptions } from './models/create-reranker-from-options.js';
+import { noReranker } from './models/no-reranker.js';
 import type { Db } from './db/types.js';
 import { createChunker, type ChunkerName } from './ingest/chunkers/index.js';
 import { runIngest, type IngestSummary, type SourceItem } from './ingest/pipeline.js';
@@ -104,9 +107,15 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
   const notices: string[] = [];
   const db = options.db ?? (await openDb(dbOptionsFromConfig(config)));
   const analyzer = createEnglishAnalyzer();
-  const embedder = options.embedder;
-  const reranker = options.reranker;
-  if (!embedder) notices.push('no embedding model is installed or configured: groundwork runs lexical-only (BM25). See `groundwork models`.');
+  const modelsDir = modelsDirFromConfig(config);
+  let embedder = options.embedder;
+  if (!embedder && !('embedder' in options)) {
+    const choice = await createEmbedderFromOptions(config.models.embedder, { modelsDir });
+    embedder = choice.embedder;
+    if (!embedder) notices.push(choice.reason);
+  }
+  const configured = options.reranker ?? (await createRerankerFromOptions(config.models.reranker, { modelsDir }));
+  const reranker = configured === noReranker ? undefined : configured;
   const promptCounter: TokenCounter = createTiktokenCounter(config.generate.encoding);
   const chatModel = options.chatModel ?? createChatModelFromOptions(config.generate, { tokenCounter: promptCounter });
   const retriever = createRetriever({ db, analyzer, options: config.retrieve, embedder, reranker });

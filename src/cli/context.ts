@@ -24,11 +24,6 @@ export function createContext(io: CliIo, env: Record<string, string | undefined>
     io,
     env,
     config,
-    async open(overrides, plugins = {}) {
-      const resolved = config(overrides);
-      const { resolvePluginsFromConfig } = await import('./resolve-plugins.js');
-      const fromConfig = await resolvePluginsFromConfig(resolved, plugins);
-      return createGroundwork({ config: resolved, ...fromConfig, ...plugins });
-    },
+    open: (overrides, plugins = {}) => createGroundwork({ config: config(overrides), ...plugins }),
   };
 }

@@ -19,6 +19,16 @@ export const ENV_KEYS: ReadonlyArray<{ env: string; path: string[]; kind: EnvKin
   { env: 'GROUNDWORK_RETRIEVE_MODE', path: ['retrieve', 'mode'], kind: 'string' },
   { env: 'GROUNDWORK_BM25_K1', path: ['retrieve', 'k1'], kind: 'number' },
   { env: 'GROUNDWORK_BM25_B', path: ['retrieve', 'b'], kind: 'number' },
+  { env: 'GROUNDWORK_EMBEDDER', path: ['models', 'embedder', 'provider'], kind: 'string' },
+  { env: 'GROUNDWORK_EMBEDDER_MODEL', path: ['models', 'embedder', 'model'], kind: 'string' },
+  { env: 'GROUNDWORK_EMBEDDER_BASE_URL', path: ['models', 'embedder', 'baseUrl'], kind: 'string' },
+  { env: 'GROUNDWORK_DEVICE', path: ['models', 'embedder', 'device'], kind: 'string' },
+  { env: 'GROUNDWORK_RERANKER', path: ['models', 'reranker', 'provider'], kind: 'string' },
+  { env: 'GROUNDWORK_RERANKER_MODEL', path: ['models', 'reranker', 'model'], kind: 'string' },
+  { env: 'GROUNDWORK_CHAT_PROVIDER', path: ['generate', 'provider'], kind: 'string' },
+  { env: 'GROUNDWORK_CHAT_MODEL', path: ['generate', 'model'], kind: 'string' },
+  { env: 'GROUNDWORK_CHAT_BASE_URL', path: ['generate', 'baseUrl'], kind: 'string' },
+  { env: 'GROUNDWORK_REFUSAL_THRESHOLD', path: ['generate', 'refusalThreshold'], kind: 'number' },
 ];
 
 /** Default config file looked up in the working directory (GROUNDWORK_CONFIG overrides). */

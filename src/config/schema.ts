@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { evalOptionsSchema } from '../eval/eval-options.js';
 import { generateOptionsSchema } from '../generate/generate-options.js';
+import { modelsOptionsSchema } from '../models/models-options.js';
 import { retrieveOptionsSchema } from '../retrieve/retrieve-options.js';
 
 /**
@@ -32,6 +34,8 @@ export const configSchema = z
       .prefault({}),
     retrieve: retrieveOptionsSchema.prefault({}),
     generate: generateOptionsSchema.prefault({}),
+    models: modelsOptionsSchema.prefault({}),
+    eval: evalOptionsSchema.prefault({}),
   })
   .strict();
 

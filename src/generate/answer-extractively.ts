@@ -35,6 +35,14 @@ export interface ExtractiveAnswer {
   refused: boolean;
 }
 
+/** Markdown heading lines and the chunk's own section titles are labels, not answers. */
+function isHeading(sentence: string, headingPath: readonly string[]): boolean {
+  if (/^#{1,6}\s/.test(sentence)) return true;
+  const bare = (text: string) => text.replace(/^[#\s]*(?:\d+(?:\.\d+)*\.?\s*)?/, '').trim().toLowerCase();
+  const needle = bare(sentence);
+  return headingPath.some((heading) => bare(heading) === needle);
+}
+
 interface Candidate {
   chunk: RetrievedChunk;
   rank: number;
@@ -61,7 +69,7 @@ export function answerExtractively(question: string, chunks: readonly RetrievedC
   chunks.forEach((chunk, rank) => {
     splitSentences(chunk.text).forEach((span, position) => {
       const sentence = span.text.replace(/\s+/g, ' ').trim();
-      if (sentence.split(' ').length < MIN_SENTENCE_WORDS) return;
+      if (sentence.split(' ').length < MIN_SENTENCE_WORDS || isHeading(sentence, chunk.headingPath)) return;
       candidates.push({ chunk, rank, position, sentence, terms: contentTerms(sentence) });
     });
   });

@@ -3,6 +3,8 @@ import type { CommandContext } from '../context.js';
 import { registerAsk } from './ask-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerIngest } from './ingest-command.js';
+import { registerModels } from './models-command.js';
+import { registerTool } from './tool-command.js';
 import { registerRetrieve } from './retrieve-command.js';
 
 /** Registers every subcommand. `setExit` lets a command report a non-zero exit without throwing. */
@@ -12,4 +14,6 @@ export function registerCommands(program: Command, context: CommandContext, setE
   registerRetrieve(program, context);
   registerAsk(program, context);
   registerDemo(program, context);
+  registerTool(program, context);
+  registerModels(program, context);
 }
