@@ -78,3 +78,7 @@ export function parseSse(text: string): Array<{ event?: string; data: string; id
       return out;
     });
 }
+
+/** A response's JSON body, untyped (tests assert on its shape). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const readJson = async (res: Response): Promise<any> => res.json();
