@@ -47,3 +47,22 @@ export { createExperimentStore, type ExperimentStore, type ExperimentComparison 
 export { resolveCodeVersion } from './code-version.js';
 export { evalScore, DEFAULT_K, type EvalScoreDocument, type EvalScoreOptions } from './eval-score.js';
 export { evalOptionsSchema, type EvalOptions } from './eval-options.js';
+export { runBeirEval, beirTenant, beirSourceItems } from './run-beir-eval.js';
+export { runGoldenEval } from './run-golden-eval.js';
+export type { BeirEvalOptions, EvalQueryRow, EvalRunDocument, EvalRunOptions, EvalRunProgress, GoldenEvalOptions, LatencySummary } from './run-eval-types.js';
+export { recordEvalRun, resolveEvalOptions, recordableConfig, type FinishedRun } from './run-record.js';
+export { compareWithBaseline, decideVerdict, type BaselineComparison, type VerdictDecision } from './run-verdict.js';
+export { buildExperimentReport, primaryMetricOf } from './run-report.js';
+export {
+  answerMetrics,
+  answerText,
+  citedSentences,
+  isCorrectAnswer,
+  referenceRecall,
+  ANSWER_METRICS,
+  CORRECT_REFERENCE_RECALL,
+  type AnsweredQuestion,
+  type AnswerMetricValues,
+} from './run-answer-metrics.js';
+export { retrievalMetricNames, scoreRunAtCutoffs, summarizeMetrics, summarizeLatency, HEADLINE_CUTOFF, RECALL_CUTOFF, type CutoffScores } from './run-metrics.js';
+export { reportPassages, REPORT_PASSAGES, REPORT_PASSAGE_CHARS } from './run-report-passages.js';
