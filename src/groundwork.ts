@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createTrainedPredictor } from './router/train-router-predictor.js';
 import { loadConfig, parseConfig } from './config/load-config.js';
 import type { Config, ConfigInput } from './config/schema.js';
 import { dbOptionsFromConfig, modelsDirFromConfig, openDb } from './db/open-db.js';
@@ -17,12 +19,18 @@ import { createTiktokenCounter } from './generate/tiktoken-counter.js';
 import type { ChatMessage, ChatModel, Embedder, Reranker } from './models/types.js';
 import { createEnglishAnalyzer, type Analyzer } from './retrieve/analyzer.js';
 import { createRetriever, type Retriever } from './retrieve/retriever.js';
+import { createRouter, type RouteDecision, type Router } from './router/create-router.js';
+import { createSqlCostLedger } from './router/cost-ledger.js';
+import { createSqlBudgetStore } from './router/sql-budget-store.js';
+import { extractRoutingFeatures } from './router/routing-features.js';
 import type { Filter, RetrievalMode, RetrieveRequest, RetrieveResult } from './retrieve/types.js';
 import { loadSources, type LoadSourcesOptions } from './ingest/load-sources.js';
 
 /** Your own components, used instead of the configured ones. */
 export interface GroundworkPlugins {
   db?: Db;
+  /** Extra chat models the router policy can name (cascade, fallback, cheapest-capable). */
+  chatModels?: ChatModel[];
   loaders?: Loader[];
   chunker?: Chunker;
   embedder?: Embedder;
@@ -63,6 +71,9 @@ export interface AskRequest {
 export interface AskResult extends AnswerResult {
   retrieval: Pick<RetrieveResult, 'mode' | 'requestedMode' | 'confidence' | 'notices'>;
   latencyMs: number;
+  requestId: string;
+  costUsd: number;
+  route: RouteDecision;
 }
 
 /** Everything groundwork holds for one configuration; build with createGroundwork, end with close(). */
@@ -74,6 +85,7 @@ export interface Groundwork {
   readonly reranker?: Reranker;
   readonly chatModel: ChatModel;
   readonly retriever: Retriever;
+  readonly router: Router;
   readonly notices: string[];
   /** Ingests files and folders (or ready documents) into a tenant. */
   ingest(paths: string[] | AsyncIterable<SourceItem> | Iterable<SourceItem>, options?: IngestOptions): Promise<IngestSummary>;
@@ -83,6 +95,13 @@ export interface Groundwork {
   /** Builds the chunker the configuration (or overrides) describes. */
   chunkerFor(options?: Pick<IngestOptions, 'chunker' | 'chunkSize' | 'chunkOverlap'>): { chunker: Chunker; fingerprint: Record<string, unknown> };
   close(): Promise<void>;
+}
+
+/** The trained success predictor when `groundwork router train` wrote one, else the rule-based default. */
+function loadPredictor(config: Readonly<Config>) {
+  const path = config.router.predictorPath ? resolve(config.router.predictorPath) : join(resolve(config.dataDir), 'router-predictor.json');
+  if (config.dataDir.startsWith('memory://') || !existsSync(path)) return undefined;
+  return createTrainedPredictor(JSON.parse(readFileSync(path, 'utf8')) as unknown);
 }
 
 function isResolved(config: unknown): config is Readonly<Config> {
@@ -119,6 +138,19 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
   const promptCounter: TokenCounter = createTiktokenCounter(config.generate.encoding);
   const chatModel = options.chatModel ?? createChatModelFromOptions(config.generate, { tokenCounter: promptCounter });
   const retriever = createRetriever({ db, analyzer, options: config.retrieve, embedder, reranker });
+  const models = [chatModel, ...(options.chatModels ?? []).filter((m) => m.id !== chatModel.id)];
+  const routerOptions = config.router;
+  const hasBudgets = routerOptions.budgets.perRequestUsd !== null || routerOptions.budgets.dailyPerTenantUsd !== null || Object.keys(routerOptions.budgets.tenants).length > 0;
+  const router = createRouter({
+    models,
+    // The default policy (fixed on the extractive answerer) follows the configured answerer.
+    policy:
+      routerOptions.policy.kind === 'fixed' && routerOptions.policy.model === 'extractive' ? { kind: 'fixed', model: chatModel.id } : routerOptions.policy,
+    options: routerOptions,
+    ledger: createSqlCostLedger(db),
+    predictor: loadPredictor(config),
+    budgetStore: hasBudgets ? createSqlBudgetStore(db) : undefined,
+  });
   const ownsDb = !options.db;
 
   const chunkerFor: Groundwork['chunkerFor'] = (overrides = {}) => {
@@ -163,6 +195,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     reranker,
     chatModel,
     retriever,
+    router,
     notices,
     chunkerFor,
     async ingest(paths, ingestOptions = {}) {
@@ -202,11 +235,37 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     async ask(request) {
       const started = performance.now();
       const { retrieval, input } = await prepare(request);
-      const result = await answerQuestion(input);
+      const routed = await router.answer(
+        {
+          tenant: request.tenant ?? config.tenant,
+          route: 'ask',
+          // Worst case before the prompt is built: the whole context budget.
+          inputTokens: config.generate.maxContextTokens,
+          maxTokens: config.generate.maxOutputTokens,
+          features: extractRoutingFeatures({ query: request.question, retrieval: { confidence: retrieval.confidence, scores: retrieval.chunks.map((c) => c.score) } }) as never,
+          signal: request.signal,
+        },
+        async (model, context) => {
+          const result = await answerQuestion({ ...input, chatModel: model, signal: context.signal, maxOutputTokens: context.maxTokens });
+          return {
+            ...result,
+            check: {
+              answer: result.answer,
+              citations: result.citations.map((c) => ({ sourceId: String(c.chunkId), quote: c.quote })),
+              context: retrieval.chunks.map((c) => ({ id: String(c.chunkId), text: c.text })),
+              retrievalConfidence: retrieval.confidence,
+            },
+          };
+        },
+      );
+      const { check: _check, ...result } = routed.result;
       return {
         ...result,
         retrieval: { mode: retrieval.mode, requestedMode: retrieval.requestedMode, confidence: retrieval.confidence, notices: retrieval.notices },
         latencyMs: Math.round(performance.now() - started),
+        requestId: routed.requestId,
+        costUsd: routed.costUsd,
+        route: routed.decision,
       };
     },
     async *askStream(request) {

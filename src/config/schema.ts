@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { evalOptionsSchema } from '../eval/eval-options.js';
 import { generateOptionsSchema } from '../generate/generate-options.js';
 import { modelsOptionsSchema } from '../models/models-options.js';
+import { routerOptionsSchema } from '../router/router-options.js';
 import { retrieveOptionsSchema } from '../retrieve/retrieve-options.js';
 
 /**
@@ -36,6 +37,7 @@ export const configSchema = z
     generate: generateOptionsSchema.prefault({}),
     models: modelsOptionsSchema.prefault({}),
     eval: evalOptionsSchema.prefault({}),
+    router: routerOptionsSchema.prefault({}),
   })
   .strict();
 

@@ -36,6 +36,8 @@ export function askJson(result: AskResult): Record<string, unknown> {
     droppedCitations: result.droppedCitations,
     model: result.model,
     usage: result.usage,
+    costUsd: result.costUsd,
+    requestId: result.requestId,
     retrieval: result.retrieval,
     latencyMs: result.latencyMs,
   };

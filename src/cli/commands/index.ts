@@ -4,6 +4,7 @@ import { registerAsk } from './ask-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerIngest } from './ingest-command.js';
 import { registerModels } from './models-command.js';
+import { registerRouter } from './router-command.js';
 import { registerTool } from './tool-command.js';
 import { registerRetrieve } from './retrieve-command.js';
 
@@ -16,4 +17,5 @@ export function registerCommands(program: Command, context: CommandContext, setE
   registerDemo(program, context);
   registerTool(program, context);
   registerModels(program, context);
+  registerRouter(program, context);
 }
