@@ -46,7 +46,7 @@ describe('compareWithBaseline and the verdict rule', () => {
   });
 
   it('pairs by query id, not position, and compares metrics only where both runs have them', () => {
-    const before = [
+    const before: Array<{ queryId: string; metrics: Record<string, number> }> = [
       { queryId: 'a', metrics: { m: 0.1, refusal: 1 } },
       { queryId: 'b', metrics: { m: 0.5 } },
       { queryId: 'c', metrics: { m: 0.9 } },
