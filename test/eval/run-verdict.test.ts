@@ -51,7 +51,7 @@ describe('compareWithBaseline and the verdict rule', () => {
       { queryId: 'b', metrics: { m: 0.5 } },
       { queryId: 'c', metrics: { m: 0.9 } },
     ];
-    const after = [
+    const after: Array<{ queryId: string; metrics: Record<string, number> }> = [
       { queryId: 'c', metrics: { m: 1.0 } },
       { queryId: 'a', metrics: { m: 0.2, refusal: 0 } },
       { queryId: 'z', metrics: { m: 0.0 } },
