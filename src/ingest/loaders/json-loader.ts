@@ -54,7 +54,12 @@ export function createJsonLoader(fields: JsonFieldMapping = DEFAULT_JSON_FIELDS)
         const used = new Set([...fields.idFields, ...fields.textFields, ...fields.titleFields]);
         const metadata = fields.metadataFields
           ? Object.fromEntries(fields.metadataFields.map((field) => [field, getPath(record, field)]).filter(([, item]) => item !== undefined))
-          : Object.fromEntries(Object.entries(record).filter(([key]) => !used.has(key)));
+          : Object.fromEntries(
+              Object.entries(record)
+                .filter(([key]) => !used.has(key))
+                // A record's own `metadata` object (BEIR corpora have one) is merged, not nested.
+                .flatMap(([key, item]) => (key === 'metadata' && isPlainObject(item) ? Object.entries(item) : [[key, item]])),
+            );
         const externalId = id !== undefined ? String(id) : ordinal < 0 ? relativePath : `${relativePath}#${ordinal}`;
         return {
           externalId,
@@ -67,6 +72,10 @@ export function createJsonLoader(fields: JsonFieldMapping = DEFAULT_JSON_FIELDS)
       });
     },
   };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function looksLikeJsonLines(raw: string): boolean {

@@ -88,6 +88,10 @@ describe('loaders', () => {
   it('jsonl: one document per record with mapped id, title, text and metadata', async () => {
     const docs = await documents('corpus.jsonl', '{"_id":"d1","title":"T1","text":"alpha","year":2020}\n\n{"_id":"d2","title":"T2","text":"beta","year":2021}\n');
     expect(docs.map((doc) => [doc.externalId, doc.title, doc.text, doc.metadata.year])).toEqual([['d1', 'T1', 'alpha', 2020], ['d2', 'T2', 'beta', 2021]]);
+    const [beir] = await documents('beir.jsonl', '{"_id":"9","title":"","text":"body","metadata":{"source":"pubmed"}}\n');
+    expect(beir).toMatchObject({ externalId: '9', title: '9', metadata: { source: 'pubmed' } });
+    const [single] = await documents('one.json', '{"content":"single object"}');
+    expect(single).toMatchObject({ externalId: 'one.json', text: 'single object' });
   });
 
   it('json: configurable field mapping with dotted paths', async () => {
