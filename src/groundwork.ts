@@ -9,14 +9,16 @@ import { createRerankerFromOptions } from './models/create-reranker-from-options
 import { noReranker } from './models/no-reranker.js';
 import type { Db } from './db/types.js';
 import { createChunker, type ChunkerName } from './ingest/chunkers/index.js';
-import { runIngest, type IngestSummary, type SourceItem } from './ingest/pipeline.js';
+import { hashJson, runIngest, type IngestSummary, type SourceItem } from './ingest/pipeline.js';
+import { createAnswerCache, type AnswerCache, type CacheInfo } from './cache/answer-cache.js';
+import { createRedisCacheStore } from './cache/stores/redis-cache-store.js';
 import { resolveTokenCounter } from './ingest/tokens/index.js';
 import type { Chunker, Loader, TokenCounter } from './ingest/types.js';
 import { answerQuestion, streamAnswer } from './generate/index.js';
 import type { AnswerEvent, AnswerResult } from './generate/answer-types.js';
 import { createChatModelFromOptions } from './generate/create-chat-model-from-options.js';
 import { createTiktokenCounter } from './generate/tiktoken-counter.js';
-import type { ChatMessage, ChatModel, Embedder, Reranker } from './models/types.js';
+import { zeroUsage, type ChatMessage, type ChatModel, type Embedder, type Reranker } from './models/types.js';
 import { createEnglishAnalyzer, type Analyzer } from './retrieve/analyzer.js';
 import { createRetriever, type Retriever } from './retrieve/retriever.js';
 import { createRouter, type RouteDecision, type Router } from './router/create-router.js';
@@ -70,6 +72,7 @@ export interface AskRequest {
 
 export interface AskResult extends AnswerResult {
   retrieval: Pick<RetrieveResult, 'mode' | 'requestedMode' | 'confidence' | 'notices'>;
+  cache: CacheInfo;
   latencyMs: number;
   requestId: string;
   costUsd: number;
@@ -86,6 +89,7 @@ export interface Groundwork {
   readonly chatModel: ChatModel;
   readonly retriever: Retriever;
   readonly router: Router;
+  readonly cache: AnswerCache;
   readonly notices: string[];
   /** Ingests files and folders (or ready documents) into a tenant. */
   ingest(paths: string[] | AsyncIterable<SourceItem> | Iterable<SourceItem>, options?: IngestOptions): Promise<IngestSummary>;
@@ -103,6 +107,9 @@ function loadPredictor(config: Readonly<Config>) {
   if (config.dataDir.startsWith('memory://') || !existsSync(path)) return undefined;
   return createTrainedPredictor(JSON.parse(readFileSync(path, 'utf8')) as unknown);
 }
+
+/** Bumped when the prompt assembly changes: cached answers of another version are not served. */
+export const PROMPT_TEMPLATE_VERSION = 'grounded-1';
 
 function isResolved(config: unknown): config is Readonly<Config> {
   return Object.isFrozen(config);
@@ -152,6 +159,10 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     budgetStore: hasBudgets ? createSqlBudgetStore(db) : undefined,
   });
   const ownsDb = !options.db;
+  const exactStore = config.cache.redisUrl ? await createRedisCacheStore({ url: config.cache.redisUrl }) : undefined;
+  const cache = createAnswerCache({ db, options: config.cache, embedder, reranker, exactStore });
+  // Everything that changes an answer besides the question and the documents.
+  const answerConfigHash = hashJson({ generate: config.generate, router: config.router.policy, models: models.map((m) => m.id), retrieve: config.retrieve, embedder: embedder?.id ?? null });
 
   const chunkerFor: Groundwork['chunkerFor'] = (overrides = {}) => {
     if (options.chunker) return { chunker: options.chunker, fingerprint: { chunker: options.chunker.name } };
@@ -196,6 +207,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     chatModel,
     retriever,
     router,
+    cache,
     notices,
     chunkerFor,
     async ingest(paths, ingestOptions = {}) {
@@ -229,44 +241,78 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
         dryRun: ingestOptions.dryRun,
         prune,
         onProgress: ingestOptions.onProgress,
+        onDocumentsChanged: async (changedTenant, ids) => {
+          await cache.invalidateDocuments(changedTenant, ids);
+        },
       });
     },
     retrieve,
     async ask(request) {
       const started = performance.now();
-      const { retrieval, input } = await prepare(request);
-      const routed = await router.answer(
+      const tenant = request.tenant ?? config.tenant;
+      const compute = async (): Promise<Omit<AskResult, 'cache' | 'latencyMs'>> => {
+        const { retrieval, input } = await prepare(request);
+        const routed = await router.answer(
+          {
+            tenant,
+            route: 'ask',
+            // Worst case before the prompt is built: the whole context budget.
+            inputTokens: config.generate.maxContextTokens,
+            maxTokens: config.generate.maxOutputTokens,
+            features: extractRoutingFeatures({ query: request.question, retrieval: { confidence: retrieval.confidence, scores: retrieval.chunks.map((c) => c.score) } }) as never,
+            signal: request.signal,
+          },
+          async (model, context) => {
+            const result = await answerQuestion({ ...input, chatModel: model, signal: context.signal, maxOutputTokens: context.maxTokens });
+            return {
+              ...result,
+              check: {
+                answer: result.answer,
+                citations: result.citations.map((c) => ({ sourceId: String(c.chunkId), quote: c.quote })),
+                context: retrieval.chunks.map((c) => ({ id: String(c.chunkId), text: c.text })),
+                retrievalConfidence: retrieval.confidence,
+              },
+            };
+          },
+        );
+        const { check: _check, ...result } = routed.result;
+        const versions = new Map(retrieval.chunks.map((c) => [c.documentId, c.documentVersion]));
+        return {
+          ...result,
+          sources: result.sources.map((s) => ({ ...s, documentVersion: versions.get(s.documentId) })) as typeof result.sources,
+          retrieval: { mode: retrieval.mode, requestedMode: retrieval.requestedMode, confidence: retrieval.confidence, notices: retrieval.notices },
+          requestId: routed.requestId,
+          costUsd: routed.costUsd,
+          route: routed.decision,
+        };
+      };
+      // Multi-turn answers depend on the history: not cached.
+      if (!config.cache.enabled || (request.history && request.history.length > 0)) {
+        const result = await compute();
+        return { ...result, cache: { hit: false, layer: null, similarity: null }, latencyMs: Math.round(performance.now() - started) };
+      }
+      const cached = await cache.getOrCompute(
         {
-          tenant: request.tenant ?? config.tenant,
-          route: 'ask',
-          // Worst case before the prompt is built: the whole context budget.
-          inputTokens: config.generate.maxContextTokens,
-          maxTokens: config.generate.maxOutputTokens,
-          features: extractRoutingFeatures({ query: request.question, retrieval: { confidence: retrieval.confidence, scores: retrieval.chunks.map((c) => c.score) } }) as never,
-          signal: request.signal,
+          question: request.question,
+          scope: {
+            tenant,
+            answerConfigHash,
+            promptTemplateVersion: PROMPT_TEMPLATE_VERSION,
+            retrievalMode: request.mode ?? config.retrieve.mode,
+            filters: request.filters ?? [],
+          },
         },
-        async (model, context) => {
-          const result = await answerQuestion({ ...input, chatModel: model, signal: context.signal, maxOutputTokens: context.maxTokens });
-          return {
-            ...result,
-            check: {
-              answer: result.answer,
-              citations: result.citations.map((c) => ({ sourceId: String(c.chunkId), quote: c.quote })),
-              context: retrieval.chunks.map((c) => ({ id: String(c.chunkId), text: c.text })),
-              retrievalConfidence: retrieval.confidence,
-            },
-          };
+        async () => {
+          const result = await compute();
+          const documents = [...new Map(result.citations.map((c) => [c.documentId, c])).keys()].map((id) => ({
+            id,
+            version: (result.sources.find((s) => s.documentId === id) as { documentVersion?: number } | undefined)?.documentVersion ?? 0,
+          }));
+          return { answer: result.answer, citations: result.citations as never, documents, metadata: { result }, cacheable: !result.refused && documents.length > 0 };
         },
       );
-      const { check: _check, ...result } = routed.result;
-      return {
-        ...result,
-        retrieval: { mode: retrieval.mode, requestedMode: retrieval.requestedMode, confidence: retrieval.confidence, notices: retrieval.notices },
-        latencyMs: Math.round(performance.now() - started),
-        requestId: routed.requestId,
-        costUsd: routed.costUsd,
-        route: routed.decision,
-      };
+      const result = (cached.answer.metadata as { result: Omit<AskResult, 'cache' | 'latencyMs'> }).result;
+      return { ...result, ...(cached.cache.hit ? { costUsd: 0, usage: zeroUsage() } : {}), cache: cached.cache, latencyMs: Math.round(performance.now() - started) };
     },
     async *askStream(request) {
       const { input } = await prepare(request);
@@ -275,6 +321,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     async close() {
       await embedder?.close?.();
       await reranker?.close?.();
+      await cache.close();
       if (ownsDb) await db.close();
     },
   };

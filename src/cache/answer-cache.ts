@@ -213,6 +213,7 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
 
   const computeAndStore = async (request: CacheRequest, compute: () => Promise<CacheAnswer>): Promise<CacheAnswer> => {
     const answer = await compute();
+    if (answer.cacheable === false) return answer;
     try {
       await store(request, answer);
     } catch (error) {

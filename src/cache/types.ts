@@ -30,6 +30,8 @@ export interface CacheAnswer {
   /** Every document the answer used, at the version it read. */
   documents: DocumentRef[];
   metadata?: Record<string, unknown>;
+  /** false: handed to concurrent waiters but not stored (refusals: new documents could answer them). */
+  cacheable?: boolean;
 }
 
 /** A stored entry. */

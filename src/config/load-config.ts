@@ -28,6 +28,8 @@ export const ENV_KEYS: ReadonlyArray<{ env: string; path: string[]; kind: EnvKin
   { env: 'GROUNDWORK_CHAT_PROVIDER', path: ['generate', 'provider'], kind: 'string' },
   { env: 'GROUNDWORK_CHAT_MODEL', path: ['generate', 'model'], kind: 'string' },
   { env: 'GROUNDWORK_CHAT_BASE_URL', path: ['generate', 'baseUrl'], kind: 'string' },
+  { env: 'REDIS_URL', path: ['cache', 'redisUrl'], kind: 'string' },
+  { env: 'GROUNDWORK_CACHE', path: ['cache', 'enabled'], kind: 'boolean' },
   { env: 'GROUNDWORK_REFUSAL_THRESHOLD', path: ['generate', 'refusalThreshold'], kind: 'number' },
 ];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cacheOptionsSchema } from '../cache/cache-options.js';
 import { evalOptionsSchema } from '../eval/eval-options.js';
 import { generateOptionsSchema } from '../generate/generate-options.js';
 import { modelsOptionsSchema } from '../models/models-options.js';
@@ -38,6 +39,7 @@ export const configSchema = z
     models: modelsOptionsSchema.prefault({}),
     eval: evalOptionsSchema.prefault({}),
     router: routerOptionsSchema.prefault({}),
+    cache: cacheOptionsSchema.prefault({}),
   })
   .strict();
 

@@ -37,6 +37,7 @@ export function askJson(result: AskResult): Record<string, unknown> {
     model: result.model,
     usage: result.usage,
     costUsd: result.costUsd,
+    cache: result.cache,
     requestId: result.requestId,
     retrieval: result.retrieval,
     latencyMs: result.latencyMs,

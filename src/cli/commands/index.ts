@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { registerAsk } from './ask-command.js';
+import { registerCache } from './cache-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerIngest } from './ingest-command.js';
 import { registerModels } from './models-command.js';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command, context: CommandContext, setE
   registerTool(program, context);
   registerModels(program, context);
   registerRouter(program, context);
+  registerCache(program, context);
 }

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGroundwork, type Groundwork } from '../src/groundwork.js';
+import { doc } from './helpers/whole-document-chunker.js';
+
+describe('createGroundwork: ask through router, ledger and cache', () => {
+  let gw: Groundwork;
+  const corpus = [
+    doc('leave.md', '# Leave\n\nEmployees get 30 days of paid leave per year. Unused leave expires in March.', { title: 'Leave policy', format: 'markdown' }),
+    doc('bikes.md', '# Bikes\n\nThe office has twelve bicycle racks in the basement garage.', { title: 'Facilities', format: 'markdown' }),
+  ];
+  beforeAll(async () => {
+    gw = await createGroundwork({ config: { dataDir: 'memory://', tenant: 't' }, useEnvironment: false });
+    await gw.ingest(corpus.map((document) => ({ document })));
+  });
+  afterAll(async () => gw.close());
+
+  it('answers with a citation, records the call in the cost ledger, and serves the repeat from the exact cache', async () => {
+    const first = await gw.ask({ question: 'How many days of paid leave do employees get?' });
+    expect(first.refused).toBe(false);
+    expect(first.answer).toMatch(/30 days/);
+    expect(first.citations[0].externalId).toBe('leave.md');
+    expect(first.cache.hit).toBe(false);
+    const ledger = await gw.db.query<{ n: number }>("SELECT count(*)::int AS n FROM cost_ledger WHERE tenant = 't'");
+    expect(ledger.rows[0].n).toBe(1);
+    const second = await gw.ask({ question: 'How many days of paid leave do employees get?' });
+    expect(second.cache).toEqual({ hit: true, layer: 'exact', similarity: 1 });
+    expect(second.answer).toBe(first.answer);
+  });
+
+  it('never serves an answer whose cited document was re-ingested', async () => {
+    await gw.ingest([{ document: doc('leave.md', '# Leave\n\nEmployees get 25 days of paid leave per year.', { title: 'Leave policy', format: 'markdown' }) }]);
+    const after = await gw.ask({ question: 'How many days of paid leave do employees get?' });
+    expect(after.cache.hit).toBe(false);
+    expect(after.answer).toMatch(/25 days/);
+  });
+
+  it('does not cache refusals', async () => {
+    const q = 'What is the helicopter parking fee on the roof?';
+    const a = await gw.ask({ question: q });
+    expect(a.refused).toBe(true);
+    const b = await gw.ask({ question: q });
+    expect(b.cache.hit).toBe(false);
+  });
+
+  it('keeps tenants apart', async () => {
+    const other = await gw.ask({ question: 'How many days of paid leave do employees get?', tenant: 'someone-else' });
+    expect(other.refused).toBe(true);
+    expect(other.cache.hit).toBe(false);
+  });
+});
