@@ -12,6 +12,26 @@ export interface DocumentWrite {
   /** One vector per chunk, in order, when an embedder is configured. */
   embeddings?: Float32Array[];
   embedderId?: number;
+  /** BM25 term frequencies per chunk (analyzeWrite), computed ahead so the write does no analysis. */
+  analysis?: ChunkAnalysis[];
+}
+
+/** One chunk's BM25 terms: frequencies (title terms included) and length. */
+export interface ChunkAnalysis {
+  frequencies: Map<string, number>;
+  termCount: number;
+}
+
+/** Analyzes a document's chunks for BM25: title terms count in every chunk, titleWeight times ("flat" BM25 over title + text). */
+export function analyzeWrite(write: Pick<DocumentWrite, 'document' | 'chunks'>, analyzer: Analyzer, titleWeight: number): ChunkAnalysis[] {
+  const titleTerms = titleWeight > 0 && write.document.title ? analyzer.termFrequencies(write.document.title).frequencies : new Map<string, number>();
+  let titleLength = 0;
+  for (const tf of titleTerms.values()) titleLength += tf * titleWeight;
+  return write.chunks.map((chunk) => {
+    const frequencies = new Map<string, number>();
+    for (const [term, tf] of titleTerms) frequencies.set(term, tf * titleWeight);
+    return { frequencies, termCount: analyzer.termFrequencies(chunk.text, frequencies).length + titleLength };
+  });
 }
 
 export interface WriteOutcome {
@@ -86,14 +106,9 @@ export async function writeDocuments(tx: Queryable, writes: DocumentWrite[], ana
     const row = docByExternal.get(write.document.externalId)!;
     const before = old.get(write.document.externalId);
     let lengthDelta = before ? -before.length : 0;
-    // Title terms count in every chunk of the document (titleWeight times): "flat" BM25 over title + text.
-    const titleTerms = titleWeight > 0 && write.document.title ? analyzer.termFrequencies(write.document.title).frequencies : new Map<string, number>();
-    let titleLength = 0;
-    for (const tf of titleTerms.values()) titleLength += tf * titleWeight;
-    for (const chunk of write.chunks) {
-      const frequencies = new Map<string, number>();
-      for (const [term, tf] of titleTerms) frequencies.set(term, tf * titleWeight);
-      const termCount = analyzer.termFrequencies(chunk.text, frequencies).length + titleLength;
+    const analysis = write.analysis ?? analyzeWrite(write, analyzer, titleWeight);
+    for (const [index, chunk] of write.chunks.entries()) {
+      const { frequencies, termCount } = analysis[index];
       lengthDelta += termCount;
       postingsByChunk.push({ key: `${row.id}:${chunk.ordinal}`, frequencies, termCount });
       chunkRows.push({

@@ -4,7 +4,7 @@ import { GroundworkError } from '../errors.js';
 import type { Embedder } from '../models/types.js';
 import type { Analyzer } from '../retrieve/analyzer.js';
 import { bindEmbedderForIngest, switchToBuildingEmbedder } from '../retrieve/embedder-binding.js';
-import { compactTermStats, deleteDocuments, existingDocuments, recordIndexChange, writeDocuments, type DocumentWrite, type WriteOutcome } from './document-store.js';
+import { analyzeWrite, compactTermStats, deleteDocuments, existingDocuments, recordIndexChange, writeDocuments, type DocumentWrite, type WriteOutcome } from './document-store.js';
 import type { Chunker, LoadedDocument } from './types.js';
 
 /** One unit from a source: a loaded document, or a file skipped with its reason. */
@@ -102,14 +102,23 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
   const truncatedBefore = options.embedder?.truncatedCount ?? 0;
 
   let batch: LoadedDocument[] = [];
+  // Two-stage pipeline: while one batch is written (PostgreSQL's work), the next is chunked,
+  // analyzed and embedded (ours). At most two batches are in memory.
+  let pendingWrite: Promise<void> = Promise.resolve();
+  let writeError: unknown;
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
-    await processBatch(current);
+    const prepared = await prepareBatch(current);
+    await pendingWrite;
+    if (writeError) throw writeError;
+    pendingWrite = writeBatch(prepared).catch((error: unknown) => {
+      writeError = error;
+    });
   };
 
-  const processBatch = async (documents: LoadedDocument[]): Promise<void> => {
+  const prepareBatch = async (documents: LoadedDocument[]): Promise<{ writes: DocumentWrite[]; existing: Map<string, unknown> }> => {
     const existing = await existingDocuments(db, tenant, documents.map((d) => d.externalId));
     const writes: DocumentWrite[] = [];
     for (const document of documents) {
@@ -138,6 +147,11 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
         at += write.chunks.length;
       }
     }
+    for (const write of writes) write.analysis = analyzeWrite(write, options.analyzer, options.titleWeight);
+    return { writes, existing };
+  };
+
+  const writeBatch = async ({ writes, existing }: { writes: DocumentWrite[]; existing: Map<string, unknown> }): Promise<void> => {
     if (options.dryRun) {
       for (const write of writes) countWrite(write, existing.has(write.document.externalId) ? 'updated' : 'added');
       return;
@@ -220,6 +234,8 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
     options.onProgress?.(progress);
   }
   await flush();
+  await pendingWrite;
+  if (writeError) throw writeError;
   options.onProgress?.(progress);
 
   if (options.prune && !options.dryRun) summary.documents.deleted = await prune(options, seen);
