@@ -102,20 +102,29 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
   const truncatedBefore = options.embedder?.truncatedCount ?? 0;
 
   let batch: LoadedDocument[] = [];
-  // Two-stage pipeline: while one batch is written (PostgreSQL's work), the next is chunked,
-  // analyzed and embedded (ours). At most two batches are in memory.
-  let pendingWrite: Promise<void> = Promise.resolve();
+  // Pipelined: while earlier batches are written (PostgreSQL's work, on up to two connections of a
+  // server; one for PGlite, which is single-threaded), the next is chunked, analyzed and embedded
+  // (ours). At most `writers + 1` batches are in memory.
+  const writers = db.kind === 'postgres' ? 2 : 1;
+  const inFlight = new Set<Promise<void>>();
   let writeError: unknown;
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
     const prepared = await prepareBatch(current);
-    await pendingWrite;
+    while (inFlight.size >= writers) await Promise.race(inFlight);
     if (writeError) throw writeError;
-    pendingWrite = writeBatch(prepared).catch((error: unknown) => {
-      writeError = error;
-    });
+    const write: Promise<void> = writeBatch(prepared)
+      .catch((error: unknown) => {
+        writeError ??= error;
+      })
+      .finally(() => inFlight.delete(write));
+    inFlight.add(write);
+  };
+  const drain = async (): Promise<void> => {
+    await Promise.all(inFlight);
+    if (writeError) throw writeError;
   };
 
   const prepareBatch = async (documents: LoadedDocument[]): Promise<{ writes: DocumentWrite[]; existing: Map<string, unknown> }> => {
@@ -234,8 +243,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
     options.onProgress?.(progress);
   }
   await flush();
-  await pendingWrite;
-  if (writeError) throw writeError;
+  await drain();
   options.onProgress?.(progress);
 
   if (options.prune && !options.dryRun) summary.documents.deleted = await prune(options, seen);

@@ -1,0 +1,86 @@
+/**
+ * End-to-end ingest throughput into PostgreSQL without embeddings, from files on disk (loaders,
+ * markdown chunker with tiktoken counts, BM25 postings), and peak RSS as the corpus grows.
+ *   node --import tsx bench/ingest.ts [--sizes-mb 10,100] [--database-url URL]
+ * The corpus is Markdown files of ~200 KB built from SciFact abstracts (one section per abstract),
+ * generated once under .bench/ingest-<MB>mb/. Prints one JSON document.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createGroundwork } from '../src/groundwork.js';
+import { seededRandom } from './bench-embedder.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const sizesMb = flag('--sizes-mb', '10,100').split(',').map(Number);
+const admin = flag('--database-url', process.env.BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const dataset = join(process.cwd(), '..', 'shared', 'datasets', 'scifact', 'corpus.jsonl');
+const corpus = readFileSync(dataset, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { title: string; text: string });
+
+function makeCorpus(mb: number): string {
+  const dir = join(process.cwd(), '.bench', `ingest-${mb}mb`);
+  if (existsSync(join(dir, 'done'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  const random = seededRandom(mb);
+  let bytes = 0;
+  let file = 0;
+  while (bytes < mb * 1e6) {
+    let text = `# Collection ${file}\n\n`;
+    while (text.length < 200_000) {
+      const d = corpus[Math.floor(random() * corpus.length)];
+      text += `## ${d.title}\n\n${d.text}\n\n`;
+    }
+    writeFileSync(join(dir, `doc-${String(file).padStart(5, '0')}.md`), text);
+    bytes += Buffer.byteLength(text);
+    file += 1;
+  }
+  writeFileSync(join(dir, 'done'), String(bytes));
+  return dir;
+}
+
+const results = [];
+for (const mb of sizesMb) {
+  const dir = makeCorpus(mb);
+  const name = `gw_bench_ingest_${mb}`;
+  const client = new pg.Client(admin);
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const gw = await createGroundwork({ config: { databaseUrl: url.toString(), dataDir: 'memory://', models: { embedder: { provider: 'none' } }, cache: { enabled: false } }, useEnvironment: false });
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
+  const started = performance.now();
+  const summary = await gw.ingest([dir], { tenant: 'bench', exclude: ['done'] });
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const again = performance.now();
+  const rerun = await gw.ingest([dir], { tenant: 'bench', exclude: ['done'] });
+  const rerunSeconds = (performance.now() - again) / 1000;
+  await gw.close();
+  const bytes = Number(readFileSync(join(dir, 'done'), 'utf8'));
+  const row = {
+    corpusMB: +(bytes / 1e6).toFixed(1),
+    documents: summary.documents.added,
+    chunks: summary.chunks,
+    tokens: summary.tokens,
+    seconds: +seconds.toFixed(1),
+    chunksPerSecond: Math.round(summary.chunks / seconds),
+    mbPerSecond: +((bytes / 1e6) / seconds).toFixed(2),
+    peakRssMB: Math.round(peakRss / 1e6),
+    unchangedRerunSeconds: +rerunSeconds.toFixed(1),
+    unchangedOnRerun: rerun.documents.unchanged,
+  };
+  results.push(row);
+  process.stderr.write(`${JSON.stringify(row)}\n`);
+}
+process.stdout.write(`${JSON.stringify({ bench: 'ingest', target: '>= 2000 chunks/s into PostgreSQL, flat peak RSS', machine: `${cpus().length} cores`, results }, null, 2)}\n`);

@@ -1,0 +1,103 @@
+/**
+ * Retrieval latency per leg at 10k and 100k chunks, on PostgreSQL and PGlite.
+ *   node --import tsx bench/retrieval-latency.ts [--sizes 10000,100000] [--backends postgres,pglite] [--queries 200]
+ * Chunks are SciFact abstracts, repeated and perturbed (each replica drops ~10% of its words at
+ * random) to reach the size. Dense vectors come from a hashed bag-of-words embedder (384 dims),
+ * so the figures are for the store, not for a model. Query embedding and rerank are excluded.
+ * Prints one JSON document.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDb } from '../src/db/open-db.js';
+import type { Db } from '../src/db/types.js';
+import { runIngest, type SourceItem } from '../src/ingest/pipeline.js';
+import type { ChunkDraft, Chunker, LoadedDocument } from '../src/ingest/types.js';
+import { createEnglishAnalyzer } from '../src/retrieve/analyzer.js';
+import { retrieveOptionsSchema } from '../src/retrieve/retrieve-options.js';
+import { createRetriever } from '../src/retrieve/retriever.js';
+import { benchEmbedder, percentile, seededRandom } from './bench-embedder.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const sizes = flag('--sizes', '10000,100000').split(',').map(Number);
+const backends = flag('--backends', 'postgres,pglite').split(',');
+const queryCount = Number(flag('--queries', '200'));
+const dataset = flag('--dataset', join(process.cwd(), '..', 'shared', 'datasets', 'scifact'));
+
+const corpus = readFileSync(join(dataset, 'corpus.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { _id: string; title: string; text: string });
+const queries = readFileSync(join(dataset, 'queries.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text).slice(0, queryCount);
+
+const oneChunk: Chunker = {
+  name: 'bench-whole',
+  chunk: (d: LoadedDocument): ChunkDraft[] => [{ ordinal: 0, text: d.text, tokenCount: d.text.length >> 2, headingPath: [], charStart: 0, charEnd: d.text.length, metadata: {} }],
+};
+
+function* synthesize(size: number): Generator<SourceItem> {
+  const random = seededRandom(size);
+  for (let i = 0; i < size; i += 1) {
+    const base = corpus[i % corpus.length];
+    const replica = Math.floor(i / corpus.length);
+    const text = replica === 0 ? base.text : base.text.split(' ').filter(() => random() > 0.1).join(' ');
+    yield { document: { externalId: `${base._id}-${replica}`, source: `bench/${replica}`, title: base.title, text, format: 'text', metadata: { replica } } };
+  }
+}
+
+async function openBackend(backend: string, size: number): Promise<{ db: Db; cleanup: () => Promise<void> }> {
+  if (backend === 'postgres') {
+    const admin = process.env.BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const name = `gw_bench_latency_${size}`;
+    const client = new pg.Client(admin);
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+    await client.end();
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    const db = await openDb({ databaseUrl: url.toString() });
+    return { db, cleanup: () => db.close() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
+  const db = await openDb({ dataDir: dir });
+  return { db, cleanup: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+const results: unknown[] = [];
+for (const backend of backends) {
+  for (const size of sizes) {
+    const { db, cleanup } = await openBackend(backend, size);
+    const analyzer = createEnglishAnalyzer();
+    const embedder = benchEmbedder(384);
+    const started = performance.now();
+    const summary = await runIngest(synthesize(size), { db, tenant: 'bench', chunker: oneChunk, analyzer, configFingerprint: {}, titleWeight: 1, embedder, batchDocuments: 500 });
+    const ingestSeconds = (performance.now() - started) / 1000;
+    await db.exec('ANALYZE');
+    const vectors = new Map(await Promise.all(queries.map(async (q) => [q, await embedder.embedQuery(q)] as const)));
+    const instant = { ...embedder, embedQuery: async (q: string) => vectors.get(q)! };
+    const leg = { sparse: [] as number[], dense: [] as number[], hybrid: [] as number[] };
+    for (const mode of ['sparse', 'dense', 'hybrid'] as const) {
+      const retriever = createRetriever({ db, analyzer, embedder: instant, options: retrieveOptionsSchema.parse({ mode, candidates: 50 }) });
+      for (const q of queries.slice(0, 20)) await retriever.retrieve({ query: q, tenant: 'bench', k: 10 }); // warm-up
+      for (const q of queries) {
+        const r = await retriever.retrieve({ query: q, tenant: 'bench', k: 10 });
+        leg[mode].push(r.timings.totalMs - (r.timings.embedMs ?? 0));
+      }
+    }
+    const stat = (v: number[]) => ({ p50: +percentile(v, 50).toFixed(2), p95: +percentile(v, 95).toFixed(2), p99: +percentile(v, 99).toFixed(2) });
+    results.push({
+      backend,
+      chunks: summary.chunks,
+      ingest: { seconds: +ingestSeconds.toFixed(1), chunksPerSecond: Math.round(summary.chunks / ingestSeconds) },
+      latencyMs: { sparse: stat(leg.sparse), dense: stat(leg.dense), hybrid: stat(leg.hybrid) },
+      queries: queries.length,
+    });
+    process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
+    await cleanup();
+  }
+}
+process.stdout.write(`${JSON.stringify({ bench: 'retrieval-latency', note: 'latency excludes query embedding and rerank; includes loading chunk rows', machine: `${(await import('node:os')).cpus().length} cores`, results }, null, 2)}\n`);
