@@ -2,6 +2,7 @@ import { get_encoding, type Tiktoken } from 'tiktoken';
 import { ConfigError } from '../../errors.js';
 import type { TokenCounter } from '../types.js';
 import { tokensEndingBy, type TokenizedText, type TokenizingCounter } from './tokenized-text.js';
+import { createPieceEncoder, SPLIT_PATTERNS } from './tiktoken-pieces.js';
 import { utf8TokenEnds } from './utf8-token-ends.js';
 
 /** The tiktoken encodings groundwork ships offline (their ranks are inside the `tiktoken` package). */
@@ -19,7 +20,9 @@ export interface TiktokenCounter extends TokenCounter, TokenizingCounter {
 }
 
 /**
- * Counts tokens with tiktoken (cl100k_base or o200k_base), offline. `tokenize` encodes a document
+ * Counts tokens with tiktoken (cl100k_base or o200k_base), offline. Text of stable Unicode
+ * categories is split by a JavaScript port of tiktoken's regex and each distinct piece is encoded
+ * once (a cache), several times faster than encoding whole texts. `tokenize` encodes a document
  * once; its `countSpan` is exact for any span (see isPieceBoundary) at the cost of re-encoding only
  * the few characters before the first and after the last piece boundary inside the span.
  * @example const counter = createTiktokenCounter('cl100k_base'); counter.count('hello world') // 2
@@ -31,20 +34,29 @@ export function createTiktokenCounter(encoding: TiktokenEncodingName = 'cl100k_b
   const encoder: Tiktoken = get_encoding(encoding);
   const byteLengths = new Int32Array(MAX_VOCABULARY).fill(-1);
 
-  const countText = (text: string): number => (text.length === 0 ? 0 : encoder.encode_ordinary(text).length);
+  const byteLength = (token: number): number => {
+    let length = token < MAX_VOCABULARY ? byteLengths[token] : -1;
+    if (length < 0) {
+      length = encoder.decode_single_token_bytes(token).length;
+      if (token < MAX_VOCABULARY) byteLengths[token] = length;
+    }
+    return length;
+  };
+  // Fast path: split with the ported regex and encode each distinct piece once (see tiktoken-pieces).
+  const pieces = createPieceEncoder(encoder, SPLIT_PATTERNS[encoding], byteLength);
+
+  const countText = (text: string): number => {
+    if (text.length === 0) return 0;
+    const fast = pieces.count(text);
+    return fast >= 0 ? fast : encoder.encode_ordinary(text).length;
+  };
 
   const tokenEnds = (text: string): Int32Array => {
+    const fast = pieces.tokenEnds(text);
+    if (fast) return fast;
     const tokens = encoder.encode_ordinary(text);
     const lengths = new Int32Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i];
-      let length = token < MAX_VOCABULARY ? byteLengths[token] : -1;
-      if (length < 0) {
-        length = encoder.decode_single_token_bytes(token).length;
-        if (token < MAX_VOCABULARY) byteLengths[token] = length;
-      }
-      lengths[i] = length;
-    }
+    for (let i = 0; i < tokens.length; i++) lengths[i] = byteLength(tokens[i]);
     return utf8TokenEnds(text, lengths);
   };
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { get_encoding } from 'tiktoken';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTiktokenCounter } from '../../../src/ingest/tokens/tiktoken-counter.js';
 import { createEmbedderTokenCounter } from '../../../src/ingest/tokens/embedder-token-counter.js';
@@ -24,7 +25,42 @@ const messyText = fc
   )
   .map((parts) => parts.join(''));
 
+/** Characters the JavaScript split regex handles itself: the edge cases of tiktoken's regexes. */
+const fastPathText = fc
+  .array(
+    fc.constantFrom(
+      'word', 'Word', 'camelCase', 'ABCdef', "DON'T", "'S", "'LL", "'Ve", "'d", "'\u017f", '\u017f', ' ', '  ', '\n', '\r\n', '\t', '\v', '\f',
+      '\x85', '\xa0', '\u2028', '\u2003', '\u200b', '\u2060', 'é', 'e\u0301', 'Ω', 'Привет', 'שלום', '\u0661\u0662\u0663', '³', '½', '1234567',
+      '\u01c5', '\u02b0', '—', '…', '...', '//', '/\n', '!\n\n', '(x)', '$', '\u00ad', '\u0600',
+    ),
+    { maxLength: 50 },
+  )
+  .map((parts) => parts.join(''));
+
 describe('tiktoken counter', () => {
+  for (const counter of [cl100k, o200k]) {
+    it(`${counter.name}: the JavaScript fast path counts and splits exactly like tiktoken (property)`, () => {
+      const reference = get_encoding(counter.encoding);
+      try {
+        fc.assert(
+          fc.property(fc.oneof(fastPathText, messyText), (text) => {
+            const tokens = reference.encode_ordinary(text);
+            expect(counter.count(text)).toBe(tokens.length);
+            const ends = counter.tokenize(text).tokenEnds;
+            let bytes = 0;
+            const expected = Array.from(tokens, (token) => (bytes += reference.decode_single_token_bytes(token).length));
+            expect(ends.length).toBe(expected.length);
+            // Byte ends map to character ends: compare through the UTF-8 length of each prefix.
+            ends.forEach((end, i) => expect(Buffer.byteLength(text.slice(0, end))).toBeGreaterThanOrEqual(expected[i]));
+          }),
+          { numRuns: 500 },
+        );
+      } finally {
+        reference.free();
+      }
+    });
+  }
+
   it('counts like tiktoken and ships both encodings offline', () => {
     expect(cl100k.count('hello world')).toBe(2);
     expect(o200k.count('hello world')).toBe(2);
