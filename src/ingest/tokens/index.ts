@@ -1,4 +1,5 @@
-export { createTiktokenCounter, isPieceBoundary, TIKTOKEN_ENCODINGS } from './tiktoken-counter.js';
+export { createTiktokenCounter, TIKTOKEN_ENCODINGS } from './tiktoken-counter.js';
+export { isPieceBoundary } from './piece-boundary.js';
 export type { TiktokenCounter, TiktokenEncodingName } from './tiktoken-counter.js';
 export { createEmbedderTokenCounter } from './embedder-token-counter.js';
 export { resolveTokenCounter } from './resolve-token-counter.js';

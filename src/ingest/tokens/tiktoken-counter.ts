@@ -2,8 +2,8 @@ import { get_encoding, type Tiktoken } from 'tiktoken';
 import { ConfigError } from '../../errors.js';
 import type { TokenCounter } from '../types.js';
 import { tokensEndingBy, type TokenizedText, type TokenizingCounter } from './tokenized-text.js';
+import { isPieceBoundary } from './piece-boundary.js';
 import { createPieceEncoder, SPLIT_PATTERNS } from './tiktoken-pieces.js';
-import { utf8TokenEnds } from './utf8-token-ends.js';
 
 /** The tiktoken encodings groundwork ships offline (their ranks are inside the `tiktoken` package). */
 export const TIKTOKEN_ENCODINGS = ['cl100k_base', 'o200k_base'] as const;
@@ -45,20 +45,8 @@ export function createTiktokenCounter(encoding: TiktokenEncodingName = 'cl100k_b
   // Fast path: split with the ported regex and encode each distinct piece once (see tiktoken-pieces).
   const pieces = createPieceEncoder(encoder, SPLIT_PATTERNS[encoding], byteLength);
 
-  const countText = (text: string): number => {
-    if (text.length === 0) return 0;
-    const fast = pieces.count(text);
-    return fast >= 0 ? fast : encoder.encode_ordinary(text).length;
-  };
-
-  const tokenEnds = (text: string): Int32Array => {
-    const fast = pieces.tokenEnds(text);
-    if (fast) return fast;
-    const tokens = encoder.encode_ordinary(text);
-    const lengths = new Int32Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) lengths[i] = byteLength(tokens[i]);
-    return utf8TokenEnds(text, lengths);
-  };
+  const countText = (text: string): number => (text.length === 0 ? 0 : pieces.count(text));
+  const tokenEnds = (text: string): Int32Array => pieces.tokenEnds(text);
 
   const tokenize = (text: string): TokenizedText => {
     const ends = tokenEnds(text);
@@ -83,24 +71,6 @@ export function createTiktokenCounter(encoding: TiktokenEncodingName = 'cl100k_b
     tokenize,
     free: () => encoder.free(),
   };
-}
-
-/**
- * True when every tiktoken pre-tokenization (the cl100k_base and o200k_base split regexes) must
- * place a piece boundary at `pos`, whatever text precedes or follows: no alternative of either regex
- * matches an ASCII letter or digit followed by a space, nor a newline followed by an ASCII letter or
- * digit. BPE never merges across pieces, so the tokens between two such positions are the same
- * whether the text is encoded whole or sliced. test/ingest/tokens checks this against direct counts.
- */
-export function isPieceBoundary(text: string, pos: number): boolean {
-  if (pos <= 0 || pos >= text.length) return false;
-  const before = text.charCodeAt(pos - 1);
-  const after = text.charCodeAt(pos);
-  return (isAsciiAlphanumeric(before) && after === 32) || (before === 10 && isAsciiAlphanumeric(after));
-}
-
-function isAsciiAlphanumeric(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 /** First piece boundary p with start <= p <= end (the span's own edges count), or -1. */

@@ -1,4 +1,5 @@
 import type { Tiktoken } from 'tiktoken';
+import { isPieceBoundary } from './piece-boundary.js';
 import { utf8TokenEnds } from './utf8-token-ends.js';
 
 /**
@@ -15,7 +16,7 @@ const WHITESPACE_ALTERNATIVES = `|${SPACE}*[\\r\\n]+|${SPACE}+(?!${NOT_SPACE})|$
 
 /**
  * The pre-tokenization regexes of tiktoken's cl100k_base and o200k_base (their `pat_str`), ported
- * to JavaScript. Exact on the characters isFastPathText admits; the tests compare against tiktoken.
+ * to JavaScript. Exact on the characters isFastPathCode admits; the tests compare against tiktoken.
  */
 export const SPLIT_PATTERNS = {
   cl100k_base: `${CONTRACTIONS}|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+${TAIL}[\\r\\n]*${WHITESPACE_ALTERNATIVES}`,
@@ -31,72 +32,91 @@ const MAX_CACHED_PIECES = 200_000;
 const MAX_CACHED_PIECE_LENGTH = 64;
 
 /**
- * True when every character's Unicode category has been stable for many Unicode versions (below
- * U+0800, plus General Punctuation), so JavaScript's and Rust's `\p{L}`, `\p{N}`, `\p{M}` agree.
- * Other text (CJK, emoji, recent scripts) goes to tiktoken whole.
+ * True for characters whose Unicode category has been stable for many Unicode versions (below
+ * U+0800, plus General Punctuation), where JavaScript's and Rust's `\p{L}`, `\p{N}`, `\p{M}` agree.
+ * Stretches around other characters (CJK, emoji, recent scripts) go to tiktoken itself.
  */
-export function isFastPathText(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 0x800 && (code < 0x2000 || code > 0x206f)) return false;
-  }
-  return true;
+export function isFastPathCode(code: number): boolean {
+  return code < 0x800 || (code >= 0x2000 && code <= 0x206f);
 }
 
 /**
- * Encodes text the way tiktoken does, split by the ported regex with each distinct piece encoded
- * once by tiktoken (BPE never crosses pieces), and returns token end offsets relative to the text.
- * Returns undefined when the text is not fast-path text, so the caller encodes it whole.
+ * Encodes text exactly as tiktoken does, fast: the text is cut at piece boundaries (isPieceBoundary)
+ * around characters outside isFastPathCode, which tiktoken encodes itself; the rest is split by the
+ * ported regex and each distinct piece is encoded by tiktoken once and cached (BPE never crosses
+ * pieces). Gives token end offsets or counts.
  */
 export function createPieceEncoder(encoder: Tiktoken, pattern: string, byteLength: (token: number) => number) {
   const split = new RegExp(pattern, 'gu');
   const cache = new Map<string, Int32Array>();
+  const encodeSlow = (text: string): Int32Array => {
+    const tokens = encoder.encode_ordinary(text);
+    const lengths = new Int32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) lengths[i] = byteLength(tokens[i]);
+    return utf8TokenEnds(text, lengths);
+  };
   const encodePiece = (piece: string): Int32Array => {
     let ends = cache.get(piece);
     if (ends) return ends;
-    const tokens = encoder.encode_ordinary(piece);
-    const lengths = new Int32Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) lengths[i] = byteLength(tokens[i]);
-    ends = utf8TokenEnds(piece, lengths);
+    ends = encodeSlow(piece);
     if (piece.length <= MAX_CACHED_PIECE_LENGTH) {
       if (cache.size >= MAX_CACHED_PIECES) cache.clear();
       cache.set(piece, ends);
     }
     return ends;
   };
-  return {
-    /** Token count, or -1 when the text needs tiktoken whole. */
-    count(text: string): number {
-      if (!isFastPathText(text)) return -1;
-      split.lastIndex = 0;
-      let expected = 0;
-      let count = 0;
-      for (let match = split.exec(text); match !== null; match = split.exec(text)) {
-        if (match.index !== expected) return -1; // a character no alternative matched: let tiktoken decide
-        count += encodePiece(match[0]).length;
-        expected = match.index + match[0].length;
+  /** Calls `emit(offset, ends)` for consecutive runs of tokens covering text[start, end). */
+  const encodeSegment = (text: string, start: number, end: number, fast: boolean, emit: (offset: number, ends: Int32Array) => void): void => {
+    const segment = text.slice(start, end);
+    if (fast) {
+      const matches = segment.match(split);
+      let total = 0;
+      if (matches) for (const piece of matches) total += piece.length;
+      // Every character belongs to some alternative, so the matches tile the segment; if not, tiktoken decides.
+      if (total === segment.length && matches) {
+        let offset = start;
+        for (const piece of matches) {
+          emit(offset, encodePiece(piece));
+          offset += piece.length;
+        }
+        return;
       }
-      return expected === text.length ? count : -1;
+    }
+    emit(start, encodeSlow(segment));
+  };
+  const encodeText = (text: string, emit: (offset: number, ends: Int32Array) => void): void => {
+    let cursor = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (isFastPathCode(text.charCodeAt(i))) continue;
+      let from = i;
+      while (from > cursor && !isPieceBoundary(text, from)) from--;
+      let to = i + 1;
+      while (to < text.length && !isPieceBoundary(text, to)) to++;
+      if (from > cursor) encodeSegment(text, cursor, from, true, emit);
+      encodeSegment(text, from, to, false, emit);
+      cursor = to;
+      i = to - 1;
+    }
+    if (cursor < text.length) encodeSegment(text, cursor, text.length, true, emit);
+  };
+  return {
+    count(text: string): number {
+      let count = 0;
+      encodeText(text, (_, ends) => (count += ends.length));
+      return count;
     },
-    /** Token end offsets, or undefined when the text needs tiktoken whole. */
-    tokenEnds(text: string): Int32Array | undefined {
-      if (!isFastPathText(text)) return undefined;
-      split.lastIndex = 0;
+    tokenEnds(text: string): Int32Array {
       let ends = new Int32Array(Math.max(16, text.length >> 2));
       let size = 0;
-      let expected = 0;
-      for (let match = split.exec(text); match !== null; match = split.exec(text)) {
-        if (match.index !== expected) return undefined;
-        const pieceEnds = encodePiece(match[0]);
+      encodeText(text, (offset, pieceEnds) => {
         if (size + pieceEnds.length > ends.length) {
           const grown = new Int32Array(Math.max(ends.length * 2, size + pieceEnds.length));
           grown.set(ends.subarray(0, size));
           ends = grown;
         }
-        for (let i = 0; i < pieceEnds.length; i++) ends[size++] = match.index + pieceEnds[i];
-        expected = match.index + match[0].length;
-      }
-      return expected === text.length ? ends.slice(0, size) : undefined;
+        for (let i = 0; i < pieceEnds.length; i++) ends[size++] = offset + pieceEnds[i];
+      });
+      return ends.slice(0, size);
     },
   };
 }
