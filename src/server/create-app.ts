@@ -1,7 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import type { CacheStats } from '../cache/cache-stats.js';
 import { classicMlTools } from '../classic-ml/classic-ml-tools.js';
 import { GroundworkError } from '../errors.js';
 import type { Groundwork } from '../groundwork.js';
@@ -9,6 +8,7 @@ import type { Loader } from '../ingest/types.js';
 import { createModelRegistry, type ModelRegistry } from '../router/model-registry.js';
 import type { AppEnv, RouteDeps } from './app-env.js';
 import { authMiddleware } from './auth-middleware.js';
+import { concurrencyLimitMiddleware, createSemaphore } from './concurrency-limit.js';
 import { toErrorResponse } from './error-response.js';
 import { createTokenBucketLimiter } from './rate-limiter.js';
 import { rateLimitMiddleware, timeoutMiddleware } from './request-guards.js';
@@ -37,9 +37,7 @@ export interface CreateAppOptions {
   log?: LogSink | false;
   /** Where unexpected errors (500s) are reported with their stack (default: a JSON line on stderr). */
   onInternalError?: (error: unknown, requestId: string) => void;
-  /** The answer cache's counters, fed into /metrics (hits by layer, misses). */
-  cacheStats?: CacheStats;
-  /** Prices for the cost metric (default: the shipped price table). */
+  /** Prices for the cost of streamed answers (default: the price table with the config's `router.models`). */
   prices?: ModelRegistry;
   /** True while the server drains for shutdown (/ready then says not ready). */
   isDraining?: () => boolean;
@@ -52,8 +50,8 @@ export interface CreateAppOptions {
  */
 export function createApp(groundwork: Groundwork, options: CreateAppOptions = {}): Hono<AppEnv> {
   const server = serverOptionsSchema.parse(options.server ?? {});
-  const metrics = options.metrics ?? createServerMetrics({ prices: options.prices ?? createModelRegistry() });
-  options.cacheStats?.onEvent((event) => metrics.observeCacheEvent(event));
+  const metrics = options.metrics ?? createServerMetrics({ prices: options.prices ?? createModelRegistry(groundwork.config.router.models) });
+  groundwork.cache.onEvent((event) => metrics.observeCacheEvent(event));
   const deps: RouteDeps = { groundwork, options: server, metrics };
   const sink = options.log === false || !server.requestLog ? undefined : (options.log ?? stderrLogSink);
   const reportInternal =
@@ -69,6 +67,7 @@ export function createApp(groundwork: Groundwork, options: CreateAppOptions = {}
   app.use('/v1/*', jsonBodyLimit(server.bodyLimitBytes));
   app.use('/v1/*', authMiddleware(groundwork.db, server.auth));
   app.use('/v1/*', rateLimitMiddleware(createTokenBucketLimiter(server.rateLimitPerMinute), metrics));
+  app.use('/v1/*', concurrencyLimitMiddleware(createSemaphore(server.maxConcurrentRequests), server.requestTimeoutMs));
 
   registerHealthRoutes(app, { ...deps, isDraining: options.isDraining ?? (() => false) });
   registerAskRoute(app, deps);

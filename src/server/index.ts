@@ -4,6 +4,7 @@ export {
   serverOptionsSchema,
   DEFAULT_BODY_LIMIT_BYTES,
   DEFAULT_HOST,
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
   DEFAULT_PORT,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -13,6 +14,7 @@ export {
   type ServerOptions,
   type ServerOptionsInput,
 } from './server-options.js';
+export { createSemaphore, type Semaphore } from './concurrency-limit.js';
 export { errorStatus } from './error-status.js';
 export { toErrorResponse, type ErrorBody } from './error-response.js';
 export { createApiKey, listApiKeys, revokeApiKey, findApiKey, hashApiKeySecret, API_KEY_SECRET_PREFIX, type ApiKeyInfo, type CreatedApiKey } from './api-keys.js';

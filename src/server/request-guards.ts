@@ -18,7 +18,10 @@ export function timeoutMiddleware(timeoutMs: number): MiddlewareHandler<AppEnv> 
 
 /** Resolves with the work, or rejects with TIMEOUT (504) when the request signal fires first. */
 export async function withRequestSignal<T>(signal: AbortSignal, work: Promise<T>, timeoutMs: number): Promise<T> {
-  if (signal.aborted) throw abortError(signal, timeoutMs);
+  if (signal.aborted) {
+    work.catch(() => {}); // abandoned: its late failure must not become an unhandled rejection
+    throw abortError(signal, timeoutMs);
+  }
   let onAbort: () => void = () => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(abortError(signal, timeoutMs));

@@ -17,10 +17,12 @@ export interface ServerMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** Time spent in one stage of the pipeline (retrieve, generate, sparse, dense, ingest ...). */
   observeStage(stage: string, seconds: number): void;
-  /** Tokens and dollars of one answer, and whether it was refused. */
-  observeAnswer(model: string, usage: Usage, refused: boolean): void;
+  /** Tokens and dollars of one answer (`costUsd` when known, else priced from the table), and whether it was refused. */
+  observeAnswer(model: string, usage: Usage, refused: boolean, costUsd?: number): void;
+  /** One answer-cache lookup result as reported by `ask` (hit layer, or miss). */
+  observeCacheResult(layer: 'exact' | 'semantic' | null): void;
   observeRateLimited(): void;
-  /** Feed for `CacheStats.onEvent`: hits by layer, misses. */
+  /** Feed for the answer cache's `onEvent`: rejected semantic candidates by guard, cache errors. */
   observeCacheEvent(event: CacheEvent): void;
 }
 
@@ -42,7 +44,9 @@ export function createServerMetrics(options: { prices?: ModelRegistry; processMe
   const unpriced = new Counter({ name: 'groundwork_unpriced_answers_total', help: 'Answers with token usage from a model the price table does not know', labelNames: ['model'], registers: [registry] });
   const answers = new Counter({ name: 'groundwork_answers_total', help: 'Answers by model and refusal', labelNames: ['model', 'refused'], registers: [registry] });
   const limited = new Counter({ name: 'groundwork_rate_limited_total', help: 'Requests refused by the per-key rate limit', registers: [registry] });
-  const cache = new Counter({ name: 'groundwork_cache_lookups_total', help: 'Answer cache lookups by result (exact hit, semantic hit, miss)', labelNames: ['result'], registers: [registry] });
+  const cache = new Counter({ name: 'groundwork_cache_lookups_total', help: 'Answer cache lookups by result (exact_hit, semantic_hit, miss)', labelNames: ['result'], registers: [registry] });
+  const cacheRejections = new Counter({ name: 'groundwork_cache_rejections_total', help: 'Semantic cache candidates rejected, by guard', labelNames: ['guard'], registers: [registry] });
+  const cacheErrors = new Counter({ name: 'groundwork_cache_errors_total', help: 'Answer cache errors by operation', labelNames: ['operation'], registers: [registry] });
   return {
     registry,
     observeRequest(method, route, status, seconds) {
@@ -53,11 +57,15 @@ export function createServerMetrics(options: { prices?: ModelRegistry; processMe
     observeStage(stage, seconds) {
       stages.observe({ stage }, seconds);
     },
-    observeAnswer(model, usage, refused) {
+    observeAnswer(model, usage, refused, costUsd) {
       answers.inc({ model, refused: String(refused) });
       tokens.inc({ model, kind: 'input' }, usage.inputTokens);
       tokens.inc({ model, kind: 'output' }, usage.outputTokens);
       tokens.inc({ model, kind: 'cached_input' }, usage.cachedInputTokens);
+      if (costUsd !== undefined) {
+        cost.inc({ model }, costUsd);
+        return;
+      }
       if (usage.inputTokens + usage.outputTokens === 0) return;
       if (options.prices?.has(model)) cost.inc({ model }, costOfUsage(options.prices.get(model), usage));
       else unpriced.inc({ model });
@@ -65,9 +73,12 @@ export function createServerMetrics(options: { prices?: ModelRegistry; processMe
     observeRateLimited() {
       limited.inc();
     },
+    observeCacheResult(layer) {
+      cache.inc({ result: layer ? `${layer}_hit` : 'miss' });
+    },
     observeCacheEvent(event) {
-      if (event.type === 'hit') cache.inc({ result: `${event.layer}_hit` });
-      else if (event.type === 'miss') cache.inc({ result: 'miss' });
+      if (event.type === 'rejection') cacheRejections.inc({ guard: event.guard });
+      else if (event.type === 'error') cacheErrors.inc({ operation: event.operation });
     },
   };
 }

@@ -14,6 +14,11 @@ export const DEFAULT_UPLOAD_JOB_THRESHOLD_BYTES = 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 /** Requests per minute per API key (token bucket, burst = one minute's worth). */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+/**
+ * /v1 requests served at once per process; more wait in line. Below the PostgreSQL pool size (10)
+ * so a burst queues here rather than timing out on the pool; PGlite serializes queries anyway.
+ */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
 /** How long a graceful shutdown waits for in-flight requests before closing their connections. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
@@ -37,6 +42,8 @@ export const serverOptionsSchema = z
     uploadJobThresholdBytes: z.number().int().min(0).default(DEFAULT_UPLOAD_JOB_THRESHOLD_BYTES),
     requestTimeoutMs: z.number().int().positive().max(3_600_000).default(DEFAULT_REQUEST_TIMEOUT_MS),
     rateLimitPerMinute: z.number().int().min(0).default(DEFAULT_RATE_LIMIT_PER_MINUTE),
+    /** /v1 requests served at once (the rest wait, up to requestTimeoutMs); 0 = no limit. */
+    maxConcurrentRequests: z.number().int().min(0).max(10_000).default(DEFAULT_MAX_CONCURRENT_REQUESTS),
     shutdownGraceMs: z.number().int().min(0).max(600_000).default(DEFAULT_SHUTDOWN_GRACE_MS),
     /**
      * Job-queue workers run inside the server process. The embedded PGlite store is

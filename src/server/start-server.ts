@@ -39,7 +39,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let draining = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
-  const metrics = createServerMetrics({ prices: options.prices ?? createModelRegistry() });
+  const metrics = createServerMetrics({ prices: options.prices ?? createModelRegistry(options.groundwork.config.router.models) });
   const app = createApp(options.groundwork, { ...options, server, metrics, isDraining: () => draining });
 
   const listening = await new Promise<Server>((resolve, reject) => {

@@ -91,6 +91,18 @@ describe('answer routes with the extractive answerer (in-process)', () => {
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('reports answer-cache hits in the answer and in /metrics', async () => {
+    const question = { question: 'Which flights may employees book?', tenant: 'acme' };
+    const first = await readJson(await app.request('/v1/ask', json(question)));
+    const second = await readJson(await app.request('/v1/ask', json(question)));
+    expect(first.cache.hit).toBe(false);
+    expect(second.cache).toMatchObject({ hit: true, layer: 'exact' });
+    expect(second.answer).toBe(first.answer);
+    const text = await (await app.request('/metrics')).text();
+    expect(text).toMatch(/groundwork_cache_lookups_total\{result="exact_hit"\} 1/);
+    expect(text).toMatch(/groundwork_cache_lookups_total\{result="miss"\} [1-9]/);
+  });
+
   it('GET /ready checks the database, migrations and models', async () => {
     const res = await app.request('/ready');
     expect(res.status).toBe(200);
@@ -148,7 +160,8 @@ describe('answer routes with a recording LLM', () => {
       expect(usage.usage.inputTokens).toBe(120);
       const text = await (await app.request('/metrics')).text();
       expect(text).toMatch(/groundwork_tokens_total\{model="recording:test",kind="input"\} 120/);
-      expect(text).toMatch(/groundwork_unpriced_answers_total\{model="recording:test"\} 1/);
+      // 120 input tokens at $1/M + 12 output tokens at $2/M
+      expect(text).toMatch(/groundwork_cost_usd_total\{model="recording:test"\} 0\.000144/);
     } finally {
       await llm.close();
     }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { GroundworkError, InputError } from '../../src/errors.js';
 import { toErrorResponse } from '../../src/server/error-response.js';
 import { errorStatus } from '../../src/server/error-status.js';
+import { createSemaphore } from '../../src/server/concurrency-limit.js';
 import { createTokenBucketLimiter } from '../../src/server/rate-limiter.js';
 
 describe('token bucket rate limiter', () => {
@@ -44,5 +45,33 @@ describe('error mapping', () => {
     expect(hidden).toEqual({ status: 500, body: { error: { code: 'INTERNAL', message: 'internal error (request req-1)' } } });
     const zod = z.object({ a: z.number() }).safeParse({ a: 'x' });
     expect(toErrorResponse(zod.error).body.error.details).toEqual({ fields: [{ field: 'a', message: expect.any(String) }] });
+  });
+});
+
+describe('concurrency limit', () => {
+  it('serves waiters in order as slots free up; an aborted waiter leaves with TIMEOUT', async () => {
+    const semaphore = createSemaphore(1);
+    const never = new AbortController().signal;
+    const first = await semaphore.acquire(never, 1000);
+    const order: string[] = [];
+    const second = semaphore.acquire(never, 1000).then((release) => {
+      order.push('second');
+      return release;
+    });
+    const aborted = new AbortController();
+    const third = semaphore.acquire(aborted.signal, 1000);
+    const fourth = semaphore.acquire(never, 1000).then((release) => {
+      order.push('fourth');
+      return release;
+    });
+    expect(semaphore.waiting).toBe(3);
+    aborted.abort(Object.assign(new Error('t'), { name: 'TimeoutError' }));
+    await expect(third).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(semaphore.waiting).toBe(2);
+    first();
+    (await second)();
+    (await fourth)();
+    expect(order).toEqual(['second', 'fourth']);
+    expect(semaphore.active).toBe(0);
   });
 });

@@ -40,7 +40,13 @@ export function recordingChatModel(reply = 'The drill has a two year warranty [S
 /** Groundwork on in-memory PGlite (or the given db) with both tenants' documents ingested. */
 export async function corpusGroundwork(options: { chatModel?: ChatModel; refusalThreshold?: number; db?: Db } = {}): Promise<Groundwork> {
   const gw = await createGroundwork({
-    config: { dataDir: 'memory://', tenant: 'default', generate: { refusalThreshold: options.refusalThreshold ?? 0.05 } },
+    config: {
+      dataDir: 'memory://',
+      tenant: 'default',
+      generate: { refusalThreshold: options.refusalThreshold ?? 0.05 },
+      // The recording model's prices ($1 / $2 per million tokens), so the router and cost metrics know it.
+      router: { models: [{ id: 'recording:test', inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: 0.5, contextWindow: 16_000, tier: 'small' }] },
+    },
     useEnvironment: false,
     chunker: wholeDocumentChunker('document'),
     chatModel: options.chatModel,

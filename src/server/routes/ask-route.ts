@@ -20,6 +20,9 @@ export function askResponse(result: AskResult, requestId: string): Record<string
     model: result.model,
     usage: result.usage,
     sources: result.sources,
+    costUsd: result.costUsd,
+    cache: result.cache,
+    route: result.route,
     retrieval: result.retrieval,
     latencyMs: result.latencyMs,
     requestId,
@@ -40,7 +43,8 @@ export function registerAskRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
       const started = performance.now();
       const result = await withRequestSignal(request.signal, groundwork.ask(request), options.requestTimeoutMs);
       metrics.observeStage('answer', (performance.now() - started) / 1000);
-      metrics.observeAnswer(result.model, result.usage, result.refused);
+      metrics.observeAnswer(result.model, result.usage, result.refused, result.costUsd);
+      metrics.observeCacheResult(result.cache.layer);
       return c.json(askResponse(result, c.get('requestId')));
     }
     const answer = await startAnswerStream(groundwork, request, metrics, options.requestTimeoutMs);

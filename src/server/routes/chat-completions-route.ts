@@ -92,7 +92,8 @@ export function registerChatCompletionsRoute(app: Hono<AppEnv>, deps: RouteDeps)
       const started = performance.now();
       const result = await withRequestSignal(request.signal, groundwork.ask(request), options.requestTimeoutMs);
       metrics.observeStage('answer', (performance.now() - started) / 1000);
-      metrics.observeAnswer(result.model, result.usage, result.refused);
+      metrics.observeAnswer(result.model, result.usage, result.refused, result.costUsd);
+      metrics.observeCacheResult(result.cache.layer);
       return c.json({
         id,
         object: 'chat.completion',
