@@ -22,6 +22,7 @@ import { zeroUsage, type ChatMessage, type ChatModel, type Embedder, type Rerank
 import { createEnglishAnalyzer, type Analyzer } from './retrieve/analyzer.js';
 import { createRetriever, type Retriever } from './retrieve/retriever.js';
 import { createRouter, type RouteDecision, type Router } from './router/create-router.js';
+import { createModelRegistry } from './router/model-registry.js';
 import { createSqlCostLedger } from './router/cost-ledger.js';
 import { createSqlBudgetStore } from './router/sql-budget-store.js';
 import { extractRoutingFeatures } from './router/routing-features.js';
@@ -148,8 +149,18 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
   const models = [chatModel, ...(options.chatModels ?? []).filter((m) => m.id !== chatModel.id)];
   const routerOptions = config.router;
   const hasBudgets = routerOptions.budgets.perRequestUsd !== null || routerOptions.budgets.dailyPerTenantUsd !== null || Object.keys(routerOptions.budgets.tenants).length > 0;
+  // Models handed in as plug-ins may be unknown to the price table: they are recorded at $0, and
+  // said so once. Configured providers must be priced (router.models) or the start fails.
+  const pluginIds = new Set([options.chatModel, ...(options.chatModels ?? [])].filter((m): m is ChatModel => m !== undefined).map((m) => m.id));
+  const baseRegistry = createModelRegistry(routerOptions.models);
+  const unpriced = models.filter((m) => pluginIds.has(m.id) && !baseRegistry.has(m.id));
+  for (const m of unpriced) notices.push(`chat model ${m.id} is not in the price table: its calls are recorded at $0 (add a router.models entry with its prices)`);
+  const registry = unpriced.length
+    ? createModelRegistry([...routerOptions.models, ...unpriced.map((m) => ({ id: m.id, inputPerMillion: 0, outputPerMillion: 0, contextWindow: m.contextWindow, tier: 'medium' as const }))])
+    : baseRegistry;
   const router = createRouter({
     models,
+    registry,
     // The default policy (fixed on the extractive answerer) follows the configured answerer.
     policy:
       routerOptions.policy.kind === 'fixed' && routerOptions.policy.model === 'extractive' ? { kind: 'fixed', model: chatModel.id } : routerOptions.policy,
@@ -167,11 +178,11 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
   const chunkerFor: Groundwork['chunkerFor'] = (overrides = {}) => {
     if (options.chunker) return { chunker: options.chunker, fingerprint: { chunker: options.chunker.name } };
     const name = (overrides.chunker ?? config.ingest.chunker) as ChunkerName;
-    const { counter, source } = resolveTokenCounter({ embedder });
+    const { counter, source } = resolveTokenCounter({ embedder, tokenizer: config.ingest.tokenizer });
     let maxTokens = overrides.chunkSize ?? config.ingest.chunkSize;
     if (embedder) maxTokens = Math.min(maxTokens, embedder.maxInputTokens);
     const overlap = Math.min(overrides.chunkOverlap ?? config.ingest.chunkOverlap, Math.max(0, maxTokens - 1));
-    const chunker = createChunker(name, { maxTokens, overlap, tokenCounter: counter, embedder });
+    const chunker = createChunker(name, { maxTokens, overlap, tokenCounter: counter, embedder, semanticBreakpoint: config.ingest.semantic });
     return { chunker, fingerprint: { chunker: name, maxTokens, overlap, tokenizer: `${source}:${counter.name}` } };
   };
 
@@ -220,7 +231,10 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
         const loadOptions: LoadSourcesOptions = {
           include: ingestOptions.include ?? config.ingest.include,
           exclude: ingestOptions.exclude ?? config.ingest.exclude,
+          respectGitignore: config.ingest.respectGitignore,
           maxFileBytes: config.ingest.maxFileBytes,
+          json: config.ingest.json,
+          csv: config.ingest.csv,
           loaders: options.loaders,
         };
         source = loadSources(roots, loadOptions);

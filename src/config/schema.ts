@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cacheOptionsSchema } from '../cache/cache-options.js';
 import { evalOptionsSchema } from '../eval/eval-options.js';
 import { generateOptionsSchema } from '../generate/generate-options.js';
+import { ingestOptionsSchema } from '../ingest/ingest-options.js';
 import { modelsOptionsSchema } from '../models/models-options.js';
 import { routerOptionsSchema } from '../router/router-options.js';
 import { retrieveOptionsSchema } from '../retrieve/retrieve-options.js';
@@ -21,18 +22,11 @@ export const configSchema = z
     /** Tenant used when a command names none. */
     tenant: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('default'),
     logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-    ingest: z
-      .object({
-        chunker: z.string().default('markdown'),
-        chunkSize: z.number().int().min(16).max(8192).default(512),
-        chunkOverlap: z.number().int().min(0).max(4096).default(50),
-        maxFileBytes: z.number().int().positive().default(50 * 1024 * 1024),
-        include: z.array(z.string()).default([]),
-        exclude: z.array(z.string()).default([]),
-        /** Documents written per transaction (each with its own savepoint). */
+    ingest: ingestOptionsSchema
+      .extend({
+        /** Documents written per transaction (each with its own savepoint on failure). */
         batchDocuments: z.number().int().min(1).max(1000).default(64),
       })
-      .strict()
       .prefault({}),
     retrieve: retrieveOptionsSchema.prefault({}),
     generate: generateOptionsSchema.prefault({}),

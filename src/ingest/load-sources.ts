@@ -1,40 +1,40 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join, relative } from 'node:path';
+import { defaultLoaders } from './loaders/default-loaders.js';
+import { loadFile } from './loaders/load-file.js';
+import { createLoaderRegistry } from './loaders/loader-registry.js';
+import type { CsvOptions } from './loaders/csv-loader.js';
+import type { JsonFieldMapping } from './loaders/json-loader.js';
 import type { SourceItem } from './pipeline.js';
 import type { Loader } from './types.js';
+import { walkFiles } from './walk-files.js';
 
 export interface LoadSourcesOptions {
   include?: string[];
   exclude?: string[];
+  respectGitignore?: boolean;
   maxFileBytes: number;
-  /** Extra loaders, tried before the built-in ones. */
+  json?: JsonFieldMapping;
+  csv?: CsvOptions;
+  /** Your own loaders; they take precedence over the built-in ones for their extensions. */
   loaders?: Loader[];
 }
 
 /**
- * Walks the roots and loads every file into documents (or a skip with its reason).
- * Interim implementation: .md and .txt only, until the loader registry lands.
+ * Walks the roots (globs, .gitignore-style ignores, symlinks kept inside the roots) and loads each
+ * file with the loader its extension and content call for. Files that cannot be loaded come back
+ * as skips with their reason; nothing throws for bad input.
  */
 export async function* loadSources(roots: string[], options: LoadSourcesOptions): AsyncGenerator<SourceItem> {
-  for (const root of roots) {
-    const info = await stat(root).catch(() => undefined);
-    if (!info) {
-      yield { skip: { path: root, reason: 'unreadable: no such file or directory' } };
+  const registry = createLoaderRegistry([...defaultLoaders({ json: options.json, csv: options.csv }), ...(options.loaders ?? [])]);
+  for await (const entry of walkFiles(roots, { include: options.include, exclude: options.exclude, respectGitignore: options.respectGitignore })) {
+    if (entry.kind === 'skipped') {
+      yield { skip: { path: entry.path, reason: `${entry.reason}: ${entry.message}` } };
       continue;
     }
-    const files = info.isDirectory()
-      ? (await readdir(root, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).sort()
-      : [root];
-    const base = info.isDirectory() ? root : join(root, '..');
-    for (const path of files) {
-      const ext = extname(path).toLowerCase();
-      if (ext !== '.md' && ext !== '.txt') {
-        yield { skip: { path, reason: `unsupported file type ${ext || '(none)'}` } };
-        continue;
-      }
-      const text = await readFile(path, 'utf8');
-      const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? basename(path, ext);
-      yield { document: { externalId: relative(base, path), source: path, title, text, format: ext === '.md' ? 'markdown' : 'text', metadata: {} } };
+    const result = await loadFile(entry, registry, { maxFileBytes: options.maxFileBytes });
+    if (!result.ok) {
+      yield { skip: { path: result.skip.path, reason: `${result.skip.reason}: ${result.skip.message}` } };
+      continue;
     }
+    for (const document of result.documents) yield { document };
   }
 }
