@@ -92,6 +92,8 @@ async function serve(): Promise<void> {
   const summary = await gw.ingest(synthesize(chunks), { tenant: TENANT });
   const ingestMs = performance.now() - ingestStarted;
   const { rows } = await gw.db.query<{ n: number }>('SELECT count(*)::int AS n FROM chunks WHERE tenant = $1', [TENANT]);
+  // The database is reused between runs: start from an empty answer cache so runs compare.
+  await gw.cache.clear({ tenant: TENANT });
   const key = await createApiKey(gw.db, TENANT, { name: 'bench' });
   const server = await startServer({
     groundwork: gw,
@@ -137,8 +139,19 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/**
+ * Where each endpoint's next query comes from: kept across phases, so measured asks do not repeat
+ * warm-up questions (the answer cache would serve them; its hits are reported).
+ */
+const cursors = new Map<string, number>();
+
+function take(path: string): number {
+  const at = cursors.get(path) ?? 0;
+  cursors.set(path, at + 1);
+  return at;
+}
+
 async function load(url: string, path: string, secret: string, body: (q: string) => unknown, queries: string[], seconds: number, connections: number): Promise<LoadFigures> {
-  let next = 0;
   const times: number[] = [];
   const statusCodes: Record<string, number> = {};
   // Without a callback autocannon returns its event emitter, made thenable (the types only say Promise).
@@ -150,7 +163,7 @@ async function load(url: string, path: string, secret: string, body: (q: string)
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-        setupRequest: (req) => ({ ...req, body: JSON.stringify(body(queries[next++ % queries.length])) }),
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(body(queries[take(path) % queries.length])) }),
       },
     ],
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
@@ -203,6 +216,8 @@ async function main(): Promise<void> {
   const ask = await load(ready.url, '/v1/ask', ready.secret, askBody, queries, seconds, connections);
   await settle();
   const rssEnd = (await request<{ rss: number }>(child, 'rss')).rss;
+  const metricsText = await (await fetch(`${ready.url}/metrics`)).text();
+  const cacheLookups = Object.fromEntries([...metricsText.matchAll(/^groundwork_cache_lookups_total\{result="(\w+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
   child.send({ type: 'stop' });
   const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
   console.log(
@@ -217,6 +232,9 @@ async function main(): Promise<void> {
         settings: { connections, durationSeconds: seconds, warmupSeconds: warmup, mode: 'sparse', answerer: 'extractive', auth: true, k: 10 },
         retrieve,
         ask,
+        cacheLookups,
+        queriesSent: Object.fromEntries(cursors),
+        queriesAvailable: queries.length,
         rssMb: { afterWarmup: mb(rssAfterWarmup), end: mb(rssEnd), growthPercent: Math.round(((rssEnd - rssAfterWarmup) / rssAfterWarmup) * 1000) / 10 },
         targets: { retrieveP99Ms: 150, errors: 0, rssGrowthPercent: 10 },
       },
