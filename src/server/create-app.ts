@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { classicMlTools } from '../classic-ml/classic-ml-tools.js';
+import { classicMlTools } from '../classic-ml/index.js';
 import { GroundworkError } from '../errors.js';
 import type { Groundwork } from '../groundwork.js';
 import type { Loader } from '../ingest/types.js';
@@ -31,7 +31,7 @@ export interface CreateAppOptions {
   metrics?: ServerMetrics;
   /** Tools for `/v1/tools/:name` (default: every classic-ML tool). */
   tools?: ToolCatalog;
-  /** Extra loaders for uploads, tried before Markdown and plain text. */
+  /** Extra loaders for uploads, beside the shipped ones (they win on shared extensions). */
   loaders?: readonly Loader[];
   /** Request log sink; `false` for none (default: JSON lines on stderr when `requestLog` is on). */
   log?: LogSink | false;

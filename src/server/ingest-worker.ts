@@ -52,7 +52,7 @@ export async function runIngestWorker(options: IngestWorkerOptions): Promise<Ing
     }, Math.max(10, Math.floor(leaseMs / 3)));
     try {
       const files = await jobFiles(db, job.id);
-      const result = await groundwork.ingest(uploadedSourceItems(files, loaders, job.createdAt), { tenant: job.tenant });
+      const result = await groundwork.ingest(uploadedSourceItems(files, loaders, { maxFileBytes: groundwork.config.ingest.maxFileBytes, uploadedAt: job.createdAt }), { tenant: job.tenant });
       clearInterval(renew);
       const kept = await completeIngestJob(db, job.id, workerId, result);
       if (kept) summary.done.push(job.id);

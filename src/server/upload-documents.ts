@@ -1,8 +1,8 @@
-import { extname } from 'node:path';
 import { InputError } from '../errors.js';
+import { looksBinary } from '../ingest/loaders/decode-text.js';
+import { defaultLoaders } from '../ingest/loaders/default-loaders.js';
 import { SkipError } from '../ingest/loaders/load-skip.js';
-import { createMarkdownLoader } from '../ingest/loaders/markdown-loader.js';
-import { createTextLoader } from '../ingest/loaders/text-loader.js';
+import { createLoaderRegistry, type LoaderRegistry } from '../ingest/loaders/loader-registry.js';
 import type { SourceItem } from '../ingest/pipeline.js';
 import type { Loader } from '../ingest/types.js';
 
@@ -14,14 +14,13 @@ export interface UploadedFile {
 
 /** Where uploaded documents say they came from: `upload:<file name>`. */
 export const UPLOAD_SOURCE_PREFIX = 'upload:';
+/** Bytes handed to loaders' sniff functions (as the file loader does). */
+const SNIFF_BYTES = 4096;
 const SAFE_NAME = /^[^\0\r\n]{1,255}$/;
 
-/**
- * The loaders used for uploads: the given ones first, then Markdown and plain text. Uploads of
- * other formats (PDF, DOCX, HTML ...) are skipped with a reason until their loaders are passed in.
- */
-export function uploadLoaders(extra: readonly Loader[] = []): Loader[] {
-  return [...extra, createMarkdownLoader(), createTextLoader()];
+/** The loaders used for uploads: every shipped loader (text, Markdown, HTML, PDF, DOCX, JSON, CSV), then the given ones (they win on shared extensions). */
+export function uploadLoaders(extra: readonly Loader[] = []): LoaderRegistry {
+  return createLoaderRegistry([...defaultLoaders(), ...extra]);
 }
 
 /** Checks an upload's file name (it becomes the document's external id). */
@@ -32,25 +31,36 @@ export function checkUploadName(name: string, field: string): string {
 }
 
 /**
- * Loads uploaded files into source items for `groundwork.ingest`: the loader is picked by
- * extension, else by sniffing the first bytes; files no loader takes are skips with the reason.
- * The file name is the document's external id, so uploading it again updates it.
+ * Loads uploaded files into source items for `groundwork.ingest`, the way `loadFile` treats files
+ * on disk: the registry picks the loader by extension and first bytes; empty, oversized, binary,
+ * unsupported, malformed or corrupt files are skips with their reason, never errors. The file
+ * name is the document's external id, so uploading it again updates it.
  */
-export async function* uploadedSourceItems(files: readonly UploadedFile[], loaders: readonly Loader[], uploadedAt: Date = new Date()): AsyncGenerator<SourceItem> {
+export async function* uploadedSourceItems(files: readonly UploadedFile[], registry: LoaderRegistry, options: { maxFileBytes: number; uploadedAt?: Date }): AsyncGenerator<SourceItem> {
+  const mtime = options.uploadedAt ?? new Date();
   for (const file of files) {
     const path = UPLOAD_SOURCE_PREFIX + file.name;
-    const ext = extname(file.name).toLowerCase();
-    const loader = loaders.find((l) => l.extensions.includes(ext)) ?? loaders.find((l) => l.sniff?.(file.bytes.subarray(0, 512)));
+    const skip = (reason: string, message: string): SourceItem => ({ skip: { path, reason: `${reason}: ${message}` } });
+    if (file.bytes.byteLength === 0) {
+      yield skip('empty', 'zero bytes');
+      continue;
+    }
+    if (file.bytes.byteLength > options.maxFileBytes) {
+      yield skip('too-large', `${file.bytes.byteLength} bytes exceeds the ${options.maxFileBytes}-byte limit (ingest.maxFileBytes)`);
+      continue;
+    }
+    const loader = registry.pick(file.name, file.bytes.subarray(0, SNIFF_BYTES));
     if (!loader) {
-      yield { skip: { path, reason: `unsupported file type ${ext || '(none)'}: no loader for it (supported: ${[...new Set(loaders.flatMap((l) => l.extensions))].join(' ')})` } };
+      yield looksBinary(file.bytes) ? skip('binary', 'binary content with no loader for it') : skip('unsupported', 'no loader for this file type');
       continue;
     }
     try {
-      const documents = await loader.load({ path, relativePath: file.name, bytes: file.bytes, mtime: uploadedAt });
+      const documents = await loader.load({ path, relativePath: file.name, bytes: file.bytes, mtime });
+      if (documents.length === 0) yield skip('empty', `${loader.name} loader found no documents`);
       for (const document of documents) yield { document: { ...document, metadata: { ...document.metadata, uploaded: true } } };
     } catch (error) {
-      if (error instanceof SkipError) yield { skip: { path, reason: `${error.reason}: ${error.message}` } };
-      else throw error;
+      if (error instanceof SkipError) yield skip(error.reason, error.message);
+      else yield skip('corrupt', `${loader.name} loader failed: ${(error as Error).message}`);
     }
   }
 }

@@ -36,17 +36,20 @@ describe('documents and jobs on PGlite', () => {
   const upload = (data: FormData, authorization = auth.acme) => app.request('/v1/documents', { method: 'POST', body: data, headers: { authorization } });
 
   it('ingests a small multipart upload inline and makes it searchable', async () => {
-    const data = form(markdown('lathe', 500), new File(['binary?'], 'photo.jpg'));
+    const html = new File(['<html><head><title>Band saw guide</title></head><body><p>The band saw blade tension is set to 15000 psi.</p></body></html>'], 'saw.html');
+    const data = form(markdown('lathe', 500), new File(['binary?'], 'photo.jpg'), html);
     const res = await upload(data);
     expect(res.status).toBe(200);
     const body = await readJson(res);
-    expect(body.summary.documents).toMatchObject({ added: 1, skipped: 1 });
+    expect(body.summary.documents).toMatchObject({ added: 2, skipped: 1 });
     expect(body.summary.skipped[0]).toMatchObject({ path: 'upload:photo.jpg' });
-    expect(body.summary.skipped[0].reason).toMatch(/unsupported file type \.jpg/);
+    expect(body.summary.skipped[0].reason).toMatch(/^unsupported: no loader/);
     const retrieved = await readJson(await app.request('/v1/retrieve', { method: 'POST', body: JSON.stringify({ query: 'lathe torque sensor' }), headers: { authorization: auth.acme } }));
     expect(retrieved.chunks[0]).toMatchObject({ externalId: 'lathe.md', title: 'lathe handbook' });
     const listed = await readJson(await app.request('/v1/documents', { headers: { authorization: auth.acme } }));
-    expect(listed.documents.map((d: { source: string }) => d.source)).toEqual(['upload:lathe.md']);
+    expect(listed.documents.map((d: { source: string }) => d.source)).toEqual(['upload:lathe.md', 'upload:saw.html']);
+    const saw = await readJson(await app.request('/v1/retrieve', { method: 'POST', body: JSON.stringify({ query: 'band saw blade tension' }), headers: { authorization: auth.acme } }));
+    expect(saw.chunks[0]).toMatchObject({ externalId: 'saw.html', title: 'Band saw guide' });
   });
 
   it('400 without a file or without multipart, 403 naming another tenant, 413 over the upload limit', async () => {

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { GroundworkError, InputError } from '../../errors.js';
 import { deleteDocuments, recordIndexChange } from '../../ingest/document-store.js';
-import type { Loader } from '../../ingest/types.js';
+import type { LoaderRegistry } from '../../ingest/loaders/loader-registry.js';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { enqueueIngestJob } from '../ingest-jobs.js';
 import { parseQuery } from '../parse-input.js';
@@ -44,7 +44,7 @@ type DocumentRow = {
  * documents, keyset-paginated by id (`?limit=&after=`). `DELETE /v1/documents/:id` deletes one
  * of the tenant's documents; another tenant's id is a 404.
  */
-export function registerDocumentsRoutes(app: Hono<AppEnv>, deps: RouteDeps & { loaders: readonly Loader[] }): void {
+export function registerDocumentsRoutes(app: Hono<AppEnv>, deps: RouteDeps & { loaders: LoaderRegistry }): void {
   const { groundwork, options, loaders } = deps;
   const db = groundwork.db;
 
@@ -78,7 +78,7 @@ export function registerDocumentsRoutes(app: Hono<AppEnv>, deps: RouteDeps & { l
         return c.json({ jobId: job.id, status: job.status, tenant, files: files.length, totalBytes, statusUrl: `/v1/jobs/${job.id}` }, 202);
       }
       const started = performance.now();
-      const summary = await withRequestSignal(c.get('signal'), groundwork.ingest(uploadedSourceItems(files, loaders), { tenant }), options.requestTimeoutMs);
+      const summary = await withRequestSignal(c.get('signal'), groundwork.ingest(uploadedSourceItems(files, loaders, { maxFileBytes: groundwork.config.ingest.maxFileBytes }), { tenant }), options.requestTimeoutMs);
       deps.metrics.observeStage('ingest', (performance.now() - started) / 1000);
       return c.json({ status: 'done', tenant, summary });
     },
