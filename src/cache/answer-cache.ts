@@ -15,6 +15,12 @@ import { createPostgresCacheStore } from './stores/postgres-cache-store.js';
 import type { CacheAnswer, CacheEntry, CacheLookup, CacheRequest, CacheStore, ExactKey, RejectedCandidate } from './types.js';
 
 /** What goes into a response's `cache` field (and header). */
+/**
+ * Concurrent cross-process single-flight locks per process. Each holds one pooled connection (the
+ * PostgreSQL pool has 10) while its answer is computed with others; 4 leaves room for that work.
+ */
+export const MAX_LOCKED_FLIGHTS = 4;
+
 export interface CacheInfo {
   hit: boolean;
   layer: 'exact' | 'semantic' | null;
@@ -223,6 +229,7 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
     return answer;
   };
 
+  let lockedFlights = 0;
   const getOrCompute = async (request: CacheRequest, compute: () => Promise<CacheAnswer>): Promise<CachedResult> => {
     const found = await lookup(request);
     if (found.hit) return { answer: toAnswer(found.entry), cache: { hit: true, layer: found.layer, similarity: found.similarity }, computed: false };
@@ -237,10 +244,19 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
     }
     let computedHere = false;
     const flight = (async (): Promise<CacheAnswer> => {
+      // The cross-process lock holds a pooled connection while the answer is computed, and
+      // computing needs connections too: past MAX_LOCKED_FLIGHTS concurrent flights in this process,
+      // compute under the in-process single-flight only (counted), so the pool can never deadlock.
+      if (db.kind === 'postgres' && lockedFlights >= MAX_LOCKED_FLIGHTS) {
+        stats.record({ type: 'single-flight', outcome: 'timeout' });
+        computedHere = true;
+        return computeAndStore(request, compute);
+      }
       if (db.kind !== 'postgres') {
         computedHere = true;
         return computeAndStore(request, compute); // PGlite is one process: the in-process map is enough
       }
+      lockedFlights += 1;
       try {
         return await db.transaction(async (tx) => {
           await tx.query("SELECT set_config('lock_timeout', $1, true)", [`${options.singleFlightWaitMs}ms`]);
@@ -258,6 +274,8 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
         stats.record({ type: 'single-flight', outcome: 'timeout' });
         computedHere = true;
         return computeAndStore(request, compute);
+      } finally {
+        lockedFlights -= 1;
       }
     })();
     inflight.set(flightKey, flight);

@@ -5,6 +5,7 @@ import { generateOptionsSchema } from '../generate/generate-options.js';
 import { ingestOptionsSchema } from '../ingest/ingest-options.js';
 import { modelsOptionsSchema } from '../models/models-options.js';
 import { routerOptionsSchema } from '../router/router-options.js';
+import { serverOptionsSchema } from '../server/server-options.js';
 import { retrieveOptionsSchema } from '../retrieve/retrieve-options.js';
 
 /**
@@ -34,6 +35,7 @@ export const configSchema = z
     eval: evalOptionsSchema.prefault({}),
     router: routerOptionsSchema.prefault({}),
     cache: cacheOptionsSchema.prefault({}),
+    server: serverOptionsSchema.prefault({}),
   })
   .strict();
 
