@@ -23,6 +23,8 @@ import { createEnglishAnalyzer, type Analyzer } from './retrieve/analyzer.js';
 import { createRetriever, type Retriever } from './retrieve/retriever.js';
 import { createRouter, type RouteDecision, type Router } from './router/create-router.js';
 import { createModelRegistry } from './router/model-registry.js';
+import { costOfUsage } from './router/usage-cost.js';
+import { randomUUID } from 'node:crypto';
 import { createSqlCostLedger } from './router/cost-ledger.js';
 import { createSqlBudgetStore } from './router/sql-budget-store.js';
 import { extractRoutingFeatures } from './router/routing-features.js';
@@ -158,6 +160,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
   const registry = unpriced.length
     ? createModelRegistry([...routerOptions.models, ...unpriced.map((m) => ({ id: m.id, inputPerMillion: 0, outputPerMillion: 0, contextWindow: m.contextWindow, tier: 'medium' as const }))])
     : baseRegistry;
+  const ledger = createSqlCostLedger(db);
   const router = createRouter({
     models,
     registry,
@@ -165,7 +168,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     policy:
       routerOptions.policy.kind === 'fixed' && routerOptions.policy.model === 'extractive' ? { kind: 'fixed', model: chatModel.id } : routerOptions.policy,
     options: routerOptions,
-    ledger: createSqlCostLedger(db),
+    ledger,
     predictor: loadPredictor(config),
     budgetStore: hasBudgets ? createSqlBudgetStore(db) : undefined,
   });
@@ -328,9 +331,37 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
       const result = (cached.answer.metadata as { result: Omit<AskResult, 'cache' | 'latencyMs'> }).result;
       return { ...result, ...(cached.cache.hit ? { costUsd: 0, usage: zeroUsage() } : {}), cache: cached.cache, latencyMs: Math.round(performance.now() - started) };
     },
+    // Streams go to the configured answerer directly (a routing policy needs the whole answer to
+    // check it), and are recorded in the cost ledger like routed calls. Budgets apply to ask().
     async *askStream(request) {
+      const started = performance.now();
       const { input } = await prepare(request);
-      yield* streamAnswer(input);
+      let usage = zeroUsage();
+      let outcome: 'ok' | 'error' = 'error';
+      try {
+        for await (const event of streamAnswer(input)) {
+          if (event.type === 'usage') usage = event.usage;
+          yield event;
+        }
+        outcome = 'ok';
+      } finally {
+        await ledger.record({
+          at: new Date(),
+          tenant: request.tenant ?? config.tenant,
+          requestId: randomUUID(),
+          route: 'ask-stream',
+          kind: 'chat',
+          model: chatModel.id,
+          provider: chatModel.provider,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          cachedInputTokens: usage.cachedInputTokens,
+          costUsd: registry.has(chatModel.id) ? costOfUsage(registry.get(chatModel.id), usage) : 0,
+          latencyMs: Math.round(performance.now() - started),
+          cacheHit: false,
+          outcome,
+        });
+      }
     },
     async close() {
       await embedder?.close?.();

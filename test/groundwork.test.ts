@@ -48,3 +48,21 @@ describe('createGroundwork: ask through router, ledger and cache', () => {
     expect(other.cache.hit).toBe(false);
   });
 });
+
+describe('createGroundwork: streamed answers', () => {
+  it('streams sources, tokens, citations, usage, done in order and records the call in the ledger', async () => {
+    const gw = await createGroundwork({ config: { dataDir: 'memory://', tenant: 's' }, useEnvironment: false });
+    try {
+      await gw.ingest([{ document: doc('leave.md', '# Leave\n\nEmployees get 30 days of paid leave per year.', { title: 'Leave policy', format: 'markdown' }) }]);
+      const types: string[] = [];
+      for await (const event of gw.askStream({ question: 'How many days of paid leave?' })) types.push(event.type);
+      expect(types[0]).toBe('sources');
+      expect(types.slice(-3)).toEqual(['citations', 'usage', 'done']);
+      expect(types.filter((t) => t === 'token').length).toBeGreaterThan(0);
+      const { rows } = await gw.db.query<{ route: string; outcome: string }>("SELECT route, outcome FROM cost_ledger WHERE tenant = 's'");
+      expect(rows).toEqual([{ route: 'ask-stream', outcome: 'ok' }]);
+    } finally {
+      await gw.close();
+    }
+  });
+});
