@@ -1,3 +1,4 @@
+import { mulberry32 } from '../src/random.js';
 import type { Embedder } from '../src/models/types.js';
 
 /**
@@ -40,13 +41,4 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** Seeded PRNG (mulberry32) for reproducible synthetic corpora. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;

@@ -9,6 +9,7 @@
  * measured alone); autocannon runs in this one. Queries are SciFact's, one per request, round robin.
  * Prints one JSON document.
  */
+import { mulberry32 } from '../src/random.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -39,17 +40,7 @@ const wholeDocument: Chunker = {
   chunk: (d: LoadedDocument): ChunkDraft[] => [{ ordinal: 0, text: d.text, tokenCount: d.text.length >> 2, headingPath: [], charStart: 0, charEnd: d.text.length, metadata: {} }],
 };
 
-/** mulberry32: a small seeded generator, so every run builds the same corpus. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seededRandom = mulberry32;
 
 function readJsonl<T>(file: string): T[] {
   return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as T);

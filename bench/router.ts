@@ -10,6 +10,7 @@
  *
  * Run: node --import tsx bench/router.ts
  */
+import { mulberry32 } from '../src/random.js';
 import { cpus, loadavg } from 'node:os';
 import type { ChatModel } from '../src/models/types.js';
 import type { AnswerCheckInput } from '../src/router/answer-check.js';
@@ -36,17 +37,7 @@ const TARGETS = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
 const SMALL_ID = 'sim:small';
 const LARGE_ID = 'sim:large';
 
-/** mulberry32: a small seeded PRNG (public domain, Tommy Ettinger). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 const gaussian = (random: () => number) => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 
 interface Query {

@@ -1,14 +1,2 @@
-/**
- * mulberry32: a small, fast seeded PRNG (Tommy Ettinger's public-domain 32-bit generator), good
- * enough for resampling. Returns a function yielding floats in [0, 1). Same seed, same sequence.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator used for resampling (see src/random.ts). */
+export { mulberry32 } from '../random.js';

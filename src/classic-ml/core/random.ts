@@ -1,19 +1,11 @@
+import { mulberry32 } from '../../random.js';
+
 /** A seeded pseudo-random generator returning floats in [0, 1). */
 export type Random = () => number;
 
-/**
- * Mulberry32 (Tommy Ettinger, public domain): 32-bit state, fast, good enough for sampling and
- * bootstrap resampling; seeded so every fit and interval is reproducible.
- */
+/** A seeded generator (mulberry32, src/random.ts): every fit and interval is reproducible. */
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** A random integer in [0, n). */

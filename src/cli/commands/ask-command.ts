@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../output.js';
 import { intOption, modeOption } from '../options.js';
+import { askResultJson } from '../../ask-json.js';
 import type { AskResult } from '../../groundwork.js';
 
 /** `groundwork ask "<question>"`: a cited answer from the documents, or an honest refusal. */
@@ -27,22 +28,7 @@ export function registerAsk(program: Command, context: CommandContext): void {
 }
 
 /** The `--json` shape of an answer: {answer, citations, refused, usage, latencyMs, ...}. */
-export function askJson(result: AskResult): Record<string, unknown> {
-  return {
-    answer: result.answer,
-    citations: result.citations,
-    refused: result.refused,
-    ...(result.refusalReason ? { refusalReason: result.refusalReason } : {}),
-    droppedCitations: result.droppedCitations,
-    model: result.model,
-    usage: result.usage,
-    costUsd: result.costUsd,
-    cache: result.cache,
-    requestId: result.requestId,
-    retrieval: result.retrieval,
-    latencyMs: result.latencyMs,
-  };
-}
+export const askJson = askResultJson;
 
 /** Human view of an answer with its numbered citations. */
 export function printAnswer(context: CommandContext, result: AskResult): void {

@@ -5,6 +5,7 @@
  * becomes DynamicQuantizeLinear + MatMulInteger (uint8 activations x int8 weights), the layout
  * onnxruntime's `quantize_dynamic` produces for Transformers.js `model_quantized.onnx` files.
  */
+import { mulberry32 } from '../../random.js';
 import {
   type AttributeValue,
   OnnxDataType,
@@ -39,17 +40,8 @@ const MASKED_SCORE = -1e9;
 const INT8_MAX = 127;
 const OPSET = 17;
 
-/** Mulberry32: a tiny seeded PRNG so the same options always yield the same weights. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded so the same options always yield the same weights. */
+const createRandom = mulberry32;
 
 /** Graph under construction: initializers, nodes and a counter for unique names. */
 interface GraphBuilder {

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { askResultJson } from '../../ask-json.js';
 import type { AskResult } from '../../groundwork.js';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { startAnswerStream } from '../answer-stream.js';
@@ -9,24 +10,9 @@ import { askBodySchema } from '../request-schemas.js';
 import { withRequestSignal } from '../request-guards.js';
 import { resolveTenant } from '../resolve-tenant.js';
 
-/** The JSON answer of `POST /v1/ask`. */
+/** The JSON answer of `POST /v1/ask`: the shared answer shape, with this request's id. */
 export function askResponse(result: AskResult, requestId: string): Record<string, unknown> {
-  return {
-    answer: result.answer,
-    citations: result.citations,
-    refused: result.refused,
-    ...(result.refusalReason ? { refusalReason: result.refusalReason } : {}),
-    droppedCitations: result.droppedCitations,
-    model: result.model,
-    usage: result.usage,
-    sources: result.sources,
-    costUsd: result.costUsd,
-    cache: result.cache,
-    route: result.route,
-    retrieval: result.retrieval,
-    latencyMs: result.latencyMs,
-    requestId,
-  };
+  return { ...askResultJson(result), requestId };
 }
 
 /**

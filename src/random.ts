@@ -1,0 +1,15 @@
+/**
+ * Mulberry32 (Tommy Ettinger, public domain): a small, fast seeded generator with 32-bit state,
+ * good enough for sampling, bootstrap resampling and synthetic data. Returns floats in [0, 1);
+ * the same seed gives the same sequence, so every fit, interval and benchmark is reproducible.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
