@@ -85,6 +85,34 @@ export function judgeAgreementRate(items: readonly JudgedItem[]): number | undef
   return rates.length === 0 ? undefined : rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
 }
 
+/** How one judged quantity went over a run: judged items, agreement, invalid responses. */
+export interface JudgeSummary {
+  /** Items with at least one valid judgment (they have a judge score). */
+  judged: number;
+  /** Items every repeat of which was invalid (no score: never guessed). */
+  unjudged: number;
+  /** Mean agreement over judged items (`judgeAgreementRate`); undefined when none was judged. */
+  agreementRate: number | undefined;
+  /** Judged items on which every valid repeat agreed on every unit. */
+  unanimous: number;
+  invalidResponses: number;
+  /** Judge calls made (items x repeats). */
+  calls: number;
+}
+
+/** Sums up the judged items of one quantity (groundedness or correctness) over a run. */
+export function summarizeJudgments(items: readonly JudgedItem[]): JudgeSummary {
+  const judged = items.filter((item) => item.score !== undefined);
+  return {
+    judged: judged.length,
+    unjudged: items.length - judged.length,
+    agreementRate: judgeAgreementRate(items),
+    unanimous: judged.filter((item) => item.agreement === 1).length,
+    invalidResponses: items.reduce((sum, item) => sum + item.invalidResponses, 0),
+    calls: items.reduce((sum, item) => sum + item.repeats, 0),
+  };
+}
+
 function tally(votes: boolean[][], units: number, invalidResponses: number, repeats: number): JudgedItem {
   if (votes.length === 0) return { verdicts: [], score: undefined, agreement: undefined, invalidResponses, repeats };
   const verdicts: boolean[] = [];

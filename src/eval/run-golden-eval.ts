@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
 import { answerQuestion } from '../generate/answer-question.js';
 import { createTiktokenCounter } from '../generate/tiktoken-counter.js';
+import { InputError } from '../errors.js';
 import type { AskResult, Groundwork } from '../groundwork.js';
 import { loadChunks } from '../retrieve/retriever.js';
 import type { RetrievalMode } from '../retrieve/types.js';
 import { calibrateRefusalThreshold, type CalibrationRow } from './calibrate-refusal.js';
 import { chunksToDocumentRanking } from './chunks-to-document-ranking.js';
 import { loadGoldenSet, type GoldenItem } from './golden-set.js';
-import { answerMetrics, ANSWER_METRICS, isCorrectAnswer, normalizeLabel } from './run-answer-metrics.js';
+import { createLlmJudge, summarizeJudgments, type JudgedItem, type JudgeSummary, type LlmJudge } from './llm-judge.js';
+import { answerMetrics, answerText, ANSWER_METRICS, citedSentences, isCorrectAnswer, normalizeLabel } from './run-answer-metrics.js';
 import { reportPassages } from './run-report-passages.js';
 import type { EvalQueryRow, EvalRunDocument, GoldenEvalOptions } from './run-eval-types.js';
-import { RECALL_CUTOFF, retrievalMetricNames, scoreRunAtCutoffs } from './run-metrics.js';
+import { RECALL_CUTOFF, retrievalMetricNames, scoreRunAtCutoffs, summarizeCost, type CostSummary } from './run-metrics.js';
 import { recordEvalRun, resolveEvalOptions } from './run-record.js';
 import { segmentBreakdown } from './segment-breakdown.js';
 import { writeTrecRun } from './trec-run.js';
@@ -18,6 +20,31 @@ import type { Run } from './types.js';
 
 /** Longest answer text kept per question in the experiment (for reports). */
 const STORED_ANSWER_CHARS = 2000;
+
+/** Judge metric names, reported beside the lexical baselines `groundedness` and `token_f1`. */
+export const JUDGE_METRICS = ['judge_groundedness', 'judge_correctness'] as const;
+
+/** A golden-set run, optionally with the LLM judge. */
+export interface GoldenRunOptions extends GoldenEvalOptions {
+  /** Judge groundedness and correctness with the configured chat model (config `generate`). */
+  judge?: boolean;
+  /** Judgments per item (default: eval.judgeRepeats). */
+  judgeRepeats?: number;
+}
+
+/** The LLM judge's part of a golden run: means and intervals are in `metrics.judge_*`. */
+export interface JudgeReport {
+  model: string;
+  repeats: number;
+  groundedness: JudgeSummary;
+  correctness: JudgeSummary;
+}
+
+/** What a golden run returns: the run document, with per-query cost beside latency and the judge's report. */
+export interface GoldenEvalRunDocument extends EvalRunDocument {
+  latency: EvalRunDocument['latency'] & { cost: CostSummary };
+  judge?: JudgeReport;
+}
 
 /**
  * Evaluates answering on a golden set over documents already ingested in the tenant (default: the
@@ -28,10 +55,26 @@ const STORED_ANSWER_CHARS = 2000;
  * `calibrateRefusalThreshold`. For questions refused because the confidence was under the current
  * threshold, "correct" is what the same answerer says with the threshold at 0, so the fit is not
  * biased toward the threshold in force. The primary metric (the verdict's) is `answer_accuracy`.
+ * Each question's cost is the cost ledger's sum for the ask's request id; the document's latency
+ * section carries p50/p95 latency and mean/p50/p95 cost per query. With `judge`, the configured chat
+ * model judges groundedness and correctness `judgeRepeats` times per answer (`judge_*` metrics with
+ * intervals, agreement rate and invalid responses in `judge`); the lexical baselines always run.
+ * Judge calls go to the model directly and are not in the ledger (they are not the queries' cost).
  */
-export async function runGoldenEval(gw: Groundwork, options: GoldenEvalOptions): Promise<EvalRunDocument> {
+export async function runGoldenEval(gw: Groundwork, options: GoldenRunOptions): Promise<GoldenEvalRunDocument> {
   const startedAt = performance.now();
   const evalOptions = resolveEvalOptions(gw, options);
+  const judgeRepeats = options.judgeRepeats ?? evalOptions.judgeRepeats;
+  let judge: LlmJudge | undefined;
+  if (options.judge === true) {
+    if (gw.chatModel.provider === 'extractive') {
+      throw new InputError(
+        'judge',
+        'judge mode needs an LLM provider, and the configured answerer is the offline extractive one: set generate.provider to openai or anthropic (with generate.model, and generate.baseUrl for an OpenAI-compatible server; the API key from OPENAI_API_KEY or ANTHROPIC_API_KEY)',
+      );
+    }
+    judge = createLlmJudge({ model: gw.chatModel, repeats: judgeRepeats });
+  }
   const k = options.k ?? evalOptions.k;
   const golden = await loadGoldenSet(options.golden);
   const tenant = options.tenant ?? gw.config.tenant;
@@ -53,6 +96,9 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenEvalOptions):
   const rows: EvalQueryRow[] = [];
   const latenciesMs: number[] = [];
   const calibration: CalibrationRow[] = [];
+  const costsUsd: number[] = [];
+  const judgedGroundedness: JudgedItem[] = [];
+  const judgedCorrectness: JudgedItem[] = [];
   let mode: RetrievalMode = options.mode ?? gw.config.retrieve.mode;
   let counterfactuals = 0;
   for (const [index, item] of golden.items.entries()) {
@@ -62,10 +108,22 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenEvalOptions):
     run.set(item.id, ranking);
     const asked = await gw.ask({ question: item.question, tenant, mode: options.mode });
     latenciesMs.push(asked.latencyMs);
+    const costUsd = await ledgerCost(gw, asked);
+    costsUsd.push(costUsd);
     const passages = await contextPassages(gw, tenant, asked);
     const citedDocuments = [...new Set(asked.citations.map((citation) => citation.externalId))];
     const answered = { answer: asked.answer, refused: asked.refused, citedDocuments, passages };
     const scored = answerMetrics(item, answered, evalOptions.supportThreshold);
+    let judged: Record<string, unknown> | undefined;
+    if (judge !== undefined) {
+      const verdicts = await judgeAnswer(judge, item, asked, passages);
+      if (verdicts.groundedness) judgedGroundedness.push(verdicts.groundedness);
+      if (verdicts.correctness) judgedCorrectness.push(verdicts.correctness);
+      if (verdicts.groundedness?.score !== undefined) scored.metrics.judge_groundedness = verdicts.groundedness.score;
+      if (verdicts.correctness?.score !== undefined) scored.metrics.judge_correctness = verdicts.correctness.score;
+      else if (verdicts.correctness === undefined && item.reference_answer !== undefined && asked.refused) scored.metrics.judge_correctness = 0;
+      judged = { ...(verdicts.groundedness ? { groundedness: verdicts.groundedness } : {}), ...(verdicts.correctness ? { correctness: verdicts.correctness } : {}) };
+    }
     let correctIfAnswered = scored.correct;
     if (asked.refusalReason === 'low-confidence' && item.answerable) {
       counterfactuals += 1;
@@ -88,6 +146,10 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenEvalOptions):
         correct: scored.correct,
         correctIfAnswered,
         latencyMs: asked.latencyMs,
+        costUsd,
+        requestId: asked.requestId,
+        cacheHit: asked.cache.hit,
+        ...(judged ? { judge: judged } : {}),
         retrievalMs: Math.round((retrieval.timings.totalMs ?? 0) * 100) / 100,
         usage: asked.usage,
         model: asked.model,
@@ -100,7 +162,7 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenEvalOptions):
   const retrievalNames = retrievalMetricNames(k);
   const scores = scoreRunAtCutoffs(run, golden.qrels, k, evalOptions.missingQueries);
   for (const row of rows) Object.assign(row.metrics, scores.perQuery.get(row.queryId) ?? {});
-  const metricNames = [...retrievalNames, ...ANSWER_METRICS];
+  const metricNames = [...retrievalNames, ...ANSWER_METRICS, ...(judge ? JUDGE_METRICS : [])];
   const resampling = { seed: evalOptions.seed, resamples: evalOptions.resamples, confidence: evalOptions.confidence };
   const segments = golden.items.some((item) => item.segment !== undefined)
     ? segmentBreakdown(rows, (row) => row.details.segment as string | undefined, metricNames, resampling)
@@ -132,6 +194,7 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenEvalOptions):
         retrievalEvaluated: scores.counts.evaluated,
         refused: rows.filter((row) => row.details.refused === true).length,
         counterfactualAnswers: counterfactuals,
+        ...(judge ? { judgeInvalidResponses: [...judgedGroundedness, ...judgedCorrectness].reduce((sum, j) => sum + j.invalidResponses, 0) } : {}),
       },
       latenciesMs,
       settings: {
@@ -140,6 +203,7 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenEvalOptions):
         topK: gw.config.retrieve.topK,
         refusalThreshold: gw.config.generate.refusalThreshold,
         correctness: 'reference token containment >= 0.5, else cites a relevant document',
+        ...(judge ? { judge: { model: gw.chatModel.id, repeats: judgeRepeats } } : {}),
       },
       notices,
       startedAt,
@@ -148,7 +212,45 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenEvalOptions):
     },
     options,
   );
-  return { ...document, ...(segments ? { segments } : {}) };
+  const judgeReport: JudgeReport | undefined = judge
+    ? { model: gw.chatModel.id, repeats: judgeRepeats, groundedness: summarizeJudgments(judgedGroundedness), correctness: summarizeJudgments(judgedCorrectness) }
+    : undefined;
+  return {
+    ...document,
+    latency: { ...document.latency, cost: summarizeCost(costsUsd) },
+    ...(segments ? { segments } : {}),
+    ...(judgeReport ? { judge: judgeReport } : {}),
+  };
+}
+
+/**
+ * The dollars the cost ledger recorded for an ask (every routed call of its request id), so the
+ * figure is the ledger's, not recomputed. A cache hit made no model call: 0 (its request id is the
+ * one of the answer it replays, whose cost was paid then).
+ */
+async function ledgerCost(gw: Groundwork, asked: AskResult): Promise<number> {
+  if (asked.cache.hit) return 0;
+  const result = await gw.db.query<{ cost: number }>('SELECT coalesce(sum(cost_usd), 0)::float8 AS cost FROM cost_ledger WHERE request_id = $1', [asked.requestId]);
+  return Number(result.rows[0].cost);
+}
+
+/**
+ * The judge's verdicts on one answer: groundedness of its sentences (markers removed) against the
+ * passages the model saw, and correctness against the reference answer. Refusals are not judged
+ * (nothing to ground; a refusal of a question with a reference scores judge_correctness 0 without a call).
+ */
+async function judgeAnswer(
+  judge: LlmJudge,
+  item: GoldenItem,
+  asked: AskResult,
+  passages: ReadonlyMap<string, string>,
+): Promise<{ groundedness?: JudgedItem; correctness?: JudgedItem }> {
+  if (asked.refused) return {};
+  const sentences = citedSentences(asked.answer).map((sentence) => answerText(sentence.text)).filter((text) => text.length > 0);
+  const groundedness = sentences.length > 0 ? await judge.judgeGroundedness({ sentences, context: [...passages.values()] }) : undefined;
+  const correctness =
+    item.reference_answer !== undefined ? await judge.judgeCorrectness({ question: item.question, answer: answerText(asked.answer), reference: item.reference_answer }) : undefined;
+  return { ...(groundedness ? { groundedness } : {}), ...(correctness ? { correctness } : {}) };
 }
 
 /** The passages the answer was given, keyed by the citation label the model was told to use. */

@@ -76,3 +76,29 @@ export function summarizeLatency(latenciesMs: readonly number[]): LatencySummary
     maxMs: round(sorted[sorted.length - 1]),
   };
 }
+
+/** Per-query cost summary in US dollars, from the cost ledger (see runGoldenEval). */
+export interface CostSummary {
+  n: number;
+  totalUsd: number;
+  /** Mean cost per query. */
+  meanUsd: number;
+  p50Usd: number;
+  p95Usd: number;
+  maxUsd: number;
+}
+
+/** Mean, p50/p95 (type-7 quantiles), max and total of per-query costs; unrounded (costs are tiny). */
+export function summarizeCost(costsUsd: readonly number[]): CostSummary {
+  if (costsUsd.length === 0) return { n: 0, totalUsd: 0, meanUsd: 0, p50Usd: 0, p95Usd: 0, maxUsd: 0 };
+  const sorted = Float64Array.from(costsUsd).sort();
+  const totalUsd = sorted.reduce((sum, value) => sum + value, 0);
+  return {
+    n: sorted.length,
+    totalUsd,
+    meanUsd: totalUsd / sorted.length,
+    p50Usd: quantile(sorted, 0.5),
+    p95Usd: quantile(sorted, 0.95),
+    maxUsd: sorted[sorted.length - 1],
+  };
+}

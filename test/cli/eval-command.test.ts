@@ -95,6 +95,9 @@ describe('groundwork eval (in-process, PGlite in a temp dir)', { timeout: 240_00
     expect(document.refusalCalibration.rows).toBe(126);
     expect(document.segments.map((s: { segment: string }) => s.segment)).toContain('unanswerable');
     expect(document.latency.n).toBe(126);
+    // The offline extractive answerer costs nothing: the ledger's figures, summarized beside latency.
+    expect(document.latency.cost).toMatchObject({ n: 126, meanUsd: 0, p50Usd: 0, p95Usd: 0 });
+    expect(document.judge).toBeUndefined();
   });
 
   it('eval compare, eval list and eval report (markdown and HTML with charts and worst queries)', async () => {
@@ -133,6 +136,19 @@ describe('groundwork eval (in-process, PGlite in a temp dir)', { timeout: 240_00
     const missing = capture();
     expect(await main(['eval', 'run', '--dataset', join(dir, 'nope'), '--json'], missing, env)).toBe(1);
     expect(JSON.parse(missing.out).error).toMatchObject({ code: 'INPUT', details: { field: 'dataset' } });
+    const judgeDataset = capture();
+    expect(await main(['eval', 'run', '--dataset', DATASET, '--judge', '--json'], judgeDataset, env)).toBe(2);
+    expect(JSON.parse(judgeDataset.out).error.message).toMatch(/--judge applies to --golden only/);
+    const repeatsAlone = capture();
+    expect(await main(['eval', 'run', '--golden', 'g.jsonl', '--judge-repeats', '3', '--json'], repeatsAlone, env)).toBe(2);
+    expect(JSON.parse(repeatsAlone.out).error.message).toMatch(/--judge-repeats needs --judge/);
+    const badRepeats = capture();
+    expect(await main(['eval', 'run', '--golden', 'g.jsonl', '--judge', '--judge-repeats', '0', '--json'], badRepeats, env)).toBe(2);
+    const offline = capture();
+    expect(await main(['eval', 'run', '--golden', join(ROOT, 'samples', 'golden.jsonl'), '--judge', '--json'], offline, env)).toBe(1);
+    const offlineError = JSON.parse(offline.out).error;
+    expect(offlineError).toMatchObject({ code: 'INPUT', details: { field: 'judge' } });
+    expect(offlineError.message).toMatch(/judge mode needs an LLM provider.*generate\.provider.*generate\.model/);
     const unknown = capture();
     expect(await main(['eval', 'report', 'EXP-2001-01-01-001', '--json'], unknown, env)).toBe(1);
     expect(JSON.parse(unknown.out).error.code).toBe('NOT_FOUND');

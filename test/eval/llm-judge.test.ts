@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLlmJudge, judgeAgreementRate } from '../../src/eval/llm-judge.js';
+import { createLlmJudge, judgeAgreementRate, summarizeJudgments } from '../../src/eval/llm-judge.js';
 import type { ChatModel, GenerateRequest } from '../../src/models/types.js';
 
 /** A ChatModel that replays scripted responses and records the requests it got. */
@@ -46,5 +46,18 @@ describe('LLM judge', () => {
     expect(none.score).toBeUndefined();
     expect(judgeAgreementRate([item, none])).toBe(1);
     expect(() => createLlmJudge({ model, repeats: 0 })).toThrow(/repeats/);
+  });
+
+  it('summarizes a run of judged items: judged, unjudged, unanimous, invalid responses, calls', () => {
+    const item = (agreement: number | undefined, invalidResponses: number) => ({ verdicts: [], score: agreement === undefined ? undefined : 1, agreement, invalidResponses, repeats: 3 });
+    expect(summarizeJudgments([item(1, 0), item(2 / 3, 0), item(undefined, 3), item(1, 1)])).toEqual({
+      judged: 3,
+      unjudged: 1,
+      agreementRate: (1 + 2 / 3 + 1) / 3,
+      unanimous: 2,
+      invalidResponses: 4,
+      calls: 12,
+    });
+    expect(summarizeJudgments([])).toMatchObject({ judged: 0, agreementRate: undefined, calls: 0 });
   });
 });

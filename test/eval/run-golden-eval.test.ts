@@ -55,6 +55,15 @@ describe('runGoldenEval (PGlite)', () => {
     expect(a1.details).toMatchObject({ answerable: true, refused: false, correct: true, citedDocuments: ['travel.md'], segment: 'numeric' });
     expect(a1.metrics).toMatchObject({ answer_accuracy: 1, reference_recall: 1, citation_precision: 1, 'ndcg@10': 1 });
     expect(typeof a1.details.confidence).toBe('number');
+    // The extractive answerer is free: the ledger has its calls at $0, and the cost section says so.
+    const ledger = await gw.db.query<{ n: number }>('SELECT count(*)::int AS n FROM cost_ledger WHERE request_id = $1', [a1.details.requestId]);
+    expect(ledger.rows[0].n).toBeGreaterThan(0);
+    expect(a1.details.costUsd).toBe(0);
+    expect(document.latency.cost).toEqual({ n: 5, totalUsd: 0, meanUsd: 0, p50Usd: 0, p95Usd: 0, maxUsd: 0 });
+    expect(document.latency.n).toBe(5);
+    expect(document.latency.p95Ms).toBeGreaterThanOrEqual(document.latency.p50Ms);
+    expect(document.judge).toBeUndefined();
+    expect(document.metrics.judge_groundedness).toBeUndefined();
     // What `router train` reads back: (confidence, answerable, correct) per question.
     const training = routerTrainingRows(
       record.perQuery.map((row) => ({ confidence: row.details.confidence as number, answerable: row.details.answerable as boolean, correct: row.details.correctIfAnswered as boolean })),

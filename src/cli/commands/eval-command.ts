@@ -8,7 +8,7 @@ import { renderHtmlReport } from '../../eval/html-report.js';
 import { renderMarkdownReport } from '../../eval/markdown-report.js';
 import { runBeirEval } from '../../eval/run-beir-eval.js';
 import type { EvalRunDocument, EvalRunProgress } from '../../eval/run-eval-types.js';
-import { runGoldenEval } from '../../eval/run-golden-eval.js';
+import { runGoldenEval, type GoldenEvalRunDocument } from '../../eval/run-golden-eval.js';
 import { resolveEvalOptions } from '../../eval/run-record.js';
 import { buildExperimentReport } from '../../eval/run-report.js';
 import type { MeanWithCI } from '../../eval/bootstrap-ci.js';
@@ -45,10 +45,14 @@ function registerRun(evalCommand: Command, context: CommandContext): void {
     .option('--baseline <id>', 'experiment to compare with (paired test per metric; decides the verdict)')
     .option('--run-file <path>', 'write a TREC run file (qid Q0 docid rank score tag)')
     .option('--tenant <tenant>', 'tenant (BEIR default eval-<dataset dir>; golden default from config)')
+    .option('--judge', 'golden sets: also judge groundedness and correctness with the configured LLM (config generate), several times per item')
+    .option('--judge-repeats <n>', 'judgments per item with --judge (default eval.judgeRepeats)', intOption('--judge-repeats', 1, 15))
     .option('--json', 'print one JSON document')
     .action(async (flags) => {
       if ((flags.dataset === undefined) === (flags.golden === undefined)) throw new UsageError('eval run needs exactly one of --dataset DIR or --golden FILE');
       if (flags.split !== undefined && flags.dataset === undefined) throw new UsageError('--split applies to --dataset only');
+      if (flags.judge && flags.golden === undefined) throw new UsageError('--judge applies to --golden only');
+      if (flags.judgeRepeats !== undefined && !flags.judge) throw new UsageError('--judge-repeats needs --judge');
       const baselineId = flags.baseline === undefined ? undefined : parseExperimentIdFlag(flags.baseline, '--baseline');
       const { io } = context;
       const gw = await context.open();
@@ -68,7 +72,7 @@ function registerRun(evalCommand: Command, context: CommandContext): void {
         const document =
           flags.dataset !== undefined
             ? await runBeirEval(gw, { ...common, dataset: flags.dataset, split: flags.split })
-            : await runGoldenEval(gw, { ...common, golden: flags.golden });
+            : await runGoldenEval(gw, { ...common, golden: flags.golden, judge: flags.judge === true, judgeRepeats: flags.judgeRepeats });
         for (const bar of bars.values()) bar.stop();
         if (flags.json) printJson(io, document);
         else printRun(context, document);
@@ -247,6 +251,15 @@ function printRun(context: CommandContext, document: EvalRunDocument): void {
   io.stdout(metricTable(document.metrics));
   const l = document.latency;
   io.stdout(`latency per query: p50 ${l.p50Ms} ms, p95 ${l.p95Ms} ms, max ${l.maxMs} ms (n=${l.n})\n`);
+  const golden = document as Partial<GoldenEvalRunDocument>;
+  const cost = golden.latency?.cost;
+  if (cost) io.stdout(`cost per query (ledger): mean $${usd(cost.meanUsd)}, p50 $${usd(cost.p50Usd)}, p95 $${usd(cost.p95Usd)}, total $${usd(cost.totalUsd)}\n`);
+  if (golden.judge) {
+    const j = golden.judge;
+    for (const [name, s] of [['groundedness', j.groundedness], ['correctness', j.correctness]] as const) {
+      io.stdout(`judge ${name} (${j.model}, ${j.repeats} repeats): ${s.judged} judged, agreement ${fmt(s.agreementRate)}, ${s.unanimous} unanimous, ${s.invalidResponses} invalid responses, ${s.unjudged} unjudged\n`);
+    }
+  }
   if (document.refusalCalibration) {
     const r = document.refusalCalibration;
     io.stdout(`refusal threshold: fitted ${r.threshold.toFixed(4)} (current ${r.current}); at the fit, refusal accuracy ${fmt(r.best.refusalAccuracy)}, false refusals ${fmt(r.best.falseRefusalRate)}\n`);
@@ -258,6 +271,10 @@ function printRun(context: CommandContext, document: EvalRunDocument): void {
   if (document.runFile) io.stdout(`run file: ${document.runFile}\n`);
   io.stdout(`verdict: ${document.verdict} (${document.verdictReason})\n`);
   io.stdout(`done in ${(document.durationMs / 1000).toFixed(1)} s\n`);
+}
+
+function usd(value: number): string {
+  return value.toPrecision(3);
 }
 
 function fmt(value: number | undefined): string {
