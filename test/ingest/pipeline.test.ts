@@ -96,6 +96,13 @@ describe.each(cases)('ingest pipeline: $name', (driver) => {
     expect(orphans.rows[0].n).toBe(0);
   });
 
+  it('vacuums the postings after a large write, without a notice', async () => {
+    const big = doc('big.md', Array.from({ length: 2100 }, (_, i) => `Paragraph ${i} about topic ${i % 7}.`).join('\n\n'));
+    const summary = await runIngest([{ document: big }], { db, tenant: 'v', chunker: wholeDocumentChunker('paragraph'), analyzer, configFingerprint: {}, titleWeight: 0 });
+    expect(summary.chunks).toBe(2100);
+    expect(summary.notices).toEqual([]);
+  });
+
   it('dry run writes nothing', async () => {
     const before = await state();
     const summary = await ingest([doc('z.md', 'Zeta.')], { dryRun: true });

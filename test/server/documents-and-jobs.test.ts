@@ -99,7 +99,7 @@ describe('documents and jobs on PGlite', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const second = await claimIngestJob(gw.db, 'worker-b', 60_000);
     expect(second).toMatchObject({ id: job.id, attempts: 2 });
-    const summary = { documents: { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 }, chunks: 0, tokens: 0, skipped: [], truncated: 0, dryRun: false, durationMs: 0 };
+    const summary = { documents: { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 }, chunks: 0, tokens: 0, skipped: [], truncated: 0, notices: [], dryRun: false, durationMs: 0 };
     expect(await completeIngestJob(gw.db, job.id, 'worker-a', summary)).toBe(false);
     expect(await completeIngestJob(gw.db, job.id, 'worker-b', summary)).toBe(true);
     expect((await getIngestJob(gw.db, 'acme', job.id)).status).toBe('done');

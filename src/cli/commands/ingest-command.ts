@@ -70,6 +70,7 @@ export function registerIngest(program: Command, context: CommandContext): void 
           ),
         );
         for (const s of summary.skipped) io.stdout(`skipped ${s.path}: ${s.reason}\n`);
+        for (const notice of summary.notices) io.stdout(`note: ${notice}\n`);
         if (summary.truncated > 0) io.stdout(`warning: ${summary.truncated} chunks were truncated by the embedder at its input limit\n`);
         io.stdout(`${summary.dryRun ? 'dry run: nothing written; ' : ''}done in ${(summary.durationMs / 1000).toFixed(1)} s\n`);
       } finally {
