@@ -1,6 +1,6 @@
 import type { RetrievedChunk } from '../retrieve/types.js';
 import { citationLabel } from './citation-label.js';
-import type { Citation } from './citation-types.js';
+import { chunkReference, type Citation } from './citation-types.js';
 import { contentTerms } from './content-terms.js';
 import { DEFAULT_EXTRACTIVE_MAX_SENTENCES } from './generate-options.js';
 import { REFUSAL_TEXT } from './refusal.js';
@@ -123,12 +123,7 @@ export function answerExtractively(question: string, chunks: readonly RetrievedC
     lines.push(`"${sentence}" ${marker}`);
     citations.push({
       marker,
-      documentId: chunk.documentId,
-      chunkId: chunk.chunkId,
-      externalId: chunk.externalId,
-      source: chunk.source,
-      title: chunk.title,
-      page: chunk.page,
+      ...chunkReference(chunk),
       contextIndex: candidate.rank + 1,
       answerSpan: `"${sentence}"`,
       quote: sentence,

@@ -1,18 +1,12 @@
 import type { TokenCounter } from '../ingest/types.js';
 import type { ChatMessage, ChatModel, Usage } from '../models/types.js';
 import type { RetrieveResult } from '../retrieve/types.js';
-import type { Citation, DroppedCitation } from './citation-types.js';
+import type { ChunkReference, Citation, DroppedCitation } from './citation-types.js';
 import type { RefusalReason } from './refusal.js';
 
 /** A document given to the model, as reported to clients before the answer (the `sources` event). */
-export interface AnswerSource {
+export interface AnswerSource extends ChunkReference {
   contextIndex: number;
-  documentId: number;
-  chunkId: number;
-  externalId: string;
-  source: string;
-  title: string;
-  page?: number;
   score: number;
   /** The citation label the model was told to use. */
   label: string;

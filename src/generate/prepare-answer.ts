@@ -1,3 +1,4 @@
+import { chunkReference } from './citation-types.js';
 import { ConfigError, InputError } from '../errors.js';
 import type { GenerateRequest } from '../models/types.js';
 import type { RetrievedChunk } from '../retrieve/types.js';
@@ -18,12 +19,7 @@ export type AnswerPlan =
 export function sourcesOf(prompt: BuiltPrompt | undefined): AnswerSource[] {
   return (prompt?.context ?? []).map((document) => ({
     contextIndex: document.index,
-    documentId: document.chunk.documentId,
-    chunkId: document.chunk.chunkId,
-    externalId: document.chunk.externalId,
-    source: document.chunk.source,
-    title: document.chunk.title,
-    page: document.chunk.page,
+    ...chunkReference(document.chunk),
     score: document.chunk.score,
     label: document.label,
     truncated: document.truncated,

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { bestMatchingSentence, termOverlap } from './best-matching-sentence.js';
 import { citationName } from './citation-label.js';
-import type { Citation, DroppedCitation, ResolvedCitations } from './citation-types.js';
+import { chunkReference, type Citation, type DroppedCitation, type ResolvedCitations } from './citation-types.js';
 import { contentTerms } from './content-terms.js';
 import type { ContextDocument } from './pack-context.js';
 import { parseCitationMarkers, type CitationMarker } from './parse-citation-markers.js';
@@ -53,12 +53,7 @@ function resolveOne(marker: CitationMarker, context: readonly ContextDocument[],
   const { chunk } = best;
   return {
     marker: marker.marker,
-    documentId: chunk.documentId,
-    chunkId: chunk.chunkId,
-    externalId: chunk.externalId,
-    source: chunk.source,
-    title: chunk.title,
-    page: chunk.page,
+    ...chunkReference(chunk),
     contextIndex: best.index,
     answerSpan,
     quote: bestMatchingSentence(best.text, answerSpan).sentence,
