@@ -70,6 +70,8 @@ export interface AskRequest {
   topK?: number;
   filters?: Filter[];
   history?: ChatMessage[];
+  /** Overrides generate.refusalThreshold for this request (evaluation uses 0); not cached. */
+  refusalThreshold?: number;
   signal?: AbortSignal;
 }
 
@@ -201,7 +203,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
         history: request.history,
         retrieval,
         chatModel,
-        refusalThreshold: config.generate.refusalThreshold,
+        refusalThreshold: request.refusalThreshold ?? config.generate.refusalThreshold,
         tokenCounter: promptCounter,
         maxContextTokens: config.generate.maxContextTokens,
         maxOutputTokens: config.generate.maxOutputTokens,
@@ -303,8 +305,8 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
           route: routed.decision,
         };
       };
-      // Multi-turn answers depend on the history: not cached.
-      if (!config.cache.enabled || (request.history && request.history.length > 0)) {
+      // Multi-turn answers depend on the history, and an overridden threshold changes the answer: not cached.
+      if (!config.cache.enabled || (request.history && request.history.length > 0) || request.refusalThreshold !== undefined) {
         const result = await compute();
         return { ...result, cache: { hit: false, layer: null, similarity: null }, latencyMs: Math.round(performance.now() - started) };
       }

@@ -1,6 +1,4 @@
 import { resolve } from 'node:path';
-import { answerQuestion } from '../generate/answer-question.js';
-import { createTiktokenCounter } from '../generate/tiktoken-counter.js';
 import { InputError } from '../errors.js';
 import type { AskResult, Groundwork } from '../groundwork.js';
 import { loadChunks } from '../retrieve/retriever.js';
@@ -91,7 +89,6 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenRunOptions): 
     if (missing.length > 0) notices.push(`${missing.length} relevant_doc_ids are not documents of tenant ${tenant}, e.g. ${missing.slice(0, 3).join(', ')}`);
   }
 
-  const tokenCounter = createTiktokenCounter(gw.config.generate.encoding);
   const run: Run = new Map();
   const rows: EvalQueryRow[] = [];
   const latenciesMs: number[] = [];
@@ -127,7 +124,7 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenRunOptions): 
     let correctIfAnswered = scored.correct;
     if (asked.refusalReason === 'low-confidence' && item.answerable) {
       counterfactuals += 1;
-      correctIfAnswered = await answeredCorrectlyWithoutThreshold(gw, item, tenant, options.mode, tokenCounter);
+      correctIfAnswered = await answeredCorrectlyWithoutThreshold(gw, item, tenant, options.mode);
     }
     calibration.push({ queryId: item.id, question: item.question, confidence: asked.retrieval.confidence, answerable: item.answerable, correct: correctIfAnswered });
     rows.push({
@@ -270,28 +267,9 @@ async function contextPassages(gw: Groundwork, tenant: string, asked: AskResult)
 
 /**
  * What the configured answerer says when the refusal threshold is 0, for a question `ask` refused
- * for low confidence: the same retrieval and answer settings as `ask` (groundwork.ts), threshold aside.
+ * for low confidence: the same path as `ask`, threshold aside.
  */
-async function answeredCorrectlyWithoutThreshold(
-  gw: Groundwork,
-  item: GoldenItem,
-  tenant: string,
-  mode: RetrievalMode | undefined,
-  tokenCounter: ReturnType<typeof createTiktokenCounter>,
-): Promise<boolean> {
-  const retrieval = await gw.retrieve({ query: item.question, tenant, mode });
-  if (gw.reranker) retrieval.chunks = retrieval.chunks.slice(0, gw.config.retrieve.topN);
-  const generate = gw.config.generate;
-  const result = await answerQuestion({
-    question: item.question,
-    retrieval,
-    chatModel: gw.chatModel,
-    refusalThreshold: 0,
-    tokenCounter,
-    maxContextTokens: generate.maxContextTokens,
-    maxOutputTokens: generate.maxOutputTokens,
-    temperature: generate.temperature,
-    historyShare: generate.historyShare,
-  });
+async function answeredCorrectlyWithoutThreshold(gw: Groundwork, item: GoldenItem, tenant: string, mode: RetrievalMode | undefined): Promise<boolean> {
+  const result = await gw.ask({ question: item.question, tenant, mode, refusalThreshold: 0 });
   return isCorrectAnswer(item, { answer: result.answer, refused: result.refused, citedDocuments: result.citations.map((citation) => citation.externalId) });
 }
