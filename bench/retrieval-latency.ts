@@ -82,7 +82,7 @@ for (const backend of backends) {
     // Re-running over a reused database finds every document unchanged (ingest is incremental).
     const summary = await runIngest(synthesize(size), { db, tenant: 'bench', chunker: oneChunk, analyzer, configFingerprint: {}, titleWeight: 1, embedder, batchDocuments: 500 });
     const ingestSeconds = (performance.now() - started) / 1000;
-    await db.exec('VACUUM (ANALYZE) chunk_terms');
+    await db.exec('VACUUM (ANALYZE) posting_blocks');
     await db.exec('ANALYZE');
     const { rows: [{ chunks }] } = await db.query<{ chunks: number }>("SELECT count(*)::int AS chunks FROM chunks WHERE tenant = 'bench'");
     const vectors = new Map(await Promise.all(queries.map(async (q) => [q, await embedder.embedQuery(q)] as const)));

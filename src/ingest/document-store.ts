@@ -122,6 +122,7 @@ export async function writeDocuments(tx: Queryable, writes: DocumentWrite[], ana
         char_end: chunk.charEnd,
         metadata: chunk.metadata,
         term_count: termCount,
+        terms: [...frequencies.keys()],
       });
     }
     return {
@@ -133,32 +134,25 @@ export async function writeDocuments(tx: Queryable, writes: DocumentWrite[], ana
     };
   });
   if (chunkRows.length === 0) return outcomes;
+  // Posting blocks of at most BLOCK_CHUNKS chunks each, in insertion order (see migrations/0006).
+  const blockCount = Math.ceil(chunkRows.length / BLOCK_CHUNKS);
+  const blocks = await tx.query<{ id: number }>("SELECT nextval('posting_block_seq') AS id FROM generate_series(1, $1::int)", [blockCount]);
+  const blockIds = blocks.rows.map((r) => Number(r.id));
+  chunkRows.forEach((row, i) => (row.posting_block = blockIds[Math.floor(i / BLOCK_CHUNKS)]));
   const inserted = await tx.query<{ id: number; document_id: number; ordinal: number }>(
-    `INSERT INTO chunks (document_id, tenant, ordinal, text, token_count, heading_path, page, char_start, char_end, metadata, term_count)
-     SELECT r.document_id, $1, r.ordinal, r.text, r.token_count, r.heading_path, r.page, r.char_start, r.char_end, COALESCE(r.metadata, '{}'::jsonb), r.term_count
+    `INSERT INTO chunks (document_id, tenant, ordinal, text, token_count, heading_path, page, char_start, char_end, metadata, term_count, posting_block, terms)
+     SELECT r.document_id, $1, r.ordinal, r.text, r.token_count, r.heading_path, r.page, r.char_start, r.char_end, COALESCE(r.metadata, '{}'::jsonb), r.term_count, r.posting_block, r.terms
        FROM jsonb_to_recordset($2::jsonb) AS r(document_id bigint, ordinal int, text text, token_count int, heading_path text[], page int,
-                                               char_start int, char_end int, metadata jsonb, term_count int)
+                                               char_start int, char_end int, metadata jsonb, term_count int, posting_block bigint, terms text[])
      RETURNING id, document_id, ordinal`,
     [tenant, JSON.stringify(chunkRows)],
   );
-  const chunkId = new Map(inserted.rows.map((r) => [`${r.document_id}:${r.ordinal}`, r.id]));
-  const postings = { term: [] as string[], chunk: [] as number[], tf: [] as number[], dl: [] as number[] };
-  for (const { key, frequencies, termCount } of postingsByChunk) {
-    const id = chunkId.get(key)!;
-    for (const [term, tf] of frequencies) {
-      postings.term.push(term);
-      postings.chunk.push(id);
-      postings.tf.push(tf);
-      postings.dl.push(termCount);
-    }
-  }
-  if (postings.term.length > 0) {
-    await tx.query(
-      `INSERT INTO chunk_terms (tenant, term, chunk_id, tf, dl)
-       SELECT $1, t.term, t.chunk_id, t.tf, t.dl FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[]) AS t(term, chunk_id, tf, dl)`,
-      [tenant, postings.term, postings.chunk, postings.tf, postings.dl],
-    );
-  }
+  const chunkId = new Map(inserted.rows.map((r) => [`${r.document_id}:${r.ordinal}`, Number(r.id)]));
+  await writePostingBlocks(
+    tx,
+    tenant,
+    postingsByChunk.map(({ key, frequencies, termCount }, i) => ({ chunkId: chunkId.get(key)!, blockId: chunkRows[i].posting_block as number, frequencies, termCount })),
+  );
   const embedded = writes.filter((w) => w.embeddings && w.embedderId !== undefined);
   if (embedded.length > 0) {
     const ids: number[] = [];
@@ -191,10 +185,100 @@ export async function deleteDocuments(tx: Queryable, tenant: string, documentIds
   return { deleted: deleted.rows.map((r) => r.id), chunkDelta: -stats.rows[0].chunks, lengthDelta: -stats.rows[0].length };
 }
 
-/** Deletes documents' chunks with their BM25 postings (no foreign key cascades to postings). */
+/** Deletes documents' chunks and takes them out of their posting blocks (no foreign key reaches into the arrays). */
 async function deleteChunksOf(tx: Queryable, documentIds: number[]): Promise<void> {
-  await tx.query('DELETE FROM chunk_terms WHERE chunk_id IN (SELECT id FROM chunks WHERE document_id = ANY($1::bigint[]))', [documentIds]);
-  await tx.query('DELETE FROM chunks WHERE document_id = ANY($1::bigint[])', [documentIds]);
+  // Each deleted chunk names its block and its terms: exactly the rows to rewrite, found by primary
+  // key. Entries of deleted chunks are dropped with a hash anti-join; a row left empty gets n = 0
+  // and is removed by the next statement (through the partial index on empty rows).
+  const { rows } = await tx.query<{ tenant: string }>(
+    `WITH gone AS (
+       DELETE FROM chunks WHERE document_id = ANY($1::bigint[]) RETURNING id, tenant, posting_block, terms
+     ), hit AS (
+       SELECT DISTINCT g.tenant, t.term, g.posting_block AS block_id FROM gone g CROSS JOIN LATERAL unnest(g.terms) AS t(term)
+     ), kept AS (
+       SELECT h.tenant, h.term, h.block_id, u.c, u.t, u.d, u.o
+         FROM hit h JOIN posting_blocks p ON p.tenant = h.tenant AND p.term = h.term AND p.block_id = h.block_id
+         CROSS JOIN LATERAL unnest(p.chunk_ids, p.tfs, p.dls) WITH ORDINALITY AS u(c, t, d, o)
+        WHERE NOT EXISTS (SELECT 1 FROM gone g WHERE g.id = u.c)
+     ), rebuilt AS (
+       SELECT tenant, term, block_id, array_agg(c ORDER BY o) AS ids, array_agg(t ORDER BY o) AS tfs, array_agg(d ORDER BY o) AS dls, count(*)::int AS n
+         FROM kept GROUP BY tenant, term, block_id
+     ), changed AS (
+       UPDATE posting_blocks p
+          SET chunk_ids = COALESCE(r.ids, '{}'), tfs = COALESCE(r.tfs, '{}'), dls = COALESCE(r.dls, '{}'), n = COALESCE(r.n, 0)
+         FROM hit h LEFT JOIN rebuilt r ON r.tenant = h.tenant AND r.term = h.term AND r.block_id = h.block_id
+        WHERE p.tenant = h.tenant AND p.term = h.term AND p.block_id = h.block_id
+       RETURNING p.tenant, p.n
+     )
+     SELECT DISTINCT tenant FROM changed WHERE n = 0`,
+    [documentIds],
+  );
+  for (const { tenant } of rows) await tx.query('DELETE FROM posting_blocks WHERE tenant = $1 AND n = 0', [tenant]);
+}
+
+/** Chunks per posting block: keeps a row's arrays under 4 KB, stored uncompressed (migrations/0006). */
+export const BLOCK_CHUNKS = 240;
+
+/** A chunk's BM25 terms and the posting block it goes to. */
+interface BlockEntry {
+  chunkId: number;
+  blockId: number;
+  frequencies: Map<string, number>;
+  termCount: number;
+}
+
+/**
+ * Writes posting blocks: a row per (block, distinct term), holding that term's entries (chunk
+ * ids ascending) as parallel arrays. The entries travel flattened in three array parameters and
+ * each row takes its slice, so all blocks of a write are one statement.
+ */
+export async function writePostingBlocks(tx: Queryable, tenant: string, entries: BlockEntry[]): Promise<void> {
+  const ordered = [...entries].sort((a, b) => a.chunkId - b.chunkId);
+  const rowsByKey = new Map<string, { blockId: number; term: string; ids: number[]; tfs: number[]; dls: number[] }>();
+  for (const { chunkId, blockId, frequencies, termCount } of ordered) {
+    for (const [term, tf] of frequencies) {
+      const key = `${blockId}\u0000${term}`;
+      let row = rowsByKey.get(key);
+      if (!row) rowsByKey.set(key, (row = { blockId, term, ids: [], tfs: [], dls: [] }));
+      row.ids.push(chunkId);
+      row.tfs.push(tf);
+      row.dls.push(termCount);
+    }
+  }
+  if (rowsByKey.size === 0) return;
+  const blockIds: number[] = [];
+  const terms: string[] = [];
+  const offsets: number[] = [];
+  const counts: number[] = [];
+  const maxTf: number[] = [];
+  const minDl: number[] = [];
+  const ids: number[] = [];
+  const tfs: number[] = [];
+  const dls: number[] = [];
+  for (const row of rowsByKey.values()) {
+    blockIds.push(row.blockId);
+    terms.push(row.term);
+    offsets.push(ids.length);
+    counts.push(row.ids.length);
+    let mt = 0;
+    let md = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < row.ids.length; i += 1) {
+      ids.push(row.ids[i]);
+      tfs.push(row.tfs[i]);
+      dls.push(row.dls[i]);
+      if (row.tfs[i] > mt) mt = row.tfs[i];
+      if (row.dls[i] < md) md = row.dls[i];
+    }
+    maxTf.push(mt);
+    minDl.push(md);
+  }
+  await tx.query(
+    `INSERT INTO posting_blocks (tenant, term, block_id, n, max_tf, min_dl, chunk_ids, tfs, dls)
+     SELECT $1, b.term, b.block_id, b.n, b.max_tf, b.min_dl,
+            ($8::bigint[])[b.o + 1 : b.o + b.n], ($9::int[])[b.o + 1 : b.o + b.n], ($10::int[])[b.o + 1 : b.o + b.n]
+       FROM unnest($2::bigint[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[]) AS b(block_id, term, o, n, max_tf, min_dl)`,
+    [tenant, blockIds, terms, offsets, counts, maxTf, minDl, ids, tfs, dls],
+  );
 }
 
 /** Appends the collection-statistics delta of one transaction and bumps the tenant's index version. */

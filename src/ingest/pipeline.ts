@@ -262,7 +262,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
   // the heap: measured 2.4x faster sparse queries right after a 100k-chunk ingest.
   if (!options.dryRun && summary.chunks >= VACUUM_AFTER_CHUNKS) {
     try {
-      await db.exec('VACUUM (ANALYZE) chunk_terms');
+      await db.exec('VACUUM (ANALYZE) posting_blocks');
     } catch (error) {
       summary.notices.push(`VACUUM after ingest failed (${(error as Error).message}); sparse queries stay slower until autovacuum runs`);
     }

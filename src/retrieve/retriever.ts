@@ -7,7 +7,7 @@ import { checkQueryEmbedder } from './embedder-binding.js';
 import { compileFilters, parseFilters } from './filters.js';
 import { reciprocalRankFusion, weightedFusion, type LegResult } from './fusion.js';
 import { MAX_QUERY_TERMS, type RetrieveOptions } from './retrieve-options.js';
-import { sparseSearch, SPARSE_FILTER_FIRST_PARAM } from './sparse-leg.js';
+import { sparseSearch } from './sparse-leg.js';
 import type { RetrievalMode, RetrieveRequest, RetrieveResult, RetrievedChunk } from './types.js';
 
 /** Longest query text accepted, in characters (a query is cut at MAX_QUERY_TERMS terms after analysis). */
@@ -27,7 +27,8 @@ export interface Retriever {
 
 /**
  * The retriever: sparse (BM25) and dense (HNSW) legs in parallel, fusion (RRF or weighted),
- * optional cross-encoder rerank over max(candidates, k) candidates, and a confidence in [0, 1].
+ * optional cross-encoder rerank over max(candidates, k) candidates (fusion also takes that many per
+ * leg; a single leg with no reranker takes k), and a confidence in [0, 1].
  */
 export function createRetriever(deps: RetrieverDeps): Retriever {
   const { db, analyzer, options } = deps;
@@ -49,7 +50,9 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         mode = 'sparse';
         notices.push('no embedding model is configured: hybrid retrieval degraded to sparse (BM25 only)');
       }
-      const candidates = Math.max(options.candidates, k);
+      // Candidates per leg: fusion and reranking need depth (max(candidates, k)); a single leg
+      // with no reranker needs only its top k, which also lets BM25's top-k pruning cut deeper.
+      const candidates = mode === 'hybrid' || deps.reranker ? Math.max(options.candidates, k) : k;
 
       const allTerms = analyzer.terms(query);
       if (allTerms.length > MAX_QUERY_TERMS) notices.push(`query cut to its first ${MAX_QUERY_TERMS} terms`);
@@ -73,7 +76,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
                 k1: options.k1,
                 b: options.b,
                 limit: candidates,
-                filter: compileFilters(filters, SPARSE_FILTER_FIRST_PARAM),
+                filters,
               });
               sparse = result.results;
               sparseConfidence = sparse.length && result.upperBound > 0 ? Math.min(1, sparse[0].score / result.upperBound) : 0;

@@ -92,8 +92,13 @@ describe.each(cases)('ingest pipeline: $name', (driver) => {
     expect(summary.documents.deleted).toBe(3);
     expect((await state()).map((r) => r.external_id)).toEqual(['a.md']);
     expect(await stats()).toEqual(await truth());
-    const orphans = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM chunk_terms t WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = t.chunk_id)');
+    const orphans = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM posting_blocks p CROSS JOIN LATERAL unnest(p.chunk_ids) AS u(id) WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = u.id)',
+    );
     expect(orphans.rows[0].n).toBe(0);
+    // Every block row is consistent: n counts its entries, and no emptied row is left behind.
+    const bad = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM posting_blocks WHERE n <> cardinality(chunk_ids) OR n = 0 OR cardinality(tfs) <> n OR cardinality(dls) <> n');
+    expect(bad.rows[0].n).toBe(0);
   });
 
   it('vacuums the postings after a large write, without a notice', async () => {

@@ -36,7 +36,8 @@ describe.each(cases)('BM25 in SQL: $name', (driver) => {
   it('equals a hand-computed reference to 1e-6 (two parameter sets)', async () => {
     // Hand check for one score: query "fox", doc b. N = 5, df(fox) = 3 -> idf = ln(1 + 2.5/3.5).
     const { rows } = await db.query<{ dl: number; tf: number }>(
-      "SELECT ct.dl, ct.tf FROM chunk_terms ct JOIN chunks c ON c.id = ct.chunk_id JOIN documents d ON d.id = c.document_id WHERE d.external_id = 'b' AND ct.term = 'fox'",
+      `SELECT u.dl, u.tf FROM posting_blocks p CROSS JOIN LATERAL unnest(p.chunk_ids, p.tfs, p.dls) AS u(chunk_id, tf, dl)
+         JOIN chunks c ON c.id = u.chunk_id JOIN documents d ON d.id = c.document_id WHERE d.external_id = 'b' AND p.term = 'fox'`,
     );
     const total = corpus.reduce((s, d) => s + analyzer.terms(d.text).length, 0);
     const { dl, tf } = rows[0];
