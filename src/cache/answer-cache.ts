@@ -12,7 +12,7 @@ import { questionKey } from './normalize-question.js';
 import { NO_EMBEDDER_KEY, scopeKey } from './scope-key.js';
 import { advisoryLockKey, isLockTimeout } from './single-flight-lock.js';
 import { createPostgresCacheStore } from './stores/postgres-cache-store.js';
-import type { CacheAnswer, CacheEntry, CacheLookup, CacheRequest, CacheStore, ExactKey, RejectedCandidate } from './types.js';
+import type { CacheAnswer, CacheEntry, CacheLookup, CacheRequest, CacheStore, ExactKey, RejectedCandidate, SemanticCandidate } from './types.js';
 
 /** What goes into a response's `cache` field (and header). */
 /**
@@ -133,14 +133,27 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
     const row = await registration();
     const vector = await embed(request);
     const at = new Date(now());
-    const candidates = await pg.nearest({ tenant: key.tenant, scopeKey: key.scopeKey, embedderId: row.id, dimensions: row.dimensions, vector, limit: options.semantic.candidates, now: at, index: options.semantic.index });
+    // Guards are pure functions of the two questions: evaluated once, here or inside nearest().
+    const checked = new Map<string, GuardReason[]>();
+    const guardReasons = (candidate: SemanticCandidate): GuardReason[] => {
+      let reasons = checked.get(candidate.entry.id);
+      if (!reasons) checked.set(candidate.entry.id, (reasons = guards.check(request.question, candidate.entry.question)));
+      return reasons;
+    };
+    // Without a reranker the choice needs no I/O, so the hit is recorded in the lookup's own
+    // transaction; a reranker call is a network call and runs after that transaction.
+    const choose = options.reranker.enabled ? undefined : (fresh: SemanticCandidate[]) => fresh.find((c) => c.similarity >= threshold && guardReasons(c).length === 0);
+    const { candidates, touched } = await pg.nearest(
+      { tenant: key.tenant, scopeKey: key.scopeKey, embedderId: row.id, dimensions: row.dimensions, vector, limit: options.semantic.candidates, now: at, index: options.semantic.index, efSearch: options.semantic.efSearch },
+      choose,
+    );
     const stale = candidates.filter((c) => c.stale).map((c) => c.entry.id);
     await drop(key.tenant, stale, 'stale');
     const fresh = candidates.filter((c) => !c.stale);
     const best = fresh[0]?.similarity ?? null;
     for (const candidate of fresh) {
       if (candidate.similarity < threshold) break;
-      const reasons: GuardReason[] = guards.check(request.question, candidate.entry.question);
+      const reasons: GuardReason[] = [...guardReasons(candidate)];
       if (reasons.length === 0 && options.reranker.enabled && reranker) {
         const [score] = await reranker.rerank(request.question, [candidate.entry.question]);
         if (!(score >= options.reranker.minScore)) {
@@ -152,7 +165,7 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
         rejections.push({ question: candidate.entry.question, similarity: candidate.similarity, reasons });
         continue;
       }
-      if (await pg.touch(key.tenant, candidate.entry.id, at)) {
+      if (candidate.entry.id === touched || (await pg.touch(key.tenant, candidate.entry.id, at))) {
         return { hit: { hit: true, layer: 'semantic', similarity: candidate.similarity, entry: candidate.entry }, rejections, best };
       }
     }

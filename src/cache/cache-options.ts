@@ -9,6 +9,11 @@ export const DEFAULT_TTL_SECONDS = 86_400;
 export const DEFAULT_MAX_ENTRIES = 100_000;
 /** Nearest neighbours examined per semantic lookup: the nearest may fail a guard while the next passes. */
 export const DEFAULT_SEMANTIC_CANDIDATES = 4;
+/**
+ * HNSW candidate list per semantic lookup (pgvector `hnsw.ef_search`; pgvector's default is 40).
+ * See bench/cache.ts for recall and latency at 100k entries.
+ */
+export const DEFAULT_HNSW_EF_SEARCH = 40;
 /** How long a request waits for another process computing the same answer before computing itself. */
 export const DEFAULT_SINGLE_FLIGHT_WAIT_MS = 120_000;
 
@@ -29,6 +34,8 @@ export const cacheOptionsSchema = z
         candidates: z.number().int().min(1).max(50).default(DEFAULT_SEMANTIC_CANDIDATES),
         /** `hnsw`: pgvector HNSW index per embedder dimension; `exact`: sequential scan within the scope. */
         index: z.enum(['hnsw', 'exact']).default('hnsw'),
+        /** HNSW search breadth (`hnsw.ef_search`): higher finds the nearest entry more often, slower. */
+        efSearch: z.number().int().min(1).max(1000).default(DEFAULT_HNSW_EF_SEARCH),
       })
       .prefault({}),
     guards: z

@@ -1,5 +1,5 @@
 export { createAnswerCache, type AnswerCache, type AnswerCacheInit, type CachedResult, type CacheInfo } from './answer-cache.js';
-export { cacheOptionsSchema, type CacheOptions, DEFAULT_SEMANTIC_THRESHOLD, DEFAULT_TTL_SECONDS, DEFAULT_MAX_ENTRIES } from './cache-options.js';
+export { cacheOptionsSchema, type CacheOptions, DEFAULT_SEMANTIC_THRESHOLD, DEFAULT_TTL_SECONDS, DEFAULT_MAX_ENTRIES, DEFAULT_HNSW_EF_SEARCH } from './cache-options.js';
 export { invalidateDocuments } from './invalidate-documents.js';
 export { clearCache } from './clear-cache.js';
 export { calibrate, CALIBRATION_THRESHOLDS, type CalibrationReport, type ThresholdRow } from './calibrate.js';
@@ -8,7 +8,7 @@ export { createCacheStats, type CacheStats, type CacheStatsSnapshot, type CacheE
 export { normalizeQuestion, questionKey } from './normalize-question.js';
 export { scopeKey, canonicalJson } from './scope-key.js';
 export { documentsCurrent } from './entry-freshness.js';
-export { registerCacheEmbedder, cacheEmbedderKey } from './cache-embedder-registry.js';
+export { registerCacheEmbedder, cacheEmbedderKey, cacheHnswIndexName } from './cache-embedder-registry.js';
 export { createPostgresCacheStore, type PostgresCacheStore } from './stores/postgres-cache-store.js';
 export { createRedisCacheStore, type RedisCacheStoreOptions } from './stores/redis-cache-store.js';
 export { createGuardSet, type GuardSet, type GuardSetOptions } from './guards/guard-set.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/types.js';
-import { createAnswerCache, type AnswerCacheInit, type CacheAnswer, type CacheScope } from '../../src/cache/index.js';
+import { cacheEmbedderKey, cacheHnswIndexName, createAnswerCache, registerCacheEmbedder, type AnswerCacheInit, type CacheAnswer, type CacheScope } from '../../src/cache/index.js';
 import { createBagOfWordsEmbedder, putDocument } from './helpers.js';
 
 const scope = (tenant = 'acme', extra: Partial<CacheScope> = {}): CacheScope => ({
@@ -16,6 +16,24 @@ const answer = (text: string, documents: Array<{ id: number; version: number }>)
   citations: documents.map((d) => ({ documentId: d.id })),
   documents,
 });
+/** Deterministic unit vector from a seed (xorshift32). */
+const unitVector = (dimensions: number, seed: number): Float32Array => {
+  let state = seed * 2654435761 >>> 0 || 1;
+  const v = Float32Array.from({ length: dimensions }, () => {
+    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+    return state / 2 ** 32 - 0.5;
+  });
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+};
+/** A unit vector at exactly `similarity` cosine to unit vector `to`, leaning towards `other`. */
+const towards = (to: Float32Array, other: Float32Array, similarity: number): Float32Array => {
+  const along = other.reduce((sum, x, i) => sum + x * to[i], 0);
+  const orthogonal = other.map((x, i) => x - along * to[i]);
+  const norm = Math.hypot(...orthogonal);
+  const sine = Math.sqrt(1 - similarity * similarity);
+  return to.map((x, i) => similarity * x + (sine * orthogonal[i]) / norm);
+};
 // Bag-of-words cosine is coarse: a low threshold makes near-duplicates reach the guards, which is what these tests exercise.
 const options = { semantic: { defaultThreshold: 0.6 }, ttlSeconds: 3600, maxEntries: 1000 };
 
@@ -148,6 +166,48 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       const later = await cache.getOrCompute({ question: 'Is the office open on Sundays?', scope: scope() }, compute);
       expect(later).toMatchObject({ computed: false, cache: { hit: true, layer: 'exact' } });
       expect(computations).toBe(1);
+    });
+
+    it('serves the nearest entry of its own scope when many entries of other scopes are nearer, and records the hit', async (context) => {
+      if (!db) return context.skip();
+      const cache = make();
+      await cache.clear();
+      const dims = createBagOfWordsEmbedder().dimensions;
+      const query = unitVector(dims, 1);
+      const near = (similarity: number, seed: number): Float32Array => towards(query, unitVector(dims, seed), similarity);
+      // Other tenants and other filters hold many near-copies of the query: an index scan that
+      // filtered the scope only after its LIMIT would find none of ours.
+      for (let i = 0; i < 60; i += 1) {
+        await cache.store({ question: 'How do I rotate the API keys?', scope: scope(`other-${i}`), embedding: near(0.99, 100 + i) }, answer(`other tenant ${i}`, []));
+        await cache.store({ question: `How do I rotate the API keys in region ${i}?`, scope: scope('acme', { filters: { lang: 'de', region: i } }), embedding: near(0.98, 200 + i) }, answer(`other filters ${i}`, []));
+      }
+      for (let i = 0; i < 40; i += 1) {
+        await cache.store({ question: `Filler question about topic ${i}?`, scope: scope('acme'), embedding: unitVector(dims, 300 + i) }, answer(`filler ${i}`, []));
+      }
+      const ours = await cache.store({ question: 'How do I rotate the API keys?', scope: scope('acme') }, answer('Settings > Keys > Rotate', []));
+      await db.query('UPDATE cache_entries SET embedding = $2::vector WHERE id = $1::uuid', [ours.id, `[${Array.from(near(0.9, 7)).join(',')}]`]);
+
+      const found = await cache.lookup({ question: 'How can I rotate the API keys?', scope: scope('acme'), embedding: query });
+      expect(found).toMatchObject({ hit: true, layer: 'semantic' });
+      expect(found.entry?.answer).toBe('Settings > Keys > Rotate');
+      expect(found.similarity).toBeCloseTo(0.9, 3);
+      const recorded = await db.query<{ hit_count: number }>('SELECT hit_count FROM cache_entries WHERE id = $1::uuid', [ours.id]);
+      expect(recorded.rows[0].hit_count).toBe(1);
+      const elsewhere = await cache.lookup({ question: 'How can I rotate the API keys?', scope: scope('nobody'), embedding: query });
+      expect(elsewhere.hit).toBe(false);
+    });
+
+    it('indexes each embedder with a halfvec HNSW index and drops the float index of earlier versions', async (context) => {
+      if (!db) return context.skip();
+      const embedder = createBagOfWordsEmbedder(48);
+      const row = await registerCacheEmbedder(db, cacheEmbedderKey(embedder), 48, { hnsw: false });
+      await db.exec(`CREATE INDEX cache_entries_hnsw_${row.id} ON cache_entries USING hnsw ((embedding::vector(48)) vector_cosine_ops) WHERE embedder_id = ${row.id}`);
+      const cache = make({ embedder });
+      await cache.store({ question: 'Who signs purchase orders?', scope: scope() }, answer('Finance', []));
+      const indexes = await db.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cache_entries' AND indexname LIKE $1", [`cache_entries_hnsw_%${row.id}`]);
+      expect(indexes.rows.map((r) => r.indexname)).toEqual([cacheHnswIndexName(row.id)]);
+      expect(indexes.rows[0].indexdef).toMatch(/halfvec\(48\)/);
+      expect((await cache.lookup({ question: 'Who signs the purchase orders?', scope: scope() })).hit).toBe(true);
     });
 
     it('rejects bad input with the field named', async (context) => {

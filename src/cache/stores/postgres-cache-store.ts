@@ -20,6 +20,17 @@ export interface NearestQuery {
   now: Date;
   /** `hnsw` orders by the partial index (iterative scan past filtered rows); `exact` scans the scope. */
   index: 'hnsw' | 'exact';
+  /** HNSW candidate list size (pgvector `hnsw.ef_search`, raised to `limit` when below it): recall against time. */
+  efSearch: number;
+}
+
+/** A nearest-neighbour candidate and whether a document it used changed. */
+export type NearestCandidate = SemanticCandidate & { stale: boolean };
+
+/** What nearest() found: candidates best first, and the id of the one it recorded a hit on. */
+export interface NearestResult {
+  candidates: NearestCandidate[];
+  touched: string | undefined;
 }
 
 /** The PostgreSQL/PGlite store: exact layer, semantic layer, freshness, LRU and TTL. */
@@ -27,8 +38,12 @@ export interface PostgresCacheStore extends CacheStore {
   readonly kind: 'postgres';
   /** Exact entry plus whether a document it used changed. */
   getExactChecked(key: ExactKey): Promise<CheckedEntry | undefined>;
-  /** Nearest unexpired entries of the scope, best first, each with its freshness. */
-  nearest(query: NearestQuery): Promise<Array<SemanticCandidate & { stale: boolean }>>;
+  /**
+   * Nearest unexpired entries of the scope, best first, each with its freshness. `choose` gets the
+   * fresh ones and may pick one to serve; its hit is recorded in the same transaction (as touch()
+   * would, saving a transaction's round trips on the hit path).
+   */
+  nearest(query: NearestQuery, choose?: (fresh: SemanticCandidate[]) => SemanticCandidate | undefined): Promise<NearestResult>;
   /** Records a hit (LRU clock and count); false when the entry no longer exists or went stale. */
   touch(tenant: string, id: string, now: Date): Promise<boolean>;
   putWithEmbedding(entry: CacheEntry, embedding?: { embedderId: number; vector: Float32Array }): Promise<void>;
@@ -77,39 +92,48 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
       const row = rows.rows[0];
       return row ? { entry: entryFromRow(row), stale: row.stale } : undefined;
     },
-    async nearest(query) {
+    async nearest(query, choose) {
       const dims = query.dimensions;
       const id = query.embedderId;
       if (!Number.isInteger(dims) || !Number.isInteger(id)) throw new TypeError('embedder id and dimensions must be integers');
-      // The literal embedder id and dimension let the planner match the partial HNSW index.
-      const distance = `(e.embedding::vector(${dims}) <=> $3::vector(${dims}))`;
-      const sql = `${selectEntries.replace('SELECT ', `SELECT 1 - ${distance} AS similarity, `)}
-        WHERE e.embedder_id = ${id} AND e.tenant = $1 AND e.scope_key = $2 AND e.expires_at > $4
-        ORDER BY ${distance} LIMIT $5`;
+      if (!Number.isInteger(query.efSearch) || query.efSearch < 1) throw new TypeError('efSearch must be a positive integer');
+      // The literal embedder id and halfvec expression let the planner match the partial HNSW index
+      // (registerCacheEmbedder's DDL); `exact` orders by full-precision distance over the scope.
+      const order = query.index === 'hnsw' ? `e.embedding::halfvec(${dims}) <=> $3::vector(${dims})::halfvec(${dims})` : `e.embedding::vector(${dims}) <=> $3::vector(${dims})`;
+      // Only the LIMIT rows leave the CTE: columns, full-precision similarity and the freshness
+      // subquery are computed for those few. With the freshness EXISTS in the scan's own select list,
+      // the planner expected 100k rows and hashed it over all of cache_entry_documents (~25 ms at 100k).
+      const sql = `WITH nearest AS MATERIALIZED (
+          SELECT e.id FROM cache_entries e
+          WHERE e.embedder_id = ${id} AND e.tenant = $1 AND e.scope_key = $2 AND e.expires_at > $4
+          ORDER BY ${order} LIMIT $5)
+        SELECT 1 - (e.embedding::vector(${dims}) <=> $3::vector(${dims})) AS similarity, ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale
+        FROM nearest JOIN cache_entries e ON e.id = nearest.id LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id`;
       const params = [query.tenant, query.scopeKey, vectorLiteral(query.vector), query.now, query.limit];
-      const run = async (q: Queryable) => (await q.query<EntryRow & { stale: boolean; similarity: number }>(sql, params)).rows;
-      const rows =
-        query.index === 'hnsw'
-          ? await db.transaction(async (tx) => {
-              // Keep scanning the graph past rows of other scopes until LIMIT rows pass the filter (pgvector >= 0.8).
-              await tx.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)");
-              return run(tx);
-            })
-          : await db.transaction(async (tx) => {
-              await tx.query("SELECT set_config('enable_indexscan', 'off', true)");
-              return run(tx);
-            });
-      return rows
-        .map((row) => ({ entry: entryFromRow(row), similarity: Number(row.similarity), stale: row.stale }))
-        .sort((x, y) => y.similarity - x.similarity);
+      return db.transaction(async (tx) => {
+        if (query.index === 'hnsw') {
+          // Keep scanning the graph past rows of other scopes until LIMIT rows pass the filter
+          // (pgvector >= 0.8); relaxed order is fine, candidates are re-sorted below. No WAL flush
+          // wait for the hit recorded here (see touch()).
+          await tx.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', $1, true), set_config('synchronous_commit', 'off', true)", [String(Math.max(query.efSearch, query.limit))]);
+        } else {
+          await tx.query("SELECT set_config('enable_indexscan', 'off', true), set_config('synchronous_commit', 'off', true)");
+        }
+        const rows = (await tx.query<EntryRow & { stale: boolean; similarity: number }>(sql, params)).rows;
+        const candidates = rows
+          .map((row) => ({ entry: entryFromRow(row), similarity: Number(row.similarity), stale: row.stale }))
+          .sort((x, y) => y.similarity - x.similarity);
+        const chosen = choose?.(candidates.filter((c) => !c.stale));
+        const touched = chosen && (await touchIn(tx, chosen.entry.tenant, chosen.entry.id, query.now)) ? chosen.entry.id : undefined;
+        return { candidates, touched };
+      });
     },
     async touch(tenant, id, now) {
       return db.transaction(async (tx) => {
         // Hit counts only steer LRU: losing the last few in a crash is harmless, so the hit path
         // does not wait for a WAL flush (measured ~10 ms per hit on a busy disk otherwise).
         await tx.query("SELECT set_config('synchronous_commit', 'off', true)");
-        const result = await tx.query(`UPDATE cache_entries e SET hit_count = e.hit_count + 1, last_hit_at = $3 WHERE e.id = $2::uuid AND e.tenant = $1 AND NOT ${STALE_ENTRY_SQL} RETURNING e.id`, [tenant, id, now]);
-        return result.rows.length > 0;
+        return touchIn(tx, tenant, id, now);
       });
     },
     async put(entry) {
@@ -145,6 +169,15 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
     },
   };
   return store;
+}
+
+/**
+ * Records a hit on an entry unless it is gone or went stale. Only unindexed columns change, so
+ * PostgreSQL updates the row in place (HOT) without touching the HNSW index.
+ */
+async function touchIn(tx: Queryable, tenant: string, id: string, now: Date): Promise<boolean> {
+  const result = await tx.query(`UPDATE cache_entries e SET hit_count = e.hit_count + 1, last_hit_at = $3 WHERE e.id = $2::uuid AND e.tenant = $1 AND NOT ${STALE_ENTRY_SQL} RETURNING e.id`, [tenant, id, now]);
+  return result.rows.length > 0;
 }
 
 /** Deletes a tenant's entries that used any of the documents; returns the count. */
