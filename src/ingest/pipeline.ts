@@ -49,6 +49,8 @@ export interface IngestPipelineOptions {
   reembed?: boolean;
   /** Documents per transaction (each with its own savepoint). */
   batchDocuments?: number;
+  /** Text bytes per transaction: a batch also ends here, so memory stays bounded whatever the document sizes. */
+  batchBytes?: number;
   dryRun?: boolean;
   /** Delete documents under these source prefixes that this run did not see. */
   prune?: { sourcePrefixes: string[] };
@@ -58,6 +60,13 @@ export interface IngestPipelineOptions {
   /** Test hook: runs inside each document's savepoint, before its write. */
   beforeWriteDocument?: (document: LoadedDocument) => Promise<void> | void;
 }
+
+/**
+ * Text per batch before it is written: with up to three batches in memory (two being written, one
+ * being prepared) and their chunks, analyses and statement parameters, this bounds the pipeline's
+ * working set whatever the document sizes (64 documents of 200 KB held ~13 MB of text each).
+ */
+export const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 
 /** sha256 of a stable JSON rendering. */
 export function hashJson(value: unknown): string {
@@ -89,6 +98,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
   const started = performance.now();
   const { db, tenant } = options;
   const batchSize = options.batchDocuments ?? 64;
+  const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
   const summary: IngestSummary = {
     documents: { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 },
     chunks: 0,
@@ -108,6 +118,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
   const truncatedBefore = options.embedder?.truncatedCount ?? 0;
 
   let batch: LoadedDocument[] = [];
+  let batchTextBytes = 0;
   // Pipelined: while earlier batches are written (PostgreSQL's work, on up to two connections of a
   // server; one for PGlite, which is single-threaded), the next is chunked, analyzed and embedded
   // (ours). At most `writers + 1` batches are in memory.
@@ -118,6 +129,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
+    batchTextBytes = 0;
     const prepared = await prepareBatch(current);
     while (inFlight.size >= writers) await Promise.race(inFlight);
     if (writeError) throw writeError;
@@ -243,9 +255,11 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
     }
     seen.add(document.externalId);
     progress.files += 1;
-    progress.bytes += Buffer.byteLength(document.text);
+    const bytes = Buffer.byteLength(document.text);
+    progress.bytes += bytes;
     batch.push(document);
-    if (batch.length >= batchSize) await flush();
+    batchTextBytes += bytes;
+    if (batch.length >= batchSize || batchTextBytes >= batchBytes) await flush();
     options.onProgress?.(progress);
   }
   await flush();

@@ -14,7 +14,7 @@ export const ANALYZER_VERSION = 'en-porter-lucene-stop-1';
 
 /** Terms longer than this are dropped (Lucene's StandardTokenizer default max token length). */
 const MAX_TERM_LENGTH = 255;
-const STEM_CACHE_LIMIT = 200_000;
+const STEM_CACHE_LIMIT = 50_000;
 const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 
 /** Turns text into index terms: NFKC, lowercase, word tokens, possessive strip, stop words, Porter stem. */

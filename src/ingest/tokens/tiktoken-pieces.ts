@@ -27,7 +27,7 @@ export const SPLIT_PATTERNS = {
 } as const;
 
 /** Pieces kept in the cache before it is cleared (bounded memory; natural text repeats pieces heavily). */
-const MAX_CACHED_PIECES = 200_000;
+const MAX_CACHED_PIECES = 50_000;
 /** Longer pieces (runs of spaces or symbols) are encoded directly, not cached. */
 const MAX_CACHED_PIECE_LENGTH = 64;
 
