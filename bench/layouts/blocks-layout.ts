@@ -18,7 +18,7 @@ const COPY_SCHEMA = 'layout_blocks_copy';
 
 /** sparseSearch over public.posting_blocks, pruned (MaxScore) or exhaustive; onPlan sees what the pruning did. */
 export function blocksSearch(prune: boolean, onPlan?: (plan: SparsePlan) => void): PostingLayout['search'] {
-  return async (db: Queryable, terms: Map<string, number>, limit: number): Promise<Ranked[]> => {
+  return async (db: Db, terms: Map<string, number>, limit: number): Promise<Ranked[]> => {
     const { results, plan } = await sparseSearch(db, { tenant: TENANT, terms, k1: K1, b: B, limit, prune });
     onPlan?.(plan);
     return results.map((r) => ({ chunkId: r.chunkId, score: r.score }));

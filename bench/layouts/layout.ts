@@ -26,7 +26,7 @@ export interface PostingLayout {
   /** Tables holding the layout (their indexes and TOAST count in its size). */
   tables: string[];
   /** Top `limit` chunks by BM25 for the analyzed query terms (term -> query frequency). */
-  search(db: Queryable, terms: Map<string, number>, limit: number): Promise<Ranked[]>;
+  search(db: Db, terms: Map<string, number>, limit: number): Promise<Ranked[]>;
 }
 
 /** Lucene's idf, as src/retrieve/sparse-leg.ts. */
