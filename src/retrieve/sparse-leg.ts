@@ -45,7 +45,7 @@ const SPARSE_WORK_MEM = '64MB';
 /** Below this many postings in all, the exhaustive evaluation is as fast as any pruning. */
 const PRUNE_MIN_POSTINGS = 4000;
 /** Postings read to find a first lower bound of the k-th score. */
-const SEED_POSTINGS = 2000;
+const SEED_POSTINGS = 5000;
 /** Prune only when the essential terms' postings are at most this share of all postings. */
 const PRUNE_MAX_SHARE = 0.7;
 /** The probed terms' bounds may sum to at most this share of theta. */
