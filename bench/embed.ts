@@ -117,6 +117,37 @@ try {
     }
   }
   report.rerank = rerank;
+
+  // On a GPU device: the same texts on the CPU provider, so the figures above are for the same
+  // model output (float differences only).
+  if (device !== 'cpu') {
+    const parity: Record<string, unknown> = {};
+    try {
+      const sample = texts.slice(0, 32);
+      const onDevice = await createLocalEmbedder({ modelsDir, model: 'bench/minilm', dtype: 'fp32', device, batchSize: 32 });
+      const onCpu = await createLocalEmbedder({ modelsDir, model: 'bench/minilm', dtype: 'fp32', device: 'cpu', batchSize: 32 });
+      const a = await onDevice.embedDocuments(sample);
+      const b = await onCpu.embedDocuments(sample);
+      let maxAbs = 0;
+      let minCosine = 1;
+      a.forEach((v, i) => {
+        let dot = 0;
+        for (let j = 0; j < v.length; j++) {
+          maxAbs = Math.max(maxAbs, Math.abs(v[j]! - b[i]![j]!));
+          dot += v[j]! * b[i]![j]!;
+        }
+        minCosine = Math.min(minCosine, dot);
+      });
+      parity.embeddings = { texts: sample.length, maxAbsDifference: maxAbs, minCosine };
+      const passages = makeTexts(32, RERANK_PASSAGE_WORDS, 11);
+      const rd = await (await createLocalReranker({ modelsDir, model: 'bench/minilm-cross', dtype: 'fp32', device, batchSize: 32 })).rerank('water energy cost', passages);
+      const rc = await (await createLocalReranker({ modelsDir, model: 'bench/minilm-cross', dtype: 'fp32', device: 'cpu', batchSize: 32 })).rerank('water energy cost', passages);
+      parity.rerankScores = { pairs: passages.length, maxAbsDifference: Math.max(...rd.map((x, i) => Math.abs(x - rc[i]!))) };
+    } catch (error) {
+      parity.error = (error as Error).message;
+    }
+    report.parityWithCpu = parity;
+  }
 } finally {
   await rm(modelsDir, { recursive: true, force: true });
 }
