@@ -17,6 +17,17 @@ const MAX_TERM_LENGTH = 255;
 const STEM_CACHE_LIMIT = 50_000;
 const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 
+/** True for words of decimal digits only (ASCII fast path; other scripts' digits by \p{N}). */
+function allDigits(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code >= 48 && code <= 57) continue;
+    if (code < 128) return false;
+    return /^\p{N}+$/u.test(word);
+  }
+  return true;
+}
+
 /** Turns text into index terms: NFKC, lowercase, word tokens, possessive strip, stop words, Porter stem. */
 export interface Analyzer {
   readonly version: string;
@@ -47,7 +58,7 @@ export function createEnglishAnalyzer(): Analyzer {
       if (word.endsWith("'s") || word.endsWith('’s')) word = word.slice(0, -2);
       else if (word.includes("'") || word.includes('’')) word = word.replace(/['’]/g, '');
       if (word.length === 0 || word.length > MAX_TERM_LENGTH || ENGLISH_STOP_WORDS.has(word)) continue;
-      out.push(/^\p{N}+$/u.test(word) ? word : stem(word));
+      out.push(allDigits(word) ? word : stem(word));
     }
     return out;
   };
