@@ -3,10 +3,13 @@
  * markdown chunker with tiktoken counts, BM25 postings), and peak RSS as the corpus grows.
  *   node --import tsx bench/ingest.ts [--sizes-mb 10,100] [--database-url URL]
  * The corpus is Markdown files of ~200 KB built from SciFact abstracts (one section per abstract),
- * generated once under .bench/ingest-<MB>mb/. Prints one JSON document.
+ * generated once under .bench/ingest-<MB>mb/. Each size runs in its own process (peak RSS is that
+ * run's own). Prints one JSON document.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createGroundwork } from '../src/groundwork.js';
@@ -43,8 +46,8 @@ function makeCorpus(mb: number): string {
   return dir;
 }
 
-const results = [];
-for (const mb of sizesMb) {
+/** One size in this process: returns its row. */
+async function runOne(mb: number): Promise<Record<string, number>> {
   const dir = makeCorpus(mb);
   const name = `gw_bench_ingest_${mb}`;
   const client = new pg.Client(admin);
@@ -80,6 +83,21 @@ for (const mb of sizesMb) {
     unchangedRerunSeconds: +rerunSeconds.toFixed(1),
     unchangedOnRerun: rerun.documents.unchanged,
   };
+  return row;
+}
+
+// Each size runs in its own child process, so its peak RSS is its own (a process's RSS rarely
+// shrinks: sizes run one after another in one process would report the largest so far).
+if (args.includes('--child')) {
+  process.stdout.write(`${JSON.stringify(await runOne(sizesMb[0]))}\n`);
+  process.exit(0);
+}
+const results = [];
+for (const mb of sizesMb) {
+  makeCorpus(mb);
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--sizes-mb', String(mb), '--database-url', admin, '--child'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`ingest bench for ${mb} MB failed: ${child.stderr}`);
+  const row = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
   results.push(row);
   process.stderr.write(`${JSON.stringify(row)}\n`);
 }
