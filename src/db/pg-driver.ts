@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { GroundworkError } from '../errors.js';
-import type { Db, Queryable, QueryResult } from './types.js';
+import { setLocalStatements, type Db, type Queryable, type QueryResult } from './types.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -57,10 +57,12 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     location: url,
     query: base.query,
     exec: base.exec,
-    async transaction(fn) {
+    async transaction(fn, options) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
+        // BEGIN and the SET LOCALs in one simple-protocol round trip (no parameters involved).
+        const settings = options?.settings && Object.keys(options.settings).length > 0 ? `; ${setLocalStatements(options.settings)}` : '';
+        await client.query(`BEGIN${settings}`);
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { GroundworkError } from '../errors.js';
-import type { Db, Queryable, QueryResult } from './types.js';
+import { setLocalStatements, type Db, type Queryable, type QueryResult } from './types.js';
 
 /** Marker file that says a data dir belongs to groundwork. */
 export const DATA_DIR_MARKER = 'groundwork.json';
@@ -52,7 +52,11 @@ export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
     location,
     query: base.query,
     exec: base.exec,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn, options) =>
+      pg.transaction(async (tx) => {
+        if (options?.settings && Object.keys(options.settings).length > 0) await tx.exec(setLocalStatements(options.settings));
+        return fn(wrap(tx));
+      }),
     async close() {
       if (closed) return;
       closed = true;

@@ -22,7 +22,33 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Where the data lives, for messages: a directory or host:port/database. */
   readonly location: string;
-  /** Runs fn in one transaction: commit when it resolves, roll back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction: commit when it resolves, roll back when it throws. `settings` are
+   * SET LOCAL for this transaction only, sent with BEGIN in the same round trip.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Per-transaction settings: names and values of letters, digits, `_`, `.` and `-` only. */
+export interface TransactionOptions {
+  settings?: Record<string, string | number>;
+}
+
+const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+const SETTING_VALUE = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * `SET LOCAL` statements for settings, validated so they can be sent inline (SET takes no
+ * parameters): anything outside the allowed characters is refused, never quoted.
+ */
+export function setLocalStatements(settings: Record<string, string | number>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => {
+      const text = String(value);
+      if (!SETTING_NAME.test(name)) throw new TypeError(`setting name ${JSON.stringify(name)} is not a plain identifier`);
+      if (!SETTING_VALUE.test(text)) throw new TypeError(`setting ${name}: value ${JSON.stringify(text)} has characters other than letters, digits, _ . -`);
+      return `SET LOCAL ${name} = '${text}'`;
+    })
+    .join('; ');
 }

@@ -38,8 +38,8 @@ export async function denseSearch(db: Db, query: DenseQuery): Promise<LegResult[
      WHERE ce.embedder_id = ${id} AND ce.tenant = $1 ${filtered ? 'AND ' + query.filter!.sql : ''}
      ORDER BY ${distance}
      LIMIT $3`;
+  if (!Number.isInteger(query.efSearch) || query.efSearch < 1) throw new TypeError('efSearch must be a positive integer');
   return db.transaction(async (tx) => {
-    await tx.query("SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", [String(query.efSearch)]);
     const { rows } = await tx.query<{ chunk_id: number; similarity: number }>(sql, [
       query.tenant,
       vectorLiteral(query.vector),
@@ -48,5 +48,5 @@ export async function denseSearch(db: Db, query: DenseQuery): Promise<LegResult[
     ]);
     // relaxed_order may return slightly out of order: restore the exact order.
     return rows.map((r) => ({ chunkId: r.chunk_id, score: r.similarity })).sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
-  });
+  }, { settings: { 'hnsw.ef_search': query.efSearch, 'hnsw.iterative_scan': 'relaxed_order' } });
 }

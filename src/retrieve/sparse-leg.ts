@@ -88,10 +88,7 @@ export async function sparseSearch(db: Db, query: SparseQuery): Promise<SparseRe
   // One transaction, so the aggregation's memory budget can be raised for these statements only:
   // at 100k chunks a query aggregates up to ~100k chunks' partial scores, which spilled to disk
   // under PostgreSQL's default work_mem (4 MB), measured.
-  return db.transaction(async (tx) => {
-    await tx.query("SELECT set_config('work_mem', $1, true)", [SPARSE_WORK_MEM]);
-    return searchIn(tx, query);
-  });
+  return db.transaction((tx) => searchIn(tx, query), { settings: { work_mem: SPARSE_WORK_MEM } });
 }
 
 export async function searchIn(db: Queryable, query: SparseQuery): Promise<SparseResult> {

@@ -40,6 +40,16 @@ describe.each(cases)('Db contract: $name', (driver) => {
     expect(rows.map((r) => r.v)).toEqual([1]);
   });
 
+  it('applies transaction settings inside the transaction only, and refuses unsafe ones', async () => {
+    db = await driver.open();
+    const inside = await db.transaction(async (tx) => (await tx.query<{ w: string }>("SELECT current_setting('work_mem') AS w")).rows[0].w, { settings: { work_mem: '7MB' } });
+    expect(inside).toBe('7MB');
+    const after = (await db.query<{ w: string }>("SELECT current_setting('work_mem') AS w")).rows[0].w;
+    expect(after).not.toBe('7MB');
+    await expect(db.transaction(async () => 1, { settings: { work_mem: "1MB'; DROP TABLE x; --" } })).rejects.toThrow(/work_mem: value/);
+    await expect(db.transaction(async () => 1, { settings: { 'work_mem; x': '1MB' } })).rejects.toThrow(/not a plain identifier/);
+  });
+
   it('supports savepoints inside a transaction (one bad document rolls back alone)', async () => {
     db = await driver.open();
     await db.exec('CREATE TABLE t (v int PRIMARY KEY)');

@@ -110,15 +110,14 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
         SELECT 1 - (e.embedding::vector(${dims}) <=> $3::vector(${dims})) AS similarity, ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale
         FROM nearest JOIN cache_entries e ON e.id = nearest.id LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id`;
       const params = [query.tenant, query.scopeKey, vectorLiteral(query.vector), query.now, query.limit];
+      // hnsw: keep scanning the graph past rows of other scopes until LIMIT rows pass the filter
+      // (pgvector >= 0.8); relaxed order is fine, candidates are re-sorted below. No WAL flush
+      // wait for the hit recorded here (see touch()). Sent with BEGIN, one round trip.
+      const settings: Record<string, string | number> =
+        query.index === 'hnsw'
+          ? { 'hnsw.iterative_scan': 'relaxed_order', 'hnsw.ef_search': Math.max(query.efSearch, query.limit), synchronous_commit: 'off' }
+          : { enable_indexscan: 'off', synchronous_commit: 'off' };
       return db.transaction(async (tx) => {
-        if (query.index === 'hnsw') {
-          // Keep scanning the graph past rows of other scopes until LIMIT rows pass the filter
-          // (pgvector >= 0.8); relaxed order is fine, candidates are re-sorted below. No WAL flush
-          // wait for the hit recorded here (see touch()).
-          await tx.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', $1, true), set_config('synchronous_commit', 'off', true)", [String(Math.max(query.efSearch, query.limit))]);
-        } else {
-          await tx.query("SELECT set_config('enable_indexscan', 'off', true), set_config('synchronous_commit', 'off', true)");
-        }
         const rows = (await tx.query<EntryRow & { stale: boolean; similarity: number }>(sql, params)).rows;
         const candidates = rows
           .map((row) => ({ entry: entryFromRow(row), similarity: Number(row.similarity), stale: row.stale }))
@@ -126,15 +125,12 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
         const chosen = choose?.(candidates.filter((c) => !c.stale));
         const touched = chosen && (await touchIn(tx, chosen.entry.tenant, chosen.entry.id, query.now)) ? chosen.entry.id : undefined;
         return { candidates, touched };
-      });
+      }, { settings });
     },
     async touch(tenant, id, now) {
-      return db.transaction(async (tx) => {
-        // Hit counts only steer LRU: losing the last few in a crash is harmless, so the hit path
-        // does not wait for a WAL flush (measured ~10 ms per hit on a busy disk otherwise).
-        await tx.query("SELECT set_config('synchronous_commit', 'off', true)");
-        return touchIn(tx, tenant, id, now);
-      });
+      // Hit counts only steer LRU: losing the last few in a crash is harmless, so the hit path
+      // does not wait for a WAL flush (measured ~10 ms per hit on a busy disk otherwise).
+      return db.transaction((tx) => touchIn(tx, tenant, id, now), { settings: { synchronous_commit: 'off' } });
     },
     async put(entry) {
       await store.putWithEmbedding(entry);
