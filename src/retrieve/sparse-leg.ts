@@ -25,7 +25,7 @@ export interface SparseResult {
   upperBound: number;
   /** Chunks in the tenant's collection (N). */
   collectionSize: number;
-  /** What the pruning did, for --explain and the benchmarks. */
+  /** What the pruning did (benchmarks and diagnostics). */
   plan: SparsePlan;
 }
 
@@ -91,7 +91,7 @@ export async function sparseSearch(db: Db, query: SparseQuery): Promise<SparseRe
   return db.transaction((tx) => searchIn(tx, query), { settings: { work_mem: SPARSE_WORK_MEM } });
 }
 
-export async function searchIn(db: Queryable, query: SparseQuery): Promise<SparseResult> {
+async function searchIn(db: Queryable, query: SparseQuery): Promise<SparseResult> {
   const entries = [...query.terms.entries()];
   const stats = await db.query<{ n: number; total: number; term: string | null; df: number | null; bound: number | null }>(
     `WITH st AS (SELECT GREATEST(COALESCE(sum(chunk_delta), 0), 0)::float8 AS n,
