@@ -187,6 +187,19 @@ export async function deleteDocuments(tx: Queryable, tenant: string, documentIds
 
 /** Deletes documents' chunks and takes them out of their posting blocks (no foreign key reaches into the arrays). */
 async function deleteChunksOf(tx: Queryable, documentIds: number[]): Promise<void> {
+  // First lock the rows to rewrite, in one fixed order: a concurrent writer rewriting the same
+  // rows then waits here (no deadlock), and the rewrite below, a new statement with a new snapshot,
+  // reads their committed arrays. Rewriting without the lock lost the other writer's removals.
+  await tx.query(
+    `SELECT count(*) FROM (
+       SELECT 1 FROM posting_blocks p
+         JOIN (SELECT DISTINCT c.tenant, t.term, c.posting_block AS block_id
+                 FROM chunks c CROSS JOIN LATERAL unnest(c.terms) AS t(term) WHERE c.document_id = ANY($1::bigint[])) h
+           ON p.tenant = h.tenant AND p.term = h.term AND p.block_id = h.block_id
+        ORDER BY p.tenant, p.term, p.block_id
+          FOR UPDATE OF p) locked`,
+    [documentIds],
+  );
   // Each deleted chunk names its block and its terms: exactly the rows to rewrite, found by primary
   // key. Entries of deleted chunks are dropped with a hash anti-join; a row left empty gets n = 0
   // and is removed by the next statement (through the partial index on empty rows).
