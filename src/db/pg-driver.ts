@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { GroundworkError } from '../errors.js';
-import { setLocalStatements, type Db, type Queryable, type QueryResult } from './types.js';
+import { beginStatements, type Db, type Queryable, type QueryResult } from './types.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -61,8 +61,7 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
       const client = await pool.connect();
       try {
         // BEGIN and the SET LOCALs in one simple-protocol round trip (no parameters involved).
-        const settings = options?.settings && Object.keys(options.settings).length > 0 ? `; ${setLocalStatements(options.settings)}` : '';
-        await client.query(`BEGIN${settings}`);
+        await client.query(beginStatements(options));
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;

@@ -54,6 +54,8 @@ export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
     exec: base.exec,
     transaction: (fn, options) =>
       pg.transaction(async (tx) => {
+        // PGlite opened the transaction; its isolation level can still be set before any query.
+        if (options?.snapshot) await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
         if (options?.settings && Object.keys(options.settings).length > 0) await tx.exec(setLocalStatements(options.settings));
         return fn(wrap(tx));
       }),

@@ -30,9 +30,21 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
-/** Per-transaction settings: names and values of letters, digits, `_`, `.` and `-` only. */
 export interface TransactionOptions {
+  /** Per-transaction settings (SET LOCAL): names and values of letters, digits, `_`, `.` and `-` only. */
   settings?: Record<string, string | number>;
+  /**
+   * A read-only transaction whose statements all see one snapshot (REPEATABLE READ, READ ONLY):
+   * for reads made of several statements that must agree, like BM25's statistics and postings.
+   */
+  snapshot?: boolean;
+}
+
+/** The statements that open a transaction with these options, sent together in one round trip. */
+export function beginStatements(options?: TransactionOptions): string {
+  const begin = options?.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' : 'BEGIN';
+  const settings = options?.settings && Object.keys(options.settings).length > 0 ? `; ${setLocalStatements(options.settings)}` : '';
+  return `${begin}${settings}`;
 }
 
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;

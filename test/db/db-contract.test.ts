@@ -50,6 +50,14 @@ describe.each(cases)('Db contract: $name', (driver) => {
     await expect(db.transaction(async () => 1, { settings: { 'work_mem; x': '1MB' } })).rejects.toThrow(/not a plain identifier/);
   });
 
+  it('runs snapshot transactions read-only at REPEATABLE READ', async () => {
+    db = await driver.open();
+    await db.exec('CREATE TABLE t (v int)');
+    const level = await db.transaction(async (tx) => (await tx.query<{ l: string }>("SELECT current_setting('transaction_isolation') AS l")).rows[0].l, { snapshot: true });
+    expect(level).toBe('repeatable read');
+    await expect(db.transaction((tx) => tx.query('INSERT INTO t VALUES (1)'), { snapshot: true })).rejects.toThrow(/read-only/);
+  });
+
   it('supports savepoints inside a transaction (one bad document rolls back alone)', async () => {
     db = await driver.open();
     await db.exec('CREATE TABLE t (v int PRIMARY KEY)');
