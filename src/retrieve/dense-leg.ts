@@ -1,7 +1,7 @@
 import type { Db } from '../db/types.js';
 import { GroundworkError } from '../errors.js';
 import { vectorLiteral } from '../ingest/document-store.js';
-import { distanceSql, type RegisteredEmbedder } from './embedder-binding.js';
+import { distanceSql, exactDistanceSql, type RegisteredEmbedder } from './embedder-binding.js';
 import type { LegResult } from './fusion.js';
 
 export interface DenseQuery {
@@ -31,13 +31,17 @@ export async function denseSearch(db: Db, query: DenseQuery): Promise<LegResult[
   const filtered = query.filter && query.filter.sql !== 'TRUE';
   const distance = distanceSql(dimensions, '$2');
   // The embedder id is interpolated (a checked integer) so the planner can match the partial index.
+  // The index orders by half-precision distance; the LIMIT rows are re-scored at full precision.
   const sql = `
-    SELECT ce.chunk_id, 1 - (${distance}) AS similarity
-      FROM chunk_embeddings ce
-      ${filtered ? 'JOIN chunks c ON c.id = ce.chunk_id JOIN documents d ON d.id = c.document_id' : ''}
-     WHERE ce.embedder_id = ${id} AND ce.tenant = $1 ${filtered ? 'AND ' + query.filter!.sql : ''}
-     ORDER BY ${distance}
-     LIMIT $3`;
+    WITH nearest AS MATERIALIZED (
+      SELECT ce.chunk_id
+        FROM chunk_embeddings ce
+        ${filtered ? 'JOIN chunks c ON c.id = ce.chunk_id JOIN documents d ON d.id = c.document_id' : ''}
+       WHERE ce.embedder_id = ${id} AND ce.tenant = $1 ${filtered ? 'AND ' + query.filter!.sql : ''}
+       ORDER BY ${distance}
+       LIMIT $3)
+    SELECT ce.chunk_id, 1 - (${exactDistanceSql(dimensions, '$2')}) AS similarity
+      FROM nearest JOIN chunk_embeddings ce ON ce.embedder_id = ${id} AND ce.chunk_id = nearest.chunk_id`;
   if (!Number.isInteger(query.efSearch) || query.efSearch < 1) throw new TypeError('efSearch must be a positive integer');
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ chunk_id: number; similarity: number }>(sql, [

@@ -2,8 +2,7 @@ import type { Db, Queryable } from '../db/types.js';
 import { GroundworkError } from '../errors.js';
 import type { Embedder } from '../models/types.js';
 
-/** pgvector's HNSW indexes `vector` up to 2,000 dimensions; above that we index `halfvec` (up to 4,000). */
-export const HNSW_MAX_VECTOR_DIMENSIONS = 2000;
+/** pgvector's HNSW indexes `halfvec` up to 4,000 dimensions (what registerEmbedder builds). */
 export const HNSW_MAX_HALFVEC_DIMENSIONS = 4000;
 
 export interface RegisteredEmbedder {
@@ -15,7 +14,11 @@ export interface RegisteredEmbedder {
 
 /**
  * Registers an embedder (model id, revision, dimensions) and creates its HNSW index: a partial
- * expression index over chunk_embeddings, built from validated integers only.
+ * expression index over chunk_embeddings, built from validated integers only. The index is over
+ * half-precision copies of the vectors (`halfvec`): half the size of a float index, so at 100k
+ * 384-dimension chunks it has a better chance to stay in PostgreSQL's shared buffers; the dense
+ * leg re-scores its candidates at full precision. The float index of earlier versions
+ * (`chunk_embeddings_hnsw_<id>`) is dropped once the new one exists.
  */
 export async function registerEmbedder(db: Queryable, embedder: Pick<Embedder, 'id' | 'revision' | 'dimensions'>): Promise<RegisteredEmbedder> {
   const dimensions = embedder.dimensions;
@@ -29,21 +32,39 @@ export async function registerEmbedder(db: Queryable, embedder: Pick<Embedder, '
   );
   const id = rows[0].id;
   if (!Number.isInteger(id) || id < 1) throw new GroundworkError('DATABASE', `embedders returned a bad id ${String(id)}`);
-  await db.exec(hnswIndexSql(id, dimensions));
+  // Look before the DDL: CREATE INDEX IF NOT EXISTS locks the table against writes even when the
+  // index exists, and registration runs at every bind.
+  const present = (
+    await db.query<{ index: string | null; legacy: string | null }>('SELECT to_regclass($1)::text AS index, to_regclass($2)::text AS legacy', [
+      hnswIndexName(id),
+      `chunk_embeddings_hnsw_${id}`,
+    ])
+  ).rows[0];
+  if (present.index === null) await db.exec(hnswIndexSql(id, dimensions));
+  if (present.legacy !== null) await db.exec(`DROP INDEX IF EXISTS chunk_embeddings_hnsw_${id}`);
   return { id, modelId: embedder.id, revision: embedder.revision, dimensions };
+}
+
+/** The name of an embedder's HNSW index. */
+export function hnswIndexName(embedderId: number): string {
+  if (!Number.isInteger(embedderId) || embedderId < 1) throw new TypeError(`embedder id ${embedderId} is not a positive integer`);
+  return `chunk_embeddings_hnsw_half_${embedderId}`;
 }
 
 /** The index DDL; only integers are interpolated, and they are checked above. */
 export function hnswIndexSql(embedderId: number, dimensions: number): string {
-  const type = dimensions > HNSW_MAX_VECTOR_DIMENSIONS ? 'halfvec' : 'vector';
-  return `CREATE INDEX IF NOT EXISTS chunk_embeddings_hnsw_${embedderId} ON chunk_embeddings
-    USING hnsw ((embedding::${type}(${dimensions})) ${type}_cosine_ops) WHERE embedder_id = ${embedderId}`;
+  return `CREATE INDEX IF NOT EXISTS ${hnswIndexName(embedderId)} ON chunk_embeddings
+    USING hnsw ((embedding::halfvec(${dimensions})) halfvec_cosine_ops) WHERE embedder_id = ${embedderId}`;
 }
 
 /** The SQL expression that the dense leg orders by, matching the index above. */
 export function distanceSql(dimensions: number, parameter: string): string {
-  const type = dimensions > HNSW_MAX_VECTOR_DIMENSIONS ? 'halfvec' : 'vector';
-  return `(ce.embedding::${type}(${dimensions})) <=> (${parameter}::${type}(${dimensions}))`;
+  return `(ce.embedding::halfvec(${dimensions})) <=> (${parameter}::vector(${dimensions})::halfvec(${dimensions}))`;
+}
+
+/** Full-precision cosine distance, for re-scoring the index's candidates. */
+export function exactDistanceSql(dimensions: number, parameter: string): string {
+  return `(ce.embedding::vector(${dimensions})) <=> (${parameter}::vector(${dimensions}))`;
 }
 
 export interface TenantEmbedders {
