@@ -28,7 +28,8 @@ export interface Retriever {
 /**
  * The retriever: sparse (BM25) and dense (HNSW) legs in parallel, fusion (RRF or weighted),
  * optional cross-encoder rerank over max(candidates, k) candidates (fusion also takes that many per
- * leg; a single leg with no reranker takes k), and a confidence in [0, 1].
+ * leg; without a reranker fusion takes max(fusionWindow, k) per leg and a single leg k), and a
+ * confidence in [0, 1].
  */
 export function createRetriever(deps: RetrieverDeps): Retriever {
   const { db, analyzer, options } = deps;
@@ -50,9 +51,10 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         mode = 'sparse';
         notices.push('no embedding model is configured: hybrid retrieval degraded to sparse (BM25 only)');
       }
-      // Candidates per leg: fusion and reranking need depth (max(candidates, k)); a single leg
-      // with no reranker needs only its top k, which also lets BM25's top-k pruning cut deeper.
-      const candidates = mode === 'hybrid' || deps.reranker ? Math.max(options.candidates, k) : k;
+      // Candidates per leg: a reranker needs max(candidates, k); without one, hybrid fusion takes
+      // max(fusionWindow, k) per leg (Elasticsearch's RRF rank_window_size defaults to the result
+      // size too) and a single leg its top k, which also lets BM25's top-k pruning cut deeper.
+      const candidates = deps.reranker ? Math.max(options.candidates, k) : mode === 'hybrid' ? Math.max(options.fusionWindow, k) : k;
 
       const allTerms = analyzer.terms(query);
       if (allTerms.length > MAX_QUERY_TERMS) notices.push(`query cut to its first ${MAX_QUERY_TERMS} terms`);
