@@ -29,9 +29,10 @@ export async function denseSearch(db: Db, query: DenseQuery): Promise<LegResult[
     throw new GroundworkError('EMBEDDER_MISMATCH', `query vector has ${query.vector.length} dimensions; the index has ${dimensions}`);
   }
   const filtered = query.filter && query.filter.sql !== 'TRUE';
-  const distance = distanceSql(dimensions, '$2');
+  const distance = distanceSql(dimensions, '$2', db.kind);
   // The embedder id is interpolated (a checked integer) so the planner can match the partial index.
-  // The index orders by half-precision distance; the LIMIT rows are re-scored at full precision.
+  // The index may order by half-precision distance (PostgreSQL server); the LIMIT rows are
+  // re-scored at full precision.
   const sql = `
     WITH nearest AS MATERIALIZED (
       SELECT ce.chunk_id
