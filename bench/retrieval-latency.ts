@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openDb } from '../src/db/open-db.js';
 import type { Db } from '../src/db/types.js';
-import { runIngest, type SourceItem } from '../src/ingest/pipeline.js';
-import type { ChunkDraft, Chunker, LoadedDocument } from '../src/ingest/types.js';
+import { runIngest } from '../src/ingest/pipeline.js';
 import { createEnglishAnalyzer } from '../src/retrieve/analyzer.js';
 import { retrieveOptionsSchema } from '../src/retrieve/retrieve-options.js';
 import { createRetriever } from '../src/retrieve/retriever.js';
-import { benchEmbedder, percentile, seededRandom } from './bench-embedder.js';
+import { benchEmbedder, percentile } from './bench-embedder.js';
+import { oneChunk, synthesize } from './layouts/corpus.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {
@@ -34,21 +34,6 @@ const dataset = flag('--dataset', join(process.cwd(), '..', 'shared', 'datasets'
 
 const corpus = readFileSync(join(dataset, 'corpus.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { _id: string; title: string; text: string });
 const queries = readFileSync(join(dataset, 'queries.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text).slice(0, queryCount);
-
-const oneChunk: Chunker = {
-  name: 'bench-whole',
-  chunk: (d: LoadedDocument): ChunkDraft[] => [{ ordinal: 0, text: d.text, tokenCount: d.text.length >> 2, headingPath: [], charStart: 0, charEnd: d.text.length, metadata: {} }],
-};
-
-function* synthesize(size: number): Generator<SourceItem> {
-  const random = seededRandom(size);
-  for (let i = 0; i < size; i += 1) {
-    const base = corpus[i % corpus.length];
-    const replica = Math.floor(i / corpus.length);
-    const text = replica === 0 ? base.text : base.text.split(' ').filter(() => random() > 0.1).join(' ');
-    yield { document: { externalId: `${base._id}-${replica}`, source: `bench/${replica}`, title: base.title, text, format: 'text', metadata: { replica } } };
-  }
-}
 
 async function openBackend(backend: string, size: number): Promise<{ db: Db; cleanup: () => Promise<void> }> {
   if (backend === 'postgres') {
@@ -80,7 +65,7 @@ for (const backend of backends) {
     const embedder = benchEmbedder(384);
     const started = performance.now();
     // Re-running over a reused database finds every document unchanged (ingest is incremental).
-    const summary = await runIngest(synthesize(size), { db, tenant: 'bench', chunker: oneChunk, analyzer, configFingerprint: {}, titleWeight: 1, embedder, batchDocuments: 500 });
+    const summary = await runIngest(synthesize(corpus, size), { db, tenant: 'bench', chunker: oneChunk, analyzer, configFingerprint: {}, titleWeight: 1, embedder, batchDocuments: 500 });
     const ingestSeconds = (performance.now() - started) / 1000;
     await db.exec('VACUUM (ANALYZE) posting_blocks');
     await db.exec('ANALYZE');

@@ -42,7 +42,7 @@ export const oneChunk: Chunker = {
   chunk: (d: LoadedDocument): ChunkDraft[] => [{ ordinal: 0, text: d.text, tokenCount: d.text.length >> 2, headingPath: [], charStart: 0, charEnd: d.text.length, metadata: {} }],
 };
 
-/** Copy of bench/retrieval-latency.ts's synthesize: replicas drop ~10% of their words (seeded). */
+/** The synthetic corpus of bench/retrieval-latency.ts and bench/posting-layouts.ts: SciFact abstracts, replicas drop ~10% of their words (seeded). */
 export function* synthesize(corpus: CorpusDocument[], size: number): Generator<SourceItem> {
   const random = seededRandom(size);
   for (let i = 0; i < size; i += 1) {

@@ -272,7 +272,6 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
       lockedFlights += 1;
       try {
         return await db.transaction(async (tx) => {
-          await tx.query("SELECT set_config('lock_timeout', $1, true)", [`${options.singleFlightWaitMs}ms`]);
           await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryLockKey(flightKey)]);
           const again = await lookupExact(key);
           if (again?.hit) {
@@ -281,7 +280,7 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
           }
           computedHere = true;
           return computeAndStore(request, compute);
-        });
+        }, { settings: { lock_timeout: `${options.singleFlightWaitMs}ms` } });
       } catch (error) {
         if (!isLockTimeout(error)) throw error;
         stats.record({ type: 'single-flight', outcome: 'timeout' });
