@@ -93,7 +93,7 @@ async function serve(): Promise<void> {
     log: (line) => void JSON.stringify(line),
   });
   process.on('message', async (message: { type: string }) => {
-    if (message.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss });
+    if (message.type === 'rss') process.send!({ type: 'rss', rss: process.memoryUsage().rss, memory: process.memoryUsage() });
     if (message.type === 'stop') {
       await server.close();
       process.exit(0);
@@ -201,12 +201,14 @@ async function main(): Promise<void> {
   await load(ready.url, '/v1/retrieve', ready.secret, retrieveBody, queries, warmup, connections);
   await load(ready.url, '/v1/ask', ready.secret, askBody, queries, warmup, connections);
   await settle();
-  const rssAfterWarmup = (await request<{ rss: number }>(child, 'rss')).rss;
+  const warm = await request<{ rss: number; memory: NodeJS.MemoryUsage }>(child, 'rss');
+  const rssAfterWarmup = warm.rss;
   const retrieve = await load(ready.url, '/v1/retrieve', ready.secret, retrieveBody, queries, seconds, connections);
   await settle();
   const ask = await load(ready.url, '/v1/ask', ready.secret, askBody, queries, seconds, connections);
   await settle();
-  const rssEnd = (await request<{ rss: number }>(child, 'rss')).rss;
+  const end = await request<{ rss: number; memory: NodeJS.MemoryUsage }>(child, 'rss');
+  const rssEnd = end.rss;
   const metricsText = await (await fetch(`${ready.url}/metrics`)).text();
   const cacheLookups = Object.fromEntries([...metricsText.matchAll(/^groundwork_cache_lookups_total\{result="(\w+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
   child.send({ type: 'stop' });
@@ -227,6 +229,10 @@ async function main(): Promise<void> {
         queriesSent: Object.fromEntries(cursors),
         queriesAvailable: queries.length,
         rssMb: { afterWarmup: mb(rssAfterWarmup), end: mb(rssEnd), growthPercent: Math.round(((rssEnd - rssAfterWarmup) / rssAfterWarmup) * 1000) / 10 },
+        memoryMb: {
+          afterWarmup: Object.fromEntries(Object.entries(warm.memory).map(([k, v]) => [k, mb(v)])),
+          end: Object.fromEntries(Object.entries(end.memory).map(([k, v]) => [k, mb(v)])),
+        },
         targets: { retrieveP99Ms: 150, errors: 0, rssGrowthPercent: 10 },
       },
       null,

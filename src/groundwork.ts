@@ -20,6 +20,7 @@ import { createChatModelFromOptions } from './generate/create-chat-model-from-op
 import { createTiktokenCounter } from './generate/tiktoken-counter.js';
 import { zeroUsage, type ChatMessage, type ChatModel, type Embedder, type Reranker } from './models/types.js';
 import { createEnglishAnalyzer, type Analyzer } from './retrieve/analyzer.js';
+import { createPostingCache } from './retrieve/posting-cache.js';
 import { createRetriever, type Retriever } from './retrieve/retriever.js';
 import { createRouter, type RouteDecision, type Router } from './router/create-router.js';
 import { createModelRegistry } from './router/model-registry.js';
@@ -149,7 +150,8 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
   const reranker = configured === noReranker ? undefined : configured;
   const promptCounter: TokenCounter = createTiktokenCounter(config.generate.encoding);
   const chatModel = options.chatModel ?? createChatModelFromOptions(config.generate, { tokenCounter: promptCounter });
-  const retriever = createRetriever({ db, analyzer, options: config.retrieve, embedder, reranker });
+  const postingCache = config.retrieve.postingCache.maxPostings > 0 ? createPostingCache(config.retrieve.postingCache) : undefined;
+  const retriever = createRetriever({ db, analyzer, options: config.retrieve, embedder, reranker, postingCache });
   const models = [chatModel, ...(options.chatModels ?? []).filter((m) => m.id !== chatModel.id)];
   const routerOptions = config.router;
   const hasBudgets = routerOptions.budgets.perRequestUsd !== null || routerOptions.budgets.dailyPerTenantUsd !== null || Object.keys(routerOptions.budgets.tenants).length > 0;

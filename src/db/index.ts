@@ -1,4 +1,4 @@
-export type { Db, Queryable, QueryResult } from './types.js';
+export type { Db, Queryable, QueryOptions, QueryResult } from './types.js';
 export { openPgliteDb, DATA_DIR_MARKER, type PgliteDbOptions } from './pglite-driver.js';
 export { openPgDb, safeUrl, type PgDbOptions } from './pg-driver.js';
 export { migrate, readMigrations, pendingMigrations, DEFAULT_MIGRATIONS_DIR, type Migration, type MigrateResult } from './migrate.js';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { GroundworkError } from '../errors.js';
-import { beginStatements, type Db, type Queryable, type QueryResult } from './types.js';
+import { beginStatements, type Db, type Queryable, type QueryOptions, type QueryResult } from './types.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -42,8 +42,8 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     throw new GroundworkError('DATABASE', `cannot connect to PostgreSQL at ${url}: ${cause}`, { details: { url }, cause: error });
   }
   const wrap = (target: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
-      const result = await target.query(sql, params as unknown[]);
+    async query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<T>> {
+      const result = options?.name ? await target.query({ name: options.name, text: sql, values: params as unknown[] }) : await target.query(sql, params as unknown[]);
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
     },
     async exec(sql: string): Promise<void> {

@@ -12,8 +12,17 @@ export interface QueryResult<T> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Prepare the statement under this name once per connection and reuse it: parsing (and, once
+   * PostgreSQL settles on a generic plan, planning) is skipped on later runs. Only for constant SQL
+   * text on hot paths; one name, one text. PGlite runs the statement unnamed.
+   */
+  name?: string;
+}
+
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<T>>;
   /** Runs several statements with no parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

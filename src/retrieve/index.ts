@@ -2,7 +2,8 @@ export type { Filter, RetrievalMode, RetrieveRequest, RetrieveResult, RetrievedC
 export { createEnglishAnalyzer, ENGLISH_STOP_WORDS, ANALYZER_VERSION, type Analyzer } from './analyzer.js';
 export { retrieveOptionsSchema, BM25_DEFAULT_K1, BM25_DEFAULT_B, RRF_DEFAULT_K, HNSW_DEFAULT_EF_SEARCH, MAX_QUERY_TERMS, type RetrieveOptions } from './retrieve-options.js';
 export { createRetriever, loadChunks, MAX_QUERY_CHARS, type Retriever, type RetrieverDeps } from './retriever.js';
-export { sparseSearch, type SparseQuery, type SparseResult } from './sparse-leg.js';
+export { sparseSearch, type SparseQuery, type SparseResult, type SparsePlan } from './sparse-leg.js';
+export { createPostingCache, type PostingCache, type PostingCacheOptions, type PostingCacheStats } from './posting-cache.js';
 export { denseSearch, type DenseQuery } from './dense-leg.js';
 export { reciprocalRankFusion, weightedFusion, type LegResult, type FusedResult } from './fusion.js';
 export { filterSchema, filtersSchema, parseFilters, compileFilters, parseFilterExpression } from './filters.js';

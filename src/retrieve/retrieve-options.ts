@@ -14,6 +14,10 @@ export const BM25_DEFAULT_B = 0.75;
 export const RRF_DEFAULT_K = 60;
 /** pgvector's own default hnsw.ef_search. */
 export const HNSW_DEFAULT_EF_SEARCH = 40;
+/** 4M postings: 64 MB, a 40k-chunk collection's postings whole (SciFact abstracts: ~100 each). */
+export const DEFAULT_POSTING_CACHE_POSTINGS = 4_000_000;
+/** Fetching more than this for one query costs more than the SQL evaluation's pruning saves. */
+export const DEFAULT_POSTING_CACHE_QUERY_POSTINGS = 250_000;
 /** Longest query we analyze, in analyzer terms; the rest is cut (documented in the README). */
 export const MAX_QUERY_TERMS = 256;
 
@@ -41,6 +45,19 @@ export const retrieveOptionsSchema = z
      */
     fusionWindow: z.number().int().positive().max(2000).default(10),
     efSearch: z.number().int().positive().max(1000).default(HNSW_DEFAULT_EF_SEARCH),
+    /**
+     * BM25 postings held in this process (16 bytes each; least recently used evicted), checked
+     * against the tenant's index version on every query: unfiltered sparse queries score here
+     * instead of in SQL. maxPostings 0 turns it off; a query needing more than maxQueryPostings
+     * not yet held is scored in SQL (with top-k pruning).
+     */
+    postingCache: z
+      .object({
+        maxPostings: z.number().int().min(0).max(1e9).default(DEFAULT_POSTING_CACHE_POSTINGS),
+        maxQueryPostings: z.number().int().min(0).max(1e9).default(DEFAULT_POSTING_CACHE_QUERY_POSTINGS),
+      })
+      .strict()
+      .prefault({}),
     /** Neighbour chunks added on each side of a hit (0 = none). */
     expandNeighbours: z.number().int().min(0).max(5).default(0),
   })

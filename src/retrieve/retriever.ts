@@ -7,6 +7,7 @@ import { checkQueryEmbedder } from './embedder-binding.js';
 import { compileFilters, parseFilters } from './filters.js';
 import { reciprocalRankFusion, weightedFusion, type LegResult } from './fusion.js';
 import { MAX_QUERY_TERMS, type RetrieveOptions } from './retrieve-options.js';
+import type { PostingCache } from './posting-cache.js';
 import { sparseSearch } from './sparse-leg.js';
 import type { RetrievalMode, RetrieveRequest, RetrieveResult, RetrievedChunk } from './types.js';
 
@@ -19,6 +20,8 @@ export interface RetrieverDeps {
   options: RetrieveOptions;
   embedder?: Embedder;
   reranker?: Reranker;
+  /** BM25 postings held in process, checked against the index version per query (see posting-cache.ts). */
+  postingCache?: PostingCache;
 }
 
 export interface Retriever {
@@ -79,7 +82,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
                 b: options.b,
                 limit: candidates,
                 filters,
-              });
+              }, deps.postingCache);
               sparse = result.results;
               sparseConfidence = sparse.length && result.upperBound > 0 ? Math.min(1, sparse[0].score / result.upperBound) : 0;
               timings.sparseMs = performance.now() - t;
@@ -183,6 +186,7 @@ export async function loadChunks(db: Db, tenant: string, ids: number[]): Promise
        FROM chunks c JOIN documents d ON d.id = c.document_id
       WHERE c.tenant = $1 AND c.id = ANY($2::bigint[])`,
     [tenant, ids],
+    { name: 'gw_load_chunks' },
   );
   return new Map(
     rows.map((r) => [

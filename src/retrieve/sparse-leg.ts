@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/types.js';
 import { compileFilters } from './filters.js';
 import type { LegResult } from './fusion.js';
+import type { CachedScoring, PostingCache } from './posting-cache.js';
 import type { Filter } from './types.js';
 
 export interface SparseQuery {
@@ -38,6 +39,8 @@ export interface SparsePlan {
   postingsScanned: number;
   /** Postings of all query terms (what an exhaustive evaluation aggregates). */
   postingsTotal: number;
+  /** Where the scores were computed: in SQL, or here from the in-process posting cache. */
+  source: 'sql' | 'memory';
 }
 
 /** work_mem for the sparse leg's statements (set locally in their transaction). */
@@ -84,7 +87,13 @@ interface TermStat {
  * When pruning would scan most postings anyway, or finds no threshold, the exhaustive
  * evaluation runs instead. Measured on 100k SciFact chunks: 0.33x the exhaustive time at k = 10.
  */
-export async function sparseSearch(db: Db, query: SparseQuery): Promise<SparseResult> {
+export async function sparseSearch(db: Db, query: SparseQuery, cache?: PostingCache): Promise<SparseResult> {
+  // Unfiltered queries score from the posting cache when their postings fit it (exhaustive, and
+  // equal to the SQL evaluation); filters need the chunk and document rows, so they stay in SQL.
+  if (cache && (query.filters ?? []).length === 0 && query.limit > 0 && query.terms.size > 0) {
+    const scored = await cache.score(db, query);
+    if (scored) return fromCache(query, scored);
+  }
   // One read-only snapshot, so statistics, seed and postings agree even while an ingest commits
   // (the pruning's threshold is only a bound within one snapshot); and the aggregation's memory
   // budget raised for these statements only: at 100k chunks a query aggregates up to ~100k
@@ -129,7 +138,7 @@ async function searchIn(db: Queryable, query: SparseQuery): Promise<SparseResult
   const knownIdf = known.reduce((s, t) => s + t.weight, 0);
   const upperBound = (knownIdf + unknownQtf * maxIdf) * (k1 + 1);
   const postingsTotal = known.reduce((s, t) => s + t.df, 0);
-  const plan: SparsePlan = { essentialTerms: known.length, probedTerms: 0, postingsScanned: postingsTotal, postingsTotal };
+  const plan: SparsePlan = { essentialTerms: known.length, probedTerms: 0, postingsScanned: postingsTotal, postingsTotal, source: 'sql' };
   const done = (results: LegResult[]): SparseResult => ({ results, upperBound, collectionSize: n, plan });
   if (known.length === 0 || query.limit <= 0) return done([]);
 
@@ -270,6 +279,28 @@ async function scoreBlocks(db: Queryable, s: BlockScoring): Promise<LegResult[]>
   }
   const { rows } = await db.query<{ chunk_id: number; score: number }>(sql, params);
   return rows.map((r) => ({ chunkId: Number(r.chunk_id), score: r.score }));
+}
+
+/** The cache's exhaustive scores with the upper bound computed as in searchIn. */
+function fromCache(query: SparseQuery, scored: CachedScoring): SparseResult {
+  const { n, df } = scored;
+  const entries = [...query.terms.entries()];
+  let knownIdf = 0;
+  let knownCount = 0;
+  entries.forEach(([, qtf], i) => {
+    if (df[i] === 0) return;
+    knownIdf += qtf * Math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5));
+    knownCount += 1;
+  });
+  const unknownCount = entries.length - knownCount;
+  const unknownQtf = unknownCount > 0 ? unknownWeight(query.terms, unknownCount) : 0;
+  const upperBound = (knownIdf + unknownQtf * Math.log(1 + (n + 0.5) / 0.5)) * (query.k1 + 1);
+  return {
+    results: scored.results,
+    upperBound,
+    collectionSize: n,
+    plan: { essentialTerms: knownCount, probedTerms: 0, postingsScanned: scored.postings, postingsTotal: scored.postings, source: 'memory' },
+  };
 }
 
 function unknownWeight(terms: Map<string, number>, unknownCount: number): number {

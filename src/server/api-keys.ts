@@ -78,6 +78,7 @@ export async function findApiKey(db: Queryable, secret: string): Promise<ApiKeyI
     `SELECT id::int AS id, tenant, prefix, name, created_at, revoked_at FROM api_keys
       WHERE secret_sha256 = $1 AND revoked_at IS NULL`,
     [hashApiKeySecret(secret)],
+    { name: 'gw_find_api_key' },
   );
   return rows[0] ? toInfo(rows[0]) : undefined;
 }
