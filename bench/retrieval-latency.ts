@@ -16,6 +16,7 @@ import type { Db } from '../src/db/types.js';
 import { runIngest } from '../src/ingest/pipeline.js';
 import { createEnglishAnalyzer } from '../src/retrieve/analyzer.js';
 import { retrieveOptionsSchema } from '../src/retrieve/retrieve-options.js';
+import { createPostingCache } from '../src/retrieve/posting-cache.js';
 import { createRetriever } from '../src/retrieve/retriever.js';
 import { benchEmbedder, percentile } from './bench-embedder.js';
 import { oneChunk, synthesize } from './layouts/corpus.js';
@@ -73,11 +74,15 @@ for (const backend of backends) {
     const vectors = new Map(await Promise.all(queries.map(async (q) => [q, await embedder.embedQuery(q)] as const)));
     const instant = { ...embedder, embedQuery: async (q: string) => vectors.get(q)! };
     // hybrid: the default fusion window (max(10, k) per leg); hybrid50: 50 per leg, the depth a reranker gets.
-    const leg = { sparse: [] as number[], dense: [] as number[], hybrid: [] as number[], hybrid50: [] as number[] };
-    for (const label of ['sparse', 'dense', 'hybrid', 'hybrid50'] as const) {
-      const mode = label === 'hybrid50' ? 'hybrid' : label;
-      const retriever = createRetriever({ db, analyzer, embedder: instant, options: retrieveOptionsSchema.parse({ mode, ...(label === 'hybrid50' ? { fusionWindow: 50 } : {}) }) });
-      for (const q of queries.slice(0, 20)) await retriever.retrieve({ query: q, tenant: 'bench', k: 10 }); // warm-up
+    // sparse, dense, hybrid, hybrid50: SQL only (no posting cache). sparseCacheFirstPass: a fresh
+    // posting cache, each term's list fetched on first use; sparseCached: the same cache on a second pass.
+    const leg = { sparse: [] as number[], dense: [] as number[], hybrid: [] as number[], hybrid50: [] as number[], sparseCacheFirstPass: [] as number[], sparseCached: [] as number[] };
+    const postingCache = createPostingCache(retrieveOptionsSchema.parse({}).postingCache);
+    for (const label of ['sparse', 'dense', 'hybrid', 'hybrid50', 'sparseCacheFirstPass', 'sparseCached'] as const) {
+      const mode = label === 'hybrid50' ? 'hybrid' : label.startsWith('sparse') ? 'sparse' : label;
+      const cached = label.startsWith('sparseCache');
+      const retriever = createRetriever({ db, analyzer, embedder: instant, postingCache: cached ? postingCache : undefined, options: retrieveOptionsSchema.parse({ mode, ...(label === 'hybrid50' ? { fusionWindow: 50 } : {}) }) });
+      if (!cached) for (const q of queries.slice(0, 20)) await retriever.retrieve({ query: q, tenant: 'bench', k: 10 }); // warm-up
       for (const q of queries) {
         const r = await retriever.retrieve({ query: q, tenant: 'bench', k: 10 });
         leg[label].push(r.timings.totalMs - (r.timings.embedMs ?? 0));
@@ -88,7 +93,8 @@ for (const backend of backends) {
       backend,
       chunks,
       ingest: { seconds: +ingestSeconds.toFixed(1), chunksPerSecond: Math.round(summary.chunks / ingestSeconds) },
-      latencyMs: { sparse: stat(leg.sparse), dense: stat(leg.dense), hybrid: stat(leg.hybrid), hybrid50: stat(leg.hybrid50) },
+      latencyMs: Object.fromEntries(Object.entries(leg).map(([label, values]) => [label, stat(values)])),
+      postingCache: postingCache.stats(),
       queries: queries.length,
     });
     process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
