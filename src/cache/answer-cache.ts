@@ -7,12 +7,13 @@ import { cacheOptionsSchema, type CacheOptions } from './cache-options.js';
 import { createCacheStats, type CacheEvent, type CacheStatsSnapshot } from './cache-stats.js';
 import { documentsCurrent } from './entry-freshness.js';
 import { createGuardSet } from './guards/guard-set.js';
+import { createHitRecorder } from './hit-recorder.js';
 import type { GuardReason } from './guards/guard-types.js';
 import { questionKey } from './normalize-question.js';
 import { NO_EMBEDDER_KEY, scopeKey } from './scope-key.js';
 import { advisoryLockKey, isLockTimeout } from './single-flight-lock.js';
 import { createPostgresCacheStore } from './stores/postgres-cache-store.js';
-import type { CacheAnswer, CacheEntry, CacheLookup, CacheRequest, CacheStore, ExactKey, RejectedCandidate, SemanticCandidate } from './types.js';
+import type { CacheAnswer, CacheEntry, CacheLookup, CacheRequest, CacheStore, ExactKey, RejectedCandidate } from './types.js';
 
 /** What goes into a response's `cache` field (and header). */
 /**
@@ -44,6 +45,11 @@ export interface AnswerCache {
   clear(options?: { tenant?: string }): Promise<number>;
   /** Deletes expired entries and evicts beyond the size cap now (store() does it too). */
   enforceLimits(): Promise<{ expired: number; evicted: number }>;
+  /**
+   * Writes pending hit records (hit counts and LRU times) now. Hits are written in batches off the
+   * hit path within HIT_FLUSH_INTERVAL_MS; enforceLimits() and close() flush first.
+   */
+  flushHits(): Promise<void>;
   stats(): CacheStatsSnapshot;
   onEvent(listener: (event: CacheEvent) => void): () => void;
   close(): Promise<void>;
@@ -76,6 +82,7 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
   const pg = createPostgresCacheStore(db);
   const exactStore = init.exactStore;
   const stats = createCacheStats();
+  const hits = createHitRecorder((batch) => pg.recordHits(batch), { onError: (error) => stats.record({ type: 'error', operation: 'record-hits', message: error.message }) });
   const guards = createGuardSet(options.guards);
   const embedderKey = embedder ? cacheEmbedderKey(embedder) : NO_EMBEDDER_KEY;
   const semanticOn = options.semantic.enabled && embedder !== undefined;
@@ -124,7 +131,8 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
       await drop(key.tenant, [checked.entry.id], checked.stale ? 'stale' : 'expired');
       return undefined;
     }
-    if (!(await pg.touch(key.tenant, checked.entry.id, at))) return undefined;
+    // The read checked freshness in its own statement; the hit is written in the next batch.
+    hits.record({ tenant: key.tenant, id: checked.entry.id, at });
     return { hit: true, layer: 'exact', similarity: 1, entry: checked.entry };
   };
 
@@ -133,27 +141,17 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
     const row = await registration();
     const vector = await embed(request);
     const at = new Date(now());
-    // Guards are pure functions of the two questions: evaluated once, here or inside nearest().
-    const checked = new Map<string, GuardReason[]>();
-    const guardReasons = (candidate: SemanticCandidate): GuardReason[] => {
-      let reasons = checked.get(candidate.entry.id);
-      if (!reasons) checked.set(candidate.entry.id, (reasons = guards.check(request.question, candidate.entry.question)));
-      return reasons;
-    };
-    // Without a reranker the choice needs no I/O, so the hit is recorded in the lookup's own
-    // transaction; a reranker call is a network call and runs after that transaction.
-    const choose = options.reranker.enabled ? undefined : (fresh: SemanticCandidate[]) => fresh.find((c) => c.similarity >= threshold && guardReasons(c).length === 0);
-    const { candidates, touched } = await pg.nearest(
-      { tenant: key.tenant, scopeKey: key.scopeKey, embedderId: row.id, dimensions: row.dimensions, vector, limit: options.semantic.candidates, now: at, index: options.semantic.index, efSearch: options.semantic.efSearch },
-      choose,
-    );
+    const candidates = await pg.nearest({
+      tenant: key.tenant, scopeKey: key.scopeKey, embedderId: row.id, dimensions: row.dimensions, vector, limit: options.semantic.candidates, now: at,
+      index: options.semantic.index, efSearch: options.semantic.efSearch,
+    });
     const stale = candidates.filter((c) => c.stale).map((c) => c.entry.id);
     await drop(key.tenant, stale, 'stale');
     const fresh = candidates.filter((c) => !c.stale);
     const best = fresh[0]?.similarity ?? null;
     for (const candidate of fresh) {
       if (candidate.similarity < threshold) break;
-      const reasons: GuardReason[] = [...guardReasons(candidate)];
+      const reasons: GuardReason[] = [...guards.check(request.question, candidate.entry.question)];
       if (reasons.length === 0 && options.reranker.enabled && reranker) {
         const [score] = await reranker.rerank(request.question, [candidate.entry.question]);
         if (!(score >= options.reranker.minScore)) {
@@ -165,9 +163,14 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
         rejections.push({ question: candidate.entry.question, similarity: candidate.similarity, reasons });
         continue;
       }
-      if (candidate.entry.id === touched || (await pg.touch(key.tenant, candidate.entry.id, at))) {
-        return { hit: { hit: true, layer: 'semantic', similarity: candidate.similarity, entry: candidate.entry }, rejections, best };
+      if (options.reranker.enabled) {
+        // The reranker call took time: touch() re-checks that the entry still exists and is fresh.
+        if (!(await pg.touch(key.tenant, candidate.entry.id, at))) continue;
+      } else {
+        // nearest() checked freshness in the statement that read the candidate; the hit is written in the next batch.
+        hits.record({ tenant: key.tenant, id: candidate.entry.id, at });
       }
+      return { hit: { hit: true, layer: 'semantic', similarity: candidate.similarity, entry: candidate.entry }, rejections, best };
     }
     return { rejections, best };
   };
@@ -194,6 +197,7 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
   };
 
   const enforceLimits = async (): Promise<{ expired: number; evicted: number }> => {
+    await hits.flush(); // LRU eviction must see the latest hits
     const result = await pg.enforceLimits(new Date(now()), options.maxEntries);
     if (result.expired > 0) stats.record({ type: 'expired', count: result.expired });
     if (result.evicted > 0) stats.record({ type: 'eviction', count: result.evicted });
@@ -314,9 +318,11 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
       return removed;
     },
     enforceLimits,
+    flushHits: () => hits.flush(),
     stats: () => stats.snapshot(),
     onEvent: (listener) => stats.onEvent(listener),
     async close() {
+      await hits.flush();
       await exactStore?.close?.();
     },
   };

@@ -4,6 +4,7 @@ export { invalidateDocuments } from './invalidate-documents.js';
 export { clearCache } from './clear-cache.js';
 export { calibrate, CALIBRATION_THRESHOLDS, type CalibrationReport, type ThresholdRow } from './calibrate.js';
 export { parseCachePairs, cachePairSchema, PAIR_KINDS, MEANING_CHANGING_KINDS, type CachePair } from './cache-pairs.js';
+export { HIT_FLUSH_INTERVAL_MS } from './hit-recorder.js';
 export { createCacheStats, type CacheStats, type CacheStatsSnapshot, type CacheEvent } from './cache-stats.js';
 export { normalizeQuestion, questionKey } from './normalize-question.js';
 export { scopeKey, canonicalJson } from './scope-key.js';

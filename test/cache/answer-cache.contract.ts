@@ -191,10 +191,60 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       expect(found).toMatchObject({ hit: true, layer: 'semantic' });
       expect(found.entry?.answer).toBe('Settings > Keys > Rotate');
       expect(found.similarity).toBeCloseTo(0.9, 3);
+      await cache.flushHits();
       const recorded = await db.query<{ hit_count: number }>('SELECT hit_count FROM cache_entries WHERE id = $1::uuid', [ours.id]);
       expect(recorded.rows[0].hit_count).toBe(1);
       const elsewhere = await cache.lookup({ question: 'How can I rotate the API keys?', scope: scope('nobody'), embedding: query });
       expect(elsewhere.hit).toBe(false);
+    });
+
+    it('counts every exact and semantic hit and writes the counts by close()', async (context) => {
+      if (!db) return context.skip();
+      const clock = Date.parse('2025-03-01T00:00:00Z');
+      const cache = make({ now: () => clock });
+      await cache.clear();
+      const entry = await cache.store({ question: 'Does the Pro plan include audit logs?', scope: scope() }, answer('Yes', []));
+      await cache.lookup({ question: 'Does the Pro plan include audit logs?', scope: scope() });
+      await cache.lookup({ question: 'does the pro plan include audit logs', scope: scope() });
+      expect(await cache.lookup({ question: 'Does the Pro plan include the audit logs?', scope: scope() })).toMatchObject({ hit: true, layer: 'semantic' });
+      await cache.close();
+      const row = await db.query<{ hit_count: number; last_hit_at: Date }>('SELECT hit_count, last_hit_at FROM cache_entries WHERE id = $1::uuid', [entry.id]);
+      expect(row.rows[0].hit_count).toBe(3);
+      expect(row.rows[0].last_hit_at.getTime()).toBe(clock);
+    });
+
+    it('asks the reranker, then serves only an entry still fresh after its call', async (context) => {
+      if (!db) return context.skip();
+      const scores: number[] = [];
+      const calls: Array<[string, string[]]> = [];
+      const reranker = { id: 'test:reranker', maxBatchSize: 8, async rerank(query: string, passages: string[]) { calls.push([query, passages]); return [scores.shift() ?? 0]; } };
+      const doc = await putDocument(db, 'acme', 'rerank.md');
+      const cache = make({ reranker, options: { ...options, reranker: { enabled: true, minScore: 0.5 } } });
+      await cache.clear();
+      const entry = await cache.store({ question: 'Does the Pro plan include audit logs?', scope: scope() }, answer('Yes', [doc]));
+      scores.push(0.1);
+      const low = await cache.lookup({ question: 'Does the Pro plan include the audit logs?', scope: scope() });
+      expect(low.hit === false && low.rejections[0]?.reasons.map((r) => r.code)).toEqual(['reranker.score']);
+      scores.push(0.9);
+      expect(await cache.lookup({ question: 'Does the Pro plan include the audit logs?', scope: scope() })).toMatchObject({ hit: true, layer: 'semantic' });
+      const recorded = await db.query<{ hit_count: number }>('SELECT hit_count FROM cache_entries WHERE id = $1::uuid', [entry.id]);
+      expect(recorded.rows[0].hit_count).toBe(1); // recorded with the freshness re-check, not batched
+      // The document changes while the reranker runs: the candidate read as fresh must not be served.
+      const slow = make({ reranker: { ...reranker, async rerank() { await putDocument(db!, 'acme', 'rerank.md'); return [0.9]; } }, options: { ...options, reranker: { enabled: true, minScore: 0.5 } } });
+      expect((await slow.lookup({ question: 'Does the Pro plan include the audit logs?', scope: scope() })).hit).toBe(false);
+      expect(calls).toHaveLength(2);
+    });
+
+    it('sets the HNSW search settings for its own statement only', async (context) => {
+      if (!db) return context.skip();
+      const cache = make({ options: { ...options, semantic: { ...options.semantic, efSearch: 77 } } });
+      await cache.clear();
+      await cache.store({ question: 'Who signs purchase orders?', scope: scope() }, answer('Finance', []));
+      expect(await cache.lookup({ question: 'Who signs the purchase orders?', scope: scope() })).toMatchObject({ hit: true, layer: 'semantic' });
+      // PGlite has one connection; the pool hands back the connection released last.
+      const settings = await db.query<{ ef: string | null; iterative: string | null }>("SELECT current_setting('hnsw.ef_search', true) AS ef, current_setting('hnsw.iterative_scan', true) AS iterative");
+      expect(settings.rows[0].ef).not.toBe('77');
+      expect(settings.rows[0].iterative).not.toBe('relaxed_order');
     });
 
     it('indexes each embedder with a halfvec HNSW index and drops the float index of earlier versions', async (context) => {

@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../../db/types.js';
 import { STALE_ENTRY_SQL } from '../entry-freshness.js';
+import type { HitBatch } from '../hit-recorder.js';
 import type { CacheEntry, CacheStore, ExactKey, SemanticCandidate } from '../types.js';
 import { ENTRY_COLUMNS, entryFromRow, type EntryRow } from './entry-row.js';
 
@@ -27,25 +28,17 @@ export interface NearestQuery {
 /** A nearest-neighbour candidate and whether a document it used changed. */
 export type NearestCandidate = SemanticCandidate & { stale: boolean };
 
-/** What nearest() found: candidates best first, and the id of the one it recorded a hit on. */
-export interface NearestResult {
-  candidates: NearestCandidate[];
-  touched: string | undefined;
-}
-
 /** The PostgreSQL/PGlite store: exact layer, semantic layer, freshness, LRU and TTL. */
 export interface PostgresCacheStore extends CacheStore {
   readonly kind: 'postgres';
   /** Exact entry plus whether a document it used changed. */
   getExactChecked(key: ExactKey): Promise<CheckedEntry | undefined>;
-  /**
-   * Nearest unexpired entries of the scope, best first, each with its freshness. `choose` gets the
-   * fresh ones and may pick one to serve; its hit is recorded in the same transaction (as touch()
-   * would, saving a transaction's round trips on the hit path).
-   */
-  nearest(query: NearestQuery, choose?: (fresh: SemanticCandidate[]) => SemanticCandidate | undefined): Promise<NearestResult>;
+  /** Nearest unexpired entries of the scope, best first, each with its freshness (one statement). */
+  nearest(query: NearestQuery): Promise<NearestCandidate[]>;
   /** Records a hit (LRU clock and count); false when the entry no longer exists or went stale. */
   touch(tenant: string, id: string, now: Date): Promise<boolean>;
+  /** Adds batched hits to entries that still exist (see hit-recorder.ts); one statement. */
+  recordHits(batch: HitBatch[]): Promise<void>;
   putWithEmbedding(entry: CacheEntry, embedding?: { embedderId: number; vector: Float32Array }): Promise<void>;
   /** Deletes expired entries and evicts least recently used ones beyond maxEntries; returns counts. */
   enforceLimits(now: Date, maxEntries: number): Promise<{ expired: number; evicted: number }>;
@@ -88,11 +81,13 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
       return (await store.getExactChecked(key))?.entry;
     },
     async getExactChecked(key) {
-      const rows = await db.query<EntryRow & { stale: boolean }>(`${selectEntries} WHERE e.tenant = $1 AND e.scope_key = $2 AND e.question_key = $3`, [key.tenant, key.scopeKey, key.questionKey]);
+      const rows = await db.query<EntryRow & { stale: boolean }>(`${selectEntries} WHERE e.tenant = $1 AND e.scope_key = $2 AND e.question_key = $3`, [key.tenant, key.scopeKey, key.questionKey], {
+        name: 'gw_cache_exact',
+      });
       const row = rows.rows[0];
       return row ? { entry: entryFromRow(row), stale: row.stale } : undefined;
     },
-    async nearest(query, choose) {
+    async nearest(query) {
       const dims = query.dimensions;
       const id = query.embedderId;
       if (!Number.isInteger(dims) || !Number.isInteger(id)) throw new TypeError('embedder id and dimensions must be integers');
@@ -100,37 +95,52 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
       // The literal embedder id and halfvec expression let the planner match the partial HNSW index
       // (registerCacheEmbedder's DDL); `exact` orders by full-precision distance over the scope.
       const order = query.index === 'hnsw' ? `e.embedding::halfvec(${dims}) <=> $3::vector(${dims})::halfvec(${dims})` : `e.embedding::vector(${dims}) <=> $3::vector(${dims})`;
+      // hnsw: keep scanning the graph past rows of other scopes until LIMIT rows pass the filter
+      // (pgvector >= 0.8); relaxed order is fine, candidates are re-sorted below. Both settings are
+      // read when the scan starts, so they are set inside the statement: no transaction, one round trip.
+      const hnsw = query.index === 'hnsw';
+      const settings = hnsw ? ` AND ${statementSettings(['hnsw.ef_search', 'hnsw.iterative_scan'], 6)}` : '';
+      const params: unknown[] = [query.tenant, query.scopeKey, vectorLiteral(query.vector), query.now, query.limit];
+      if (hnsw) params.push(Math.max(query.efSearch, query.limit), 'relaxed_order');
       // Only the LIMIT rows leave the CTE: columns, full-precision similarity and the freshness
       // subquery are computed for those few. With the freshness EXISTS in the scan's own select list,
       // the planner expected 100k rows and hashed it over all of cache_entry_documents (~25 ms at 100k).
       const sql = `WITH nearest AS MATERIALIZED (
           SELECT e.id FROM cache_entries e
-          WHERE e.embedder_id = ${id} AND e.tenant = $1 AND e.scope_key = $2 AND e.expires_at > $4
+          WHERE e.embedder_id = ${id} AND e.tenant = $1 AND e.scope_key = $2 AND e.expires_at > $4${settings}
           ORDER BY ${order} LIMIT $5)
         SELECT 1 - (e.embedding::vector(${dims}) <=> $3::vector(${dims})) AS similarity, ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale
         FROM nearest JOIN cache_entries e ON e.id = nearest.id LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id`;
-      const params = [query.tenant, query.scopeKey, vectorLiteral(query.vector), query.now, query.limit];
-      // hnsw: keep scanning the graph past rows of other scopes until LIMIT rows pass the filter
-      // (pgvector >= 0.8); relaxed order is fine, candidates are re-sorted below. No WAL flush
-      // wait for the hit recorded here (see touch()). Sent with BEGIN, one round trip.
-      const settings: Record<string, string | number> =
-        query.index === 'hnsw'
-          ? { 'hnsw.iterative_scan': 'relaxed_order', 'hnsw.ef_search': Math.max(query.efSearch, query.limit), synchronous_commit: 'off' }
-          : { enable_indexscan: 'off', synchronous_commit: 'off' };
-      return db.transaction(async (tx) => {
-        const rows = (await tx.query<EntryRow & { stale: boolean; similarity: number }>(sql, params)).rows;
-        const candidates = rows
-          .map((row) => ({ entry: entryFromRow(row), similarity: Number(row.similarity), stale: row.stale }))
-          .sort((x, y) => y.similarity - x.similarity);
-        const chosen = choose?.(candidates.filter((c) => !c.stale));
-        const touched = chosen && (await touchIn(tx, chosen.entry.tenant, chosen.entry.id, query.now)) ? chosen.entry.id : undefined;
-        return { candidates, touched };
-      }, { settings });
+      type Row = EntryRow & { stale: boolean; similarity: number };
+      // Prepared per embedder (its id and dimensions are part of the text): no parsing on the hit
+      // path; PostgreSQL kept planning it per call at 100k entries, on the HNSW index (EXPLAIN EXECUTE).
+      const rows = hnsw
+        ? (await db.query<Row>(sql, params, { name: `gw_cache_nearest_${id}_${dims}` })).rows
+        : // enable_indexscan is a planner setting: it must be in place before the statement is planned.
+          await db.transaction(async (tx) => (await tx.query<Row>(sql, params)).rows, { settings: { enable_indexscan: 'off' } });
+      return rows.map((row) => ({ entry: entryFromRow(row), similarity: Number(row.similarity), stale: row.stale })).sort((x, y) => y.similarity - x.similarity);
     },
     async touch(tenant, id, now) {
-      // Hit counts only steer LRU: losing the last few in a crash is harmless, so the hit path
-      // does not wait for a WAL flush (measured ~10 ms per hit on a busy disk otherwise).
-      return db.transaction((tx) => touchIn(tx, tenant, id, now), { settings: { synchronous_commit: 'off' } });
+      // Hit writes change only unindexed columns: HOT updates that leave the HNSW index alone. Losing
+      // the last few in a crash is harmless (they steer LRU only), so they do not wait for the WAL
+      // flush (measured ~10 ms per hit on a busy disk otherwise).
+      const result = await db.query(
+        `UPDATE cache_entries e SET hit_count = e.hit_count + 1, last_hit_at = $3
+         WHERE e.id = $2::uuid AND e.tenant = $1 AND NOT ${STALE_ENTRY_SQL} AND ${statementSettings(['synchronous_commit'], 4)} RETURNING e.id`,
+        [tenant, id, now, 'off'],
+      );
+      return result.rows.length > 0;
+    },
+    async recordHits(batch) {
+      if (batch.length === 0) return;
+      // As touch(), without its freshness check: each hit was checked fresh when it was served. An
+      // entry deleted meanwhile matches no row.
+      await db.query(
+        `UPDATE cache_entries e SET hit_count = e.hit_count + h.hits, last_hit_at = h.at
+         FROM unnest($1::text[], $2::uuid[], $3::int[], $4::timestamptz[]) AS h(tenant, id, hits, at)
+         WHERE e.id = h.id AND e.tenant = h.tenant AND ${statementSettings(['synchronous_commit'], 5)}`,
+        [batch.map((h) => h.tenant), batch.map((h) => h.id), batch.map((h) => h.hits), batch.map((h) => h.lastHitAt), 'off'],
+      );
     },
     async put(entry) {
       await store.putWithEmbedding(entry);
@@ -168,12 +178,18 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
 }
 
 /**
- * Records a hit on an entry unless it is gone or went stale. Only unindexed columns change, so
- * PostgreSQL updates the row in place (HOT) without touching the HNSW index.
+ * A WHERE condition that sets `names` (constants from code) to the parameters `$first`, `$first+1`, ...
+ * for the rest of this statement, with no transaction and no extra round trip. The condition has no
+ * column references, so PostgreSQL runs it once as an InitPlan in a gating Result node (EXPLAIN:
+ * "One-Time Filter") before the scan under it fetches its first row. That is early enough for
+ * settings read at execution: pgvector reads hnsw.ef_search and hnsw.iterative_scan on the first
+ * hnswgettuple, and synchronous_commit is read at commit. Not for planner settings (planning comes
+ * first). set_config(..., true) lasts until the end of the transaction: outside an explicit one,
+ * that is this statement.
  */
-async function touchIn(tx: Queryable, tenant: string, id: string, now: Date): Promise<boolean> {
-  const result = await tx.query(`UPDATE cache_entries e SET hit_count = e.hit_count + 1, last_hit_at = $3 WHERE e.id = $2::uuid AND e.tenant = $1 AND NOT ${STALE_ENTRY_SQL} RETURNING e.id`, [tenant, id, now]);
-  return result.rows.length > 0;
+export function statementSettings(names: string[], first: number): string {
+  for (const name of names) if (!/^[a-z_][a-z0-9_.]*$/.test(name)) throw new TypeError(`setting name ${JSON.stringify(name)} is not a plain identifier`);
+  return `(SELECT ${names.map((name, i) => `set_config('${name}', $${first + i}::text, true)`).join(' || ')}) IS NOT NULL`;
 }
 
 /** Deletes a tenant's entries that used any of the documents; returns the count. */
