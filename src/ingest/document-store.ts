@@ -300,7 +300,11 @@ export async function writePostingBlocks(tx: Queryable, tenant: string, entries:
   );
 }
 
-/** Appends the collection-statistics delta of one transaction and bumps the tenant's index version. */
+/**
+ * Appends the collection-statistics delta of one transaction and bumps the tenant's index version.
+ * Every transaction that changes a tenant's postings must call it: the in-process posting cache
+ * (retrieve/posting-cache.ts) trusts held lists exactly as long as this version stays the same.
+ */
 export async function recordIndexChange(tx: Queryable, tenant: string, chunkDelta: number, lengthDelta: number): Promise<number> {
   if (chunkDelta !== 0 || lengthDelta !== 0) {
     await tx.query('INSERT INTO tenant_term_stats (tenant, chunk_delta, length_delta) VALUES ($1, $2, $3)', [tenant, chunkDelta, lengthDelta]);
