@@ -1,10 +1,14 @@
 /**
  * End-to-end ingest throughput into PostgreSQL without embeddings, from files on disk (loaders,
  * markdown chunker with tiktoken counts, BM25 postings), and peak RSS as the corpus grows.
- *   node --import tsx bench/ingest.ts [--sizes-mb 10,100] [--database-url URL]
+ *   node --import tsx bench/ingest.ts [--sizes-mb 10,100] [--database-url URL] [--prepare-workers N]
  * The corpus is Markdown files of ~200 KB built from SciFact abstracts (one section per abstract),
  * generated once under .bench/ingest-<MB>mb/. Each size runs in its own process (peak RSS is that
- * run's own). Prints one JSON document.
+ * run's own). Chunking and BM25 analysis run on ingest.prepareWorkers worker threads (default:
+ * the pipeline's own choice; 0 = the main thread). Prints one JSON document; besides speed and peak
+ * RSS each row says where the memory and time went: RSS and main-thread heap before the ingest and
+ * at the RSS peak, the main thread's event-loop utilization, and the cores this process used
+ * (main thread plus workers; PostgreSQL's share is the rest of the machine).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -22,6 +26,7 @@ const flag = (name: string, fallback: string): string => {
 };
 const sizesMb = flag('--sizes-mb', '10,100').split(',').map(Number);
 const admin = flag('--database-url', process.env.BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const prepareWorkers = args.includes('--prepare-workers') ? Number(flag('--prepare-workers', '')) : undefined;
 const dataset = join(process.cwd(), '..', 'shared', 'datasets', 'scifact', 'corpus.jsonl');
 const corpus = readFileSync(dataset, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { title: string; text: string });
 
@@ -47,7 +52,7 @@ function makeCorpus(mb: number): string {
 }
 
 /** One size in this process: returns its row. */
-async function runOne(mb: number): Promise<Record<string, number>> {
+async function runOne(mb: number): Promise<Record<string, unknown>> {
   const dir = makeCorpus(mb);
   const name = `gw_bench_ingest_${mb}`;
   const client = new pg.Client(admin);
@@ -57,14 +62,23 @@ async function runOne(mb: number): Promise<Record<string, number>> {
   await client.end();
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  const gw = await createGroundwork({ config: { databaseUrl: url.toString(), dataDir: 'memory://', models: { embedder: { provider: 'none' } }, cache: { enabled: false } }, useEnvironment: false });
-  let peakRss = process.memoryUsage().rss;
+  const gw = await createGroundwork({ config: { databaseUrl: url.toString(), dataDir: 'memory://', models: { embedder: { provider: 'none' } }, cache: { enabled: false }, ingest: { prepareWorkers } }, useEnvironment: false });
+  const startRss = process.memoryUsage().rss;
+  const startHeap = process.memoryUsage().heapTotal;
+  let peakRss = startRss;
+  // The main thread's V8 heap at the RSS peak (worker threads' heaps are in the RSS, not here).
+  let heapAtPeak = process.memoryUsage().heapTotal;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const memory = process.memoryUsage();
+    if (memory.rss > peakRss) [peakRss, heapAtPeak] = [memory.rss, memory.heapTotal];
   }, 100);
   const started = performance.now();
+  const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
   const summary = await gw.ingest([dir], { tenant: 'bench', exclude: ['done'] });
   const seconds = (performance.now() - started) / 1000;
+  const mainBusy = performance.eventLoopUtilization(elu).utilization;
+  const cpuUsed = process.cpuUsage(cpu);
   clearInterval(sampler);
   const again = performance.now();
   const rerun = await gw.ingest([dir], { tenant: 'bench', exclude: ['done'] });
@@ -80,8 +94,14 @@ async function runOne(mb: number): Promise<Record<string, number>> {
     chunksPerSecond: Math.round(summary.chunks / seconds),
     mbPerSecond: +((bytes / 1e6) / seconds).toFixed(2),
     peakRssMB: Math.round(peakRss / 1e6),
+    startRssMB: Math.round(startRss / 1e6),
+    mainHeapAtPeakMB: Math.round(heapAtPeak / 1e6),
+    startHeapMB: Math.round(startHeap / 1e6),
+    mainThreadBusy: +mainBusy.toFixed(2),
+    processCores: +((cpuUsed.user + cpuUsed.system) / 1e6 / seconds).toFixed(2),
     unchangedRerunSeconds: +rerunSeconds.toFixed(1),
     unchangedOnRerun: rerun.documents.unchanged,
+    prepare: summary.prepare,
   };
   return row;
 }
@@ -95,9 +115,13 @@ if (args.includes('--child')) {
 const results = [];
 for (const mb of sizesMb) {
   makeCorpus(mb);
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--sizes-mb', String(mb), '--database-url', admin, '--child'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const forwarded = prepareWorkers === undefined ? [] : ['--prepare-workers', String(prepareWorkers)];
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--sizes-mb', String(mb), '--database-url', admin, ...forwarded, '--child'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (child.status !== 0) throw new Error(`ingest bench for ${mb} MB failed: ${child.stderr}`);
-  const row = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+  const row = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
   results.push(row);
   process.stderr.write(`${JSON.stringify(row)}\n`);
 }

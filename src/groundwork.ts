@@ -10,6 +10,7 @@ import { noReranker } from './models/no-reranker.js';
 import type { Db } from './db/types.js';
 import { createChunker, type ChunkerName } from './ingest/chunkers/index.js';
 import { hashJson, runIngest, type IngestSummary, type SourceItem } from './ingest/pipeline.js';
+import { portableChunkerSpec, type PortableChunker } from './ingest/prepare-workers.js';
 import { createAnswerCache, type AnswerCache, type CacheInfo } from './cache/answer-cache.js';
 import { createRedisCacheStore } from './cache/stores/redis-cache-store.js';
 import { resolveTokenCounter } from './ingest/tokens/index.js';
@@ -182,15 +183,19 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
   // Everything that changes an answer besides the question and the documents.
   const answerConfigHash = hashJson({ generate: config.generate, router: config.router.policy, models: models.map((m) => m.id), retrieve: config.retrieve, embedder: embedder?.id ?? null });
 
-  const chunkerFor: Groundwork['chunkerFor'] = (overrides = {}) => {
-    if (options.chunker) return { chunker: options.chunker, fingerprint: { chunker: options.chunker.name } };
+  // Also says how a worker thread can rebuild the chunker (ingest chunks off the main thread then).
+  const chunkerFor = (overrides: Parameters<Groundwork['chunkerFor']>[0] = {}): ReturnType<Groundwork['chunkerFor']> & { portable: PortableChunker } => {
+    if (options.chunker) {
+      return { chunker: options.chunker, fingerprint: { chunker: options.chunker.name }, portable: { reason: `plug-in chunker ${options.chunker.name} runs on the main thread` } };
+    }
     const name = (overrides.chunker ?? config.ingest.chunker) as ChunkerName;
     const { counter, source } = resolveTokenCounter({ embedder, tokenizer: config.ingest.tokenizer });
     let maxTokens = overrides.chunkSize ?? config.ingest.chunkSize;
     if (embedder) maxTokens = Math.min(maxTokens, embedder.maxInputTokens);
     const overlap = Math.min(overrides.chunkOverlap ?? config.ingest.chunkOverlap, Math.max(0, maxTokens - 1));
     const chunker = createChunker(name, { maxTokens, overlap, tokenCounter: counter, embedder, semanticBreakpoint: config.ingest.semantic });
-    return { chunker, fingerprint: { chunker: name, maxTokens, overlap, tokenizer: `${source}:${counter.name}` } };
+    const portable = portableChunkerSpec({ chunker: name, maxTokens, overlap, tokenizerSource: source, counterName: counter.name });
+    return { chunker, fingerprint: { chunker: name, maxTokens, overlap, tokenizer: `${source}:${counter.name}` }, portable };
   };
 
   const retrieve: Groundwork['retrieve'] = (request) => retriever.retrieve({ ...request, tenant: request.tenant ?? config.tenant });
@@ -230,7 +235,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     chunkerFor,
     async ingest(paths, ingestOptions = {}) {
       const tenant = ingestOptions.tenant ?? config.tenant;
-      const { chunker, fingerprint } = chunkerFor(ingestOptions);
+      const { chunker, fingerprint, portable } = chunkerFor(ingestOptions);
       let source: AsyncIterable<SourceItem> | Iterable<SourceItem>;
       let prune: { sourcePrefixes: string[] } | undefined;
       if (Array.isArray(paths) && (paths.length === 0 || typeof paths[0] === 'string')) {
@@ -253,6 +258,8 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
         db,
         tenant,
         chunker,
+        portableChunker: portable,
+        prepareWorkers: config.ingest.prepareWorkers,
         analyzer,
         configFingerprint: fingerprint,
         titleWeight: config.retrieve.titleWeight,

@@ -23,6 +23,11 @@ export const ingestOptionsSchema = z
     chunkOverlap: z.number().int().min(0).max(4096).default(DEFAULT_CHUNK_OVERLAP),
     /** 'auto': the embedder's own tokenizer when it has one, else cl100k_base. */
     tokenizer: z.enum(['auto', ...TIKTOKEN_ENCODINGS]).default('auto'),
+    /**
+     * Worker threads that chunk and analyze documents during ingest (0: the main thread). Default:
+     * available cores - 1 (1 to 4), started once a run holds more than one batch.
+     */
+    prepareWorkers: z.number().int().min(0).max(64).optional(),
     /** Files over this size are skipped as 'too-large'. */
     maxFileBytes: z.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
     /** Globs a file must match (relative to its root); empty = every non-hidden file. */
