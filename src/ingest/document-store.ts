@@ -247,48 +247,56 @@ interface BlockEntry {
  */
 export async function writePostingBlocks(tx: Queryable, tenant: string, entries: BlockEntry[]): Promise<void> {
   const ordered = [...entries].sort((a, b) => a.chunkId - b.chunkId);
-  const rowsByKey = new Map<string, { blockId: number; term: string; ids: number[]; tfs: number[]; dls: number[] }>();
-  for (const { chunkId, blockId, frequencies, termCount } of ordered) {
-    for (const [term, tf] of frequencies) {
-      const key = `${blockId}\u0000${term}`;
-      let row = rowsByKey.get(key);
-      if (!row) rowsByKey.set(key, (row = { blockId, term, ids: [], tfs: [], dls: [] }));
-      row.ids.push(chunkId);
-      row.tfs.push(tf);
-      row.dls.push(termCount);
+  // Two passes over the postings, filling flat typed arrays row by row: no key string, array or
+  // object per posting (this function was a third of ingest's allocations on the main thread).
+  // Pass 1: the rows (block, term) and their sizes.
+  const rowIndex = new Map<number, Map<string, number>>();
+  const terms: string[] = [];
+  const blockIds: number[] = [];
+  const counts: number[] = [];
+  let total = 0;
+  for (const { blockId, frequencies } of ordered) {
+    let inBlock = rowIndex.get(blockId);
+    if (!inBlock) rowIndex.set(blockId, (inBlock = new Map()));
+    for (const term of frequencies.keys()) {
+      let row = inBlock.get(term);
+      if (row === undefined) {
+        row = terms.length;
+        inBlock.set(term, row);
+        terms.push(term);
+        blockIds.push(blockId);
+        counts.push(0);
+      }
+      counts[row] += 1;
+      total += 1;
     }
   }
-  if (rowsByKey.size === 0) return;
-  const blockIds: number[] = [];
-  const terms: string[] = [];
-  const offsets: number[] = [];
-  const counts: number[] = [];
-  const maxTf: number[] = [];
-  const minDl: number[] = [];
-  const ids: number[] = [];
-  const tfs: number[] = [];
-  const dls: number[] = [];
-  for (const row of rowsByKey.values()) {
-    blockIds.push(row.blockId);
-    terms.push(row.term);
-    offsets.push(ids.length);
-    counts.push(row.ids.length);
-    let mt = 0;
-    let md = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < row.ids.length; i += 1) {
-      ids.push(row.ids[i]);
-      tfs.push(row.tfs[i]);
-      dls.push(row.dls[i]);
-      if (row.tfs[i] > mt) mt = row.tfs[i];
-      if (row.dls[i] < md) md = row.dls[i];
+  if (terms.length === 0) return;
+  const offsets = new Int32Array(terms.length);
+  for (let row = 1; row < terms.length; row += 1) offsets[row] = offsets[row - 1] + counts[row - 1];
+  // Pass 2: each row's entries in chunk-id order, with its largest tf and smallest length.
+  const next = offsets.slice();
+  const ids = new Float64Array(total);
+  const tfs = new Int32Array(total);
+  const dls = new Int32Array(total);
+  const maxTf = new Int32Array(terms.length);
+  const minDl = new Int32Array(terms.length).fill(0x7fffffff);
+  for (const { chunkId, blockId, frequencies, termCount } of ordered) {
+    const inBlock = rowIndex.get(blockId)!;
+    for (const [term, tf] of frequencies) {
+      const row = inBlock.get(term)!;
+      const at = next[row]++;
+      ids[at] = chunkId;
+      tfs[at] = tf;
+      dls[at] = termCount;
+      if (tf > maxTf[row]) maxTf[row] = tf;
+      if (termCount < minDl[row]) minDl[row] = termCount;
     }
-    maxTf.push(mt);
-    minDl.push(md);
   }
   // The arrays travel as delimited strings, split by PostgreSQL: the driver's per-element array
   // quoting was a tenth of ingest's JavaScript time. Terms hold only letters, digits and
   // apostrophes (the analyzer's tokens), never the unit separator used here.
-  const list = (values: number[]): string => values.join(',');
+  const list = (values: ArrayLike<number> & { join(separator: string): string }): string => values.join(',');
   await tx.query(
     `INSERT INTO posting_blocks (tenant, term, block_id, n, max_tf, min_dl, chunk_ids, tfs, dls)
      SELECT $1, b.term, b.block_id, b.n, b.max_tf, b.min_dl,
