@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { calibrate, cacheEmbedderKey, cacheHnswIndexName, createAnswerCache, DEFAULT_HNSW_EF_SEARCH, parseCachePairs, questionKey, registerCacheEmbedder, scopeKey, type CacheScope } from '../src/cache/index.js';
 import { migrate, openPgDb, readMigrations } from '../src/db/index.js';
+import { benchDatabase } from './bench-database.js';
 import type { Embedder } from '../src/models/types.js';
 
 const DIMS = 384;
@@ -47,13 +48,13 @@ const namedEmbedder: Embedder = {
 };
 
 async function main(): Promise<void> {
-  const admin = new pg.Client({ connectionString: `${base}/postgres` });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS gw_cache_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE gw_cache_bench');
-  await admin.query("ALTER DATABASE gw_cache_bench SET maintenance_work_mem = '512MB'");
-  await admin.end();
-  const db = await openPgDb({ connectionString: `${base}/gw_cache_bench` });
+  const url = await benchDatabase('gw_cache_bench', { admin: `${base}/postgres` });
+  // For the HNSW builds, on every connection the pool opens from here on.
+  const setup = new pg.Client(url);
+  await setup.connect();
+  await setup.query("ALTER DATABASE gw_cache_bench SET maintenance_work_mem = '512MB'");
+  await setup.end();
+  const db = await openPgDb({ connectionString: url });
   await migrate(db, readMigrations().filter((m) => ['0001_init.sql', '0004_cache.sql'].includes(m.name)));
   const scope: CacheScope = { tenant: 'bench', answerConfigHash: 'c', promptTemplateVersion: 'p', retrievalMode: 'hybrid' };
   const key = cacheEmbedderKey(namedEmbedder);

@@ -15,8 +15,8 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { createGroundwork } from '../src/groundwork.js';
+import { benchDatabase } from './bench-database.js';
 import type { SourceItem } from '../src/ingest/pipeline.js';
 import type { ChunkDraft, Chunker, LoadedDocument } from '../src/ingest/types.js';
 import { createApiKey } from '../src/server/api-keys.js';
@@ -28,7 +28,6 @@ const flag = (name: string, fallback: string): string => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const dataset = flag('--dataset', join(process.cwd(), '..', 'shared', 'datasets', 'scifact'));
-const adminUrl = process.env.BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE = 'gw_bench_http';
 const TENANT = 'bench';
 /** Pause between phases so one phase's cut-off requests do not load the next. */
@@ -65,25 +64,11 @@ function* synthesize(size: number): Generator<SourceItem> {
   }
 }
 
-async function databaseUrl(): Promise<string> {
-  const client = new pg.Client(adminUrl);
-  await client.connect();
-  try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-}
-
 /** Child process: ingest (incremental), start the server, report its URL and key, answer RSS probes. */
 async function serve(): Promise<void> {
   const chunks = Number(flag('--chunks', '10000'));
   const gw = await createGroundwork({
-    config: { databaseUrl: await databaseUrl(), tenant: TENANT, retrieve: { mode: 'sparse' }, generate: { provider: 'extractive' } },
+    config: { databaseUrl: await benchDatabase(DATABASE, { mode: 'reuse' }), tenant: TENANT, retrieve: { mode: 'sparse' }, generate: { provider: 'extractive' } },
     useEnvironment: false,
     chunker: wholeDocument,
   });

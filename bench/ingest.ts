@@ -15,8 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createGroundwork } from '../src/groundwork.js';
+import { benchDatabase, BENCH_PG_ADMIN } from './bench-database.js';
 import { seededRandom } from './bench-embedder.js';
 
 const args = process.argv.slice(2);
@@ -25,7 +25,7 @@ const flag = (name: string, fallback: string): string => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const sizesMb = flag('--sizes-mb', '10,100').split(',').map(Number);
-const admin = flag('--database-url', process.env.BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const admin = flag('--database-url', BENCH_PG_ADMIN);
 const prepareWorkers = args.includes('--prepare-workers') ? Number(flag('--prepare-workers', '')) : undefined;
 const dataset = join(process.cwd(), '..', 'shared', 'datasets', 'scifact', 'corpus.jsonl');
 const corpus = readFileSync(dataset, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { title: string; text: string });
@@ -54,15 +54,8 @@ function makeCorpus(mb: number): string {
 /** One size in this process: returns its row. */
 async function runOne(mb: number): Promise<Record<string, unknown>> {
   const dir = makeCorpus(mb);
-  const name = `gw_bench_ingest_${mb}`;
-  const client = new pg.Client(admin);
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const gw = await createGroundwork({ config: { databaseUrl: url.toString(), dataDir: 'memory://', models: { embedder: { provider: 'none' } }, cache: { enabled: false }, ingest: { prepareWorkers } }, useEnvironment: false });
+  const url = await benchDatabase(`gw_bench_ingest_${mb}`, { admin });
+  const gw = await createGroundwork({ config: { databaseUrl: url, dataDir: 'memory://', models: { embedder: { provider: 'none' } }, cache: { enabled: false }, ingest: { prepareWorkers } }, useEnvironment: false });
   const startRss = process.memoryUsage().rss;
   const startHeap = process.memoryUsage().heapTotal;
   let peakRss = startRss;

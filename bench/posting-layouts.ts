@@ -19,13 +19,13 @@
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDb } from '../src/db/open-db.js';
 import { openPgDb } from '../src/db/pg-driver.js';
 import type { Db } from '../src/db/types.js';
 import { runIngest } from '../src/ingest/pipeline.js';
 import type { SparsePlan } from '../src/retrieve/sparse-leg.js';
 import { createEnglishAnalyzer } from '../src/retrieve/analyzer.js';
+import { benchDatabase, dropBenchDatabase } from './bench-database.js';
 import { percentile } from './bench-embedder.js';
 import { blocksSearch, createBlocksLayout } from './layouts/blocks-layout.js';
 import { analyzeCorpus, oneChunk, queryTerms, readCorpus, readQueries, synthesize, type AnalyzedChunk } from './layouts/corpus.js';
@@ -45,7 +45,6 @@ const queryCount = Number(flag('--queries', '200'));
 const budgetSeconds = Number(flag('--budget', '240'));
 const keep = args.includes('--keep');
 const dataset = flag('--dataset', join(process.cwd(), '..', 'shared', 'datasets', 'scifact'));
-const admin = process.env.BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Chunks per write transaction: retrieval-latency's ingest batch. */
 const BATCH = 500;
@@ -105,24 +104,6 @@ function agreement(reference: Ranked[][], run: QueryRun): { agreement: number; o
   return { agreement: round(same / n, 3), overlapAt10: round(shared / n, 3) };
 }
 
-async function createDatabase(name: string): Promise<string> {
-  const client = new pg.Client(admin);
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  const client = new pg.Client(admin);
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.end();
-}
-
 async function writeLayout(db: Db, layout: PostingLayout, chunks: AnalyzedChunk[]): Promise<number> {
   await layout.create(db);
   const started = performance.now();
@@ -146,7 +127,7 @@ async function sizeMB(db: Db, tables: string[]): Promise<{ sizeMB: number; index
 
 async function benchSize(size: number): Promise<Record<string, unknown>> {
   const name = `gw_layouts_${size}`;
-  const url = await createDatabase(name);
+  const url = await benchDatabase(name);
   const db = await openDb({ databaseUrl: url });
   const queryUrl = new URL(url);
   queryUrl.searchParams.set('options', `-c statement_timeout=${STATEMENT_TIMEOUT_MS}`);
@@ -250,7 +231,7 @@ async function benchSize(size: number): Promise<Record<string, unknown>> {
     await blocks.close();
     await queryDb.close();
     await db.close();
-    if (!keep) await dropDatabase(name);
+    if (!keep) await dropBenchDatabase(name);
   }
 }
 

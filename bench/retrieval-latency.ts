@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDb } from '../src/db/open-db.js';
 import type { Db } from '../src/db/types.js';
 import { runIngest } from '../src/ingest/pipeline.js';
@@ -19,6 +18,7 @@ import { retrieveOptionsSchema } from '../src/retrieve/retrieve-options.js';
 import { createPostingCache } from '../src/retrieve/posting-cache.js';
 import { createRetriever } from '../src/retrieve/retriever.js';
 import { benchEmbedder, percentile } from './bench-embedder.js';
+import { benchDatabase } from './bench-database.js';
 import { oneChunk, synthesize } from './layouts/corpus.js';
 
 const args = process.argv.slice(2);
@@ -38,19 +38,8 @@ const queries = readFileSync(join(dataset, 'queries.jsonl'), 'utf8').trim().spli
 
 async function openBackend(backend: string, size: number): Promise<{ db: Db; cleanup: () => Promise<void> }> {
   if (backend === 'postgres') {
-    const admin = process.env.BENCH_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const name = `gw_bench_latency_${size}`;
-    const client = new pg.Client(admin);
-    await client.connect();
-    const exists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
-    if (!(reuse && exists)) {
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.query(`CREATE DATABASE ${name}`);
-    }
-    await client.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    const db = await openDb({ databaseUrl: url.toString() });
+    const url = await benchDatabase(`gw_bench_latency_${size}`, { mode: reuse ? 'reuse' : 'fresh' });
+    const db = await openDb({ databaseUrl: url });
     return { db, cleanup: () => db.close() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'gw-bench-'));

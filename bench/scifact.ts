@@ -12,13 +12,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import type { ConfigInput } from '../src/config/schema.js';
 import { runBeirEval } from '../src/eval/run-beir-eval.js';
 import type { EvalRunDocument } from '../src/eval/run-eval-types.js';
 import { createGroundwork } from '../src/groundwork.js';
+import { benchDatabase } from './bench-database.js';
 
-const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const POSTGRES_DATABASE = 'gw_bench_scifact_eval';
 
 const { values } = parseArgs({
@@ -30,17 +29,7 @@ const { values } = parseArgs({
 });
 
 async function freshPostgres(): Promise<string> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${POSTGRES_DATABASE} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${POSTGRES_DATABASE}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${POSTGRES_DATABASE}`;
-  return url.toString();
+  return benchDatabase(POSTGRES_DATABASE);
 }
 
 async function evalRun(config: ConfigInput, baselineId?: string): Promise<{ wallMs: number; document: EvalRunDocument }> {

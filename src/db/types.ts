@@ -67,9 +67,28 @@ export function setLocalStatements(settings: Record<string, string | number>): s
   return Object.entries(settings)
     .map(([name, value]) => {
       const text = String(value);
-      if (!SETTING_NAME.test(name)) throw new TypeError(`setting name ${JSON.stringify(name)} is not a plain identifier`);
+      assertSettingName(name);
       if (!SETTING_VALUE.test(text)) throw new TypeError(`setting ${name}: value ${JSON.stringify(text)} has characters other than letters, digits, _ . -`);
       return `SET LOCAL ${name} = '${text}'`;
     })
     .join('; ');
+}
+
+function assertSettingName(name: string): void {
+  if (!SETTING_NAME.test(name)) throw new TypeError(`setting name ${JSON.stringify(name)} is not a plain identifier`);
+}
+
+/**
+ * A WHERE condition that sets `names` (constants from code) to the parameters `$first`, `$first+1`, ...
+ * for the rest of this statement, with no transaction and no extra round trip. The condition has no
+ * column references, so PostgreSQL runs it once as an InitPlan in a gating Result node (EXPLAIN:
+ * "One-Time Filter") before the scan under it fetches its first row. That is early enough for
+ * settings read at execution: pgvector reads hnsw.ef_search and hnsw.iterative_scan on the first
+ * hnswgettuple, and synchronous_commit is read at commit. Not for planner settings (planning comes
+ * first). set_config(..., true) lasts until the end of the transaction: outside an explicit one,
+ * that is this statement.
+ */
+export function statementSettings(names: string[], first: number): string {
+  for (const name of names) assertSettingName(name);
+  return `(SELECT ${names.map((name, i) => `set_config('${name}', $${first + i}::text, true)`).join(' || ')}) IS NOT NULL`;
 }

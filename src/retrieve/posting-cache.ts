@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/types.js';
 import type { LegResult } from './fusion.js';
+import { idf } from './sparse-leg.js';
 
 /**
  * An in-process cache of BM25 posting lists, checked against the tenant's index version on every
@@ -203,7 +204,7 @@ function scoreLists(
   let postings = 0;
   for (const [qtf, list] of lists) {
     if (list.df === 0) continue;
-    weighted.push({ w: qtf * Math.log(1 + (n - list.df + 0.5) / (list.df + 0.5)), list });
+    weighted.push({ w: qtf * idf(n, list.df), list });
     postings += list.ids.length;
     // Each list is in chunk-id order: its ends are its extremes.
     lo = Math.min(lo, list.ids[0]);

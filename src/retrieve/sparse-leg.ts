@@ -125,18 +125,12 @@ async function searchIn(db: Queryable, query: SparseQuery): Promise<SparseResult
   for (const row of stats.rows) {
     if (row.term === null || !row.df) continue;
     const qtf = query.terms.get(row.term)!;
-    const weight = qtf * Math.log(1 + (n - row.df + 0.5) / (row.df + 0.5));
+    const weight = qtf * idf(n, row.df);
     // Each block row bounds its entries' term weight by (max tf, min length); the term's bound is the largest.
     known.push({ term: row.term, qtf, df: row.df, weight, upper: weight * row.bound! });
   }
 
-  // Terms absent from the collection count at the largest possible idf (df = 0), so a query about
-  // things the documents never mention gets a low confidence.
-  const maxIdf = Math.log(1 + (n + 0.5) / 0.5);
-  const unknownCount = entries.length - known.length;
-  const unknownQtf = unknownCount > 0 ? unknownWeight(query.terms, unknownCount) : 0;
-  const knownIdf = known.reduce((s, t) => s + t.weight, 0);
-  const upperBound = (knownIdf + unknownQtf * maxIdf) * (k1 + 1);
+  const upperBound = queryUpperBound(query, n, known);
   const postingsTotal = known.reduce((s, t) => s + t.df, 0);
   const plan: SparsePlan = { essentialTerms: known.length, probedTerms: 0, postingsScanned: postingsTotal, postingsTotal, source: 'sql' };
   const done = (results: LegResult[]): SparseResult => ({ results, upperBound, collectionSize: n, plan });
@@ -281,26 +275,33 @@ async function scoreBlocks(db: Queryable, s: BlockScoring): Promise<LegResult[]>
   return rows.map((r) => ({ chunkId: Number(r.chunk_id), score: r.score }));
 }
 
-/** The cache's exhaustive scores with the upper bound computed as in searchIn. */
+/** The cache's exhaustive scores, with the same upper bound as searchIn. */
 function fromCache(query: SparseQuery, scored: CachedScoring): SparseResult {
-  const { n, df } = scored;
-  const entries = [...query.terms.entries()];
-  let knownIdf = 0;
-  let knownCount = 0;
-  entries.forEach(([, qtf], i) => {
-    if (df[i] === 0) return;
-    knownIdf += qtf * Math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5));
-    knownCount += 1;
-  });
-  const unknownCount = entries.length - knownCount;
-  const unknownQtf = unknownCount > 0 ? unknownWeight(query.terms, unknownCount) : 0;
-  const upperBound = (knownIdf + unknownQtf * Math.log(1 + (n + 0.5) / 0.5)) * (query.k1 + 1);
+  const terms = [...query.terms.entries()];
+  const known = terms.flatMap(([, qtf], i) => (scored.df[i] > 0 ? [{ weight: qtf * idf(scored.n, scored.df[i]) }] : []));
   return {
     results: scored.results,
-    upperBound,
-    collectionSize: n,
-    plan: { essentialTerms: knownCount, probedTerms: 0, postingsScanned: scored.postings, postingsTotal: scored.postings, source: 'memory' },
+    upperBound: queryUpperBound(query, scored.n, known),
+    collectionSize: scored.n,
+    plan: { essentialTerms: known.length, probedTerms: 0, postingsScanned: scored.postings, postingsTotal: scored.postings, source: 'memory' },
   };
+}
+
+/** Lucene's BM25 idf (the posting cache scores with it too). */
+export function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/**
+ * The most a chunk could score for this query: sum of qtf * idf * (k1 + 1). Terms absent from the
+ * collection count at the largest possible idf (df = 0), so a query about things the documents
+ * never mention gets a low confidence.
+ */
+function queryUpperBound(query: SparseQuery, n: number, known: ReadonlyArray<{ weight: number }>): number {
+  const unknownCount = query.terms.size - known.length;
+  const unknownQtf = unknownCount > 0 ? unknownWeight(query.terms, unknownCount) : 0;
+  const knownIdf = known.reduce((s, t) => s + t.weight, 0);
+  return (knownIdf + unknownQtf * idf(n, 0)) * (query.k1 + 1);
 }
 
 function unknownWeight(terms: Map<string, number>, unknownCount: number): number {

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../../db/types.js';
+import { statementSettings, type Db, type Queryable } from '../../db/types.js';
 import { STALE_ENTRY_SQL } from '../entry-freshness.js';
 import type { HitBatch } from '../hit-recorder.js';
 import type { CacheEntry, CacheStore, ExactKey, SemanticCandidate } from '../types.js';
@@ -177,20 +177,6 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
   return store;
 }
 
-/**
- * A WHERE condition that sets `names` (constants from code) to the parameters `$first`, `$first+1`, ...
- * for the rest of this statement, with no transaction and no extra round trip. The condition has no
- * column references, so PostgreSQL runs it once as an InitPlan in a gating Result node (EXPLAIN:
- * "One-Time Filter") before the scan under it fetches its first row. That is early enough for
- * settings read at execution: pgvector reads hnsw.ef_search and hnsw.iterative_scan on the first
- * hnswgettuple, and synchronous_commit is read at commit. Not for planner settings (planning comes
- * first). set_config(..., true) lasts until the end of the transaction: outside an explicit one,
- * that is this statement.
- */
-export function statementSettings(names: string[], first: number): string {
-  for (const name of names) if (!/^[a-z_][a-z0-9_.]*$/.test(name)) throw new TypeError(`setting name ${JSON.stringify(name)} is not a plain identifier`);
-  return `(SELECT ${names.map((name, i) => `set_config('${name}', $${first + i}::text, true)`).join(' || ')}) IS NOT NULL`;
-}
 
 /** Deletes a tenant's entries that used any of the documents; returns the count. */
 export async function removeEntriesUsingDocuments(db: Queryable, tenant: string, documentIds: number[]): Promise<number> {
