@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
 import { migrate } from '../../src/db/migrate.js';
 import type { Db } from '../../src/db/types.js';
 import { deleteDocuments, recordIndexChange } from '../../src/ingest/document-store.js';
@@ -166,5 +167,13 @@ describe('posting cache options', () => {
     expect(retrieveOptionsSchema.parse({ postingCache: { maxPostings: 0 } }).postingCache.maxPostings).toBe(0);
     expect(() => retrieveOptionsSchema.parse({ postingCache: { maxPostings: -1 } })).toThrow();
     expect(() => createPostingCache({ maxPostings: 1.5, maxQueryPostings: 1 })).toThrow(/maxPostings/);
+  });
+});
+
+describe('configuration errors name the key', () => {
+  it('refuses a bad posting cache size or prepare worker count with the key and the value', () => {
+    expect(() => parseConfig({ retrieve: { postingCache: { maxPostings: 'lots' } } })).toThrow(/retrieve\.postingCache\.maxPostings: got "lots"/);
+    expect(() => parseConfig({ ingest: { prepareWorkers: -1 } })).toThrow(/ingest\.prepareWorkers: got -1/);
+    expect(parseConfig({ ingest: { prepareWorkers: 0 } }).ingest.prepareWorkers).toBe(0);
   });
 });
