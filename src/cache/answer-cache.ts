@@ -12,7 +12,7 @@ import type { GuardReason } from './guards/guard-types.js';
 import { questionKey } from './normalize-question.js';
 import { NO_EMBEDDER_KEY, scopeKey } from './scope-key.js';
 import { advisoryLockKey, isLockTimeout } from './single-flight-lock.js';
-import { createPostgresCacheStore } from './stores/postgres-cache-store.js';
+import { createPostgresCacheStore, type CheckedEntry, type NearestCandidate, type NearestQuery } from './stores/postgres-cache-store.js';
 import type { CacheAnswer, CacheEntry, CacheLookup, CacheRequest, CacheStore, ExactKey, RejectedCandidate } from './types.js';
 
 /** What goes into a response's `cache` field (and header). */
@@ -113,6 +113,19 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
     stats.record({ type, count: ids.length });
   };
 
+  /** An exact-layer read from PostgreSQL, judged: served, or dropped when stale or expired. */
+  const serveExact = async (key: ExactKey, checked: CheckedEntry | undefined): Promise<CacheLookup | undefined> => {
+    if (!checked) return undefined;
+    const at = new Date(now());
+    if (checked.stale || checked.entry.expiresAt <= at) {
+      await drop(key.tenant, [checked.entry.id], checked.stale ? 'stale' : 'expired');
+      return undefined;
+    }
+    // The read checked freshness in its own statement; the hit is written in the next batch.
+    hits.record({ tenant: key.tenant, id: checked.entry.id, at });
+    return { hit: true, layer: 'exact', similarity: 1, entry: checked.entry };
+  };
+
   const lookupExact = async (key: ExactKey): Promise<CacheLookup | undefined> => {
     const at = new Date(now());
     if (exactStore) {
@@ -125,26 +138,25 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
         await exactStore.remove(key.tenant, [entry.id]);
       }
     }
-    const checked = await pg.getExactChecked(key);
-    if (!checked) return undefined;
-    if (checked.stale || checked.entry.expiresAt <= at) {
-      await drop(key.tenant, [checked.entry.id], checked.stale ? 'stale' : 'expired');
-      return undefined;
-    }
-    // The read checked freshness in its own statement; the hit is written in the next batch.
-    hits.record({ tenant: key.tenant, id: checked.entry.id, at });
-    return { hit: true, layer: 'exact', similarity: 1, entry: checked.entry };
+    return serveExact(key, await pg.getExactChecked(key));
   };
 
-  const lookupSemantic = async (request: CacheRequest, key: ExactKey): Promise<{ hit?: CacheLookup; rejections: RejectedCandidate[]; best: number | null }> => {
-    const rejections: RejectedCandidate[] = [];
+  const nearestQuery = async (request: CacheRequest, key: ExactKey, at: Date): Promise<NearestQuery> => {
     const row = await registration();
-    const vector = await embed(request);
-    const at = new Date(now());
-    const candidates = await pg.nearest({
-      tenant: key.tenant, scopeKey: key.scopeKey, embedderId: row.id, dimensions: row.dimensions, vector, limit: options.semantic.candidates, now: at,
+    return {
+      tenant: key.tenant, scopeKey: key.scopeKey, embedderId: row.id, dimensions: row.dimensions, vector: await embed(request), limit: options.semantic.candidates, now: at,
       index: options.semantic.index, efSearch: options.semantic.efSearch,
-    });
+    };
+  };
+
+  type SemanticResult = { hit?: CacheLookup; rejections: RejectedCandidate[]; best: number | null };
+  const lookupSemantic = async (request: CacheRequest, key: ExactKey): Promise<SemanticResult> => {
+    const at = new Date(now());
+    return judgeCandidates(request, key, await pg.nearest(await nearestQuery(request, key, at)), at);
+  };
+
+  const judgeCandidates = async (request: CacheRequest, key: ExactKey, candidates: NearestCandidate[], at: Date): Promise<SemanticResult> => {
+    const rejections: RejectedCandidate[] = [];
     const stale = candidates.filter((c) => c.stale).map((c) => c.entry.id);
     await drop(key.tenant, stale, 'stale');
     const fresh = candidates.filter((c) => !c.stale);
@@ -178,13 +190,25 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
   const lookup = async (request: CacheRequest): Promise<CacheLookup> => {
     const key = keysOf(request);
     if (!options.enabled) return { hit: false, layer: null, similarity: null, entry: null, rejections: [] };
-    const exact = await lookupExact(key);
+    let exact: CacheLookup | undefined;
+    let semantic: SemanticResult | undefined;
+    if (semanticOn && request.embedding && !exactStore) {
+      // The caller holds the embedding: exact key and nearest entries in one statement (the HNSW
+      // scan runs only when the exact key is absent).
+      const at = new Date(now());
+      const found = await pg.exactOrNearest({ ...(await nearestQuery(request, key, at)), questionKey: key.questionKey });
+      exact = await serveExact(key, found.exact);
+      // An exact entry that could not be served (stale, expired) suppressed the scan: run it now.
+      if (!exact?.hit) semantic = found.exact ? await lookupSemantic(request, key) : await judgeCandidates(request, key, found.candidates, at);
+    } else {
+      exact = await lookupExact(key);
+    }
     if (exact?.hit) {
       stats.record({ type: 'hit', layer: 'exact', similarity: 1 });
       return exact;
     }
     if (semanticOn) {
-      const semantic = await lookupSemantic(request, key);
+      semantic ??= await lookupSemantic(request, key);
       if (semantic.hit?.hit) {
         stats.record({ type: 'hit', layer: 'semantic', similarity: semantic.hit.similarity });
         return semantic.hit;

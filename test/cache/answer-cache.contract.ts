@@ -260,6 +260,53 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       expect((await cache.lookup({ question: 'Who signs the purchase orders?', scope: scope() })).hit).toBe(true);
     });
 
+    it('with the caller\'s embedding, looks up the exact key and the nearest entries in one statement', async (context) => {
+      if (!db) return context.skip();
+      const embedder = createBagOfWordsEmbedder();
+      const statements: string[] = [];
+      // Counts the statements the cache sends (transactions count as one).
+      const counted: Db = new Proxy(db, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if (prop === 'query' || prop === 'transaction' || prop === 'exec') {
+            return (...args: unknown[]) => {
+              statements.push(String(args[0]).replace(/\s+/g, ' ').slice(0, 60));
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          }
+          return value;
+        },
+      });
+      const clock = Date.parse('2025-05-01T00:00:00Z');
+      const cache = createAnswerCache({ db: counted, options, embedder, now: () => clock });
+      await cache.clear();
+      const doc = await putDocument(db, 'acme', 'one-statement.md');
+      const asked = async (question: string) => {
+        statements.length = 0;
+        const found = await cache.lookup({ question, scope: scope(), embedding: await embedder.embedQuery(question) });
+        return { found, statements: statements.length };
+      };
+      await cache.store({ question: 'Who approves travel expenses?', scope: scope() }, answer('The team lead', [doc]));
+      await cache.store({ question: 'Who approves hardware purchases?', scope: scope() }, answer('IT', []));
+      expect(await asked('who approves travel expenses')).toMatchObject({ found: { hit: true, layer: 'exact' }, statements: 1 });
+      expect(await asked('Who approves the travel expenses?')).toMatchObject({ found: { hit: true, layer: 'semantic', entry: { answer: 'The team lead' } }, statements: 1 });
+      const miss = await asked('What is the capital of Peru?');
+      expect(miss).toMatchObject({ found: { hit: false }, statements: 1 });
+      // An exact entry that cannot be served (its document changed) is dropped, and the nearest
+      // entries are still searched: the similar question about hardware is found as a semantic candidate.
+      await cache.store({ question: 'Who approves hardware purchases today?', scope: scope() }, answer('stale', [doc]));
+      await putDocument(db, 'acme', 'one-statement.md');
+      const fallback = await asked('Who approves hardware purchases today?');
+      expect(fallback.found).toMatchObject({ hit: true, layer: 'semantic', entry: { answer: 'IT' } });
+      expect(cache.stats().staleEntriesDropped).toBeGreaterThanOrEqual(1);
+      // Expired exact entry: the same fallback.
+      const expiring = await cache.store({ question: 'Who approves hardware purchases now?', scope: scope() }, answer('expired', []));
+      await db.query('UPDATE cache_entries SET expires_at = $2 WHERE id = $1::uuid', [expiring.id, new Date(clock - 1000)]);
+      expect((await asked('Who approves hardware purchases now?')).found).toMatchObject({ hit: true, layer: 'semantic', entry: { answer: 'IT' } });
+      expect(cache.stats().expiredEntriesDropped).toBe(1);
+      await cache.close();
+    });
+
     it('rejects bad input with the field named', async (context) => {
       if (!db) return context.skip();
       const cache = make();

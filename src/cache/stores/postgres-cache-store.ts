@@ -35,6 +35,13 @@ export interface PostgresCacheStore extends CacheStore {
   getExactChecked(key: ExactKey): Promise<CheckedEntry | undefined>;
   /** Nearest unexpired entries of the scope, best first, each with its freshness (one statement). */
   nearest(query: NearestQuery): Promise<NearestCandidate[]>;
+  /**
+   * The exact entry of questionKey, or, only when there is none, the nearest entries: one statement
+   * (one round trip) for callers that already hold the question's embedding. The HNSW scan does not
+   * run when the exact key exists, whatever its freshness; the caller checks it and, when it cannot
+   * be served, asks nearest() itself.
+   */
+  exactOrNearest(query: NearestQuery & { questionKey: string }): Promise<{ exact?: CheckedEntry; candidates: NearestCandidate[] }>;
   /** Records a hit (LRU clock and count); false when the entry no longer exists or went stale. */
   touch(tenant: string, id: string, now: Date): Promise<boolean>;
   /** Adds batched hits to entries that still exist (see hit-recorder.ts); one statement. */
@@ -75,6 +82,60 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
       );
     }
   };
+  /**
+   * Nearest entries of the scope, best first. With questionKey, the same statement first looks for
+   * that exact key and runs the nearest-neighbour scan only when there is none (a one-time filter
+   * evaluated before the scan starts): exact hits cost no HNSW search, semantic hits one round trip.
+   */
+  const searchNearest = async (query: NearestQuery, questionKey?: string): Promise<{ exact?: CheckedEntry; candidates: NearestCandidate[] }> => {
+    const dims = query.dimensions;
+    const id = query.embedderId;
+    if (!Number.isInteger(dims) || !Number.isInteger(id)) throw new TypeError('embedder id and dimensions must be integers');
+    if (!Number.isInteger(query.efSearch) || query.efSearch < 1) throw new TypeError('efSearch must be a positive integer');
+    // The literal embedder id and halfvec expression let the planner match the partial HNSW index
+    // (registerCacheEmbedder's DDL); `exact` orders by full-precision distance over the scope.
+    const order = query.index === 'hnsw' ? `e.embedding::halfvec(${dims}) <=> $3::vector(${dims})::halfvec(${dims})` : `e.embedding::vector(${dims}) <=> $3::vector(${dims})`;
+    // hnsw: keep scanning the graph past rows of other scopes until LIMIT rows pass the filter
+    // (pgvector >= 0.8); relaxed order is fine, candidates are re-sorted below. Both settings are
+    // read when the scan starts, so they are set inside the statement: no transaction, one round trip.
+    const hnsw = query.index === 'hnsw';
+    if (!Number.isInteger(query.limit) || query.limit < 1) throw new TypeError('limit must be a positive integer');
+    const params: unknown[] = [query.tenant, query.scopeKey, vectorLiteral(query.vector), query.now];
+    const settings = hnsw ? ` AND ${statementSettings(['hnsw.ef_search', 'hnsw.iterative_scan'], params.length + 1)}` : '';
+    if (hnsw) params.push(Math.max(query.efSearch, query.limit), 'relaxed_order');
+    let exactCte = '';
+    let noExact = '';
+    let picked = 'SELECT id, false AS exact FROM nearest';
+    if (questionKey !== undefined) {
+      params.push(questionKey);
+      exactCte = `exact AS MATERIALIZED (SELECT e.id FROM cache_entries e WHERE e.tenant = $1 AND e.scope_key = $2 AND e.question_key = $${params.length}),\n`;
+      noExact = ' AND NOT EXISTS (SELECT 1 FROM exact)';
+      picked = 'SELECT id, true AS exact FROM exact UNION ALL SELECT id, false FROM nearest';
+    }
+    // Only the LIMIT rows leave the CTE: columns, full-precision similarity and the freshness
+    // subquery are computed for those few. With the freshness EXISTS in the scan's own select list,
+    // the planner expected 100k rows and hashed it over all of cache_entry_documents (~25 ms at 100k).
+    const sql = `WITH ${exactCte}nearest AS MATERIALIZED (
+        SELECT e.id FROM cache_entries e
+        WHERE e.embedder_id = ${id} AND e.tenant = $1 AND e.scope_key = $2 AND e.expires_at > $4${noExact}${settings}
+        ORDER BY ${order} LIMIT ${query.limit})
+      SELECT picked.exact, 1 - (e.embedding::vector(${dims}) <=> $3::vector(${dims})) AS similarity, ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale
+      FROM (${picked}) AS picked JOIN cache_entries e ON e.id = picked.id LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id`;
+    type Row = EntryRow & { stale: boolean; similarity: number | null; exact: boolean };
+    // Prepared per embedder and candidate count (id, dimensions and LIMIT are part of the text): no
+    // parsing on the hit path, and after five runs PostgreSQL keeps its generic plan (on the HNSW
+    // index) instead of planning each call (~0.45 ms at 100k entries). With `LIMIT $n` the generic
+    // plan assumed a tenth of the rows and scanned everything (~600 ms), so it planned every call.
+    const name = `gw_cache_${questionKey === undefined ? 'nearest' : 'exact_or_nearest'}_${id}_${dims}_${query.limit}`;
+    const rows = hnsw
+      ? (await db.query<Row>(sql, params, { name })).rows
+      : // enable_indexscan is a planner setting: it must be in place before the statement is planned.
+        await db.transaction(async (tx) => (await tx.query<Row>(sql, params)).rows, { settings: { enable_indexscan: 'off' } });
+    const exactRow = rows.find((row) => row.exact);
+    if (exactRow) return { exact: { entry: entryFromRow(exactRow), stale: exactRow.stale }, candidates: [] };
+    const candidates = rows.map((row) => ({ entry: entryFromRow(row), similarity: Number(row.similarity), stale: row.stale })).sort((x, y) => y.similarity - x.similarity);
+    return { candidates };
+  };
   const store: PostgresCacheStore = {
     kind: 'postgres',
     async getExact(key) {
@@ -88,37 +149,10 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
       return row ? { entry: entryFromRow(row), stale: row.stale } : undefined;
     },
     async nearest(query) {
-      const dims = query.dimensions;
-      const id = query.embedderId;
-      if (!Number.isInteger(dims) || !Number.isInteger(id)) throw new TypeError('embedder id and dimensions must be integers');
-      if (!Number.isInteger(query.efSearch) || query.efSearch < 1) throw new TypeError('efSearch must be a positive integer');
-      // The literal embedder id and halfvec expression let the planner match the partial HNSW index
-      // (registerCacheEmbedder's DDL); `exact` orders by full-precision distance over the scope.
-      const order = query.index === 'hnsw' ? `e.embedding::halfvec(${dims}) <=> $3::vector(${dims})::halfvec(${dims})` : `e.embedding::vector(${dims}) <=> $3::vector(${dims})`;
-      // hnsw: keep scanning the graph past rows of other scopes until LIMIT rows pass the filter
-      // (pgvector >= 0.8); relaxed order is fine, candidates are re-sorted below. Both settings are
-      // read when the scan starts, so they are set inside the statement: no transaction, one round trip.
-      const hnsw = query.index === 'hnsw';
-      const settings = hnsw ? ` AND ${statementSettings(['hnsw.ef_search', 'hnsw.iterative_scan'], 6)}` : '';
-      const params: unknown[] = [query.tenant, query.scopeKey, vectorLiteral(query.vector), query.now, query.limit];
-      if (hnsw) params.push(Math.max(query.efSearch, query.limit), 'relaxed_order');
-      // Only the LIMIT rows leave the CTE: columns, full-precision similarity and the freshness
-      // subquery are computed for those few. With the freshness EXISTS in the scan's own select list,
-      // the planner expected 100k rows and hashed it over all of cache_entry_documents (~25 ms at 100k).
-      const sql = `WITH nearest AS MATERIALIZED (
-          SELECT e.id FROM cache_entries e
-          WHERE e.embedder_id = ${id} AND e.tenant = $1 AND e.scope_key = $2 AND e.expires_at > $4${settings}
-          ORDER BY ${order} LIMIT $5)
-        SELECT 1 - (e.embedding::vector(${dims}) <=> $3::vector(${dims})) AS similarity, ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale
-        FROM nearest JOIN cache_entries e ON e.id = nearest.id LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id`;
-      type Row = EntryRow & { stale: boolean; similarity: number };
-      // Prepared per embedder (its id and dimensions are part of the text): no parsing on the hit
-      // path; PostgreSQL kept planning it per call at 100k entries, on the HNSW index (EXPLAIN EXECUTE).
-      const rows = hnsw
-        ? (await db.query<Row>(sql, params, { name: `gw_cache_nearest_${id}_${dims}` })).rows
-        : // enable_indexscan is a planner setting: it must be in place before the statement is planned.
-          await db.transaction(async (tx) => (await tx.query<Row>(sql, params)).rows, { settings: { enable_indexscan: 'off' } });
-      return rows.map((row) => ({ entry: entryFromRow(row), similarity: Number(row.similarity), stale: row.stale })).sort((x, y) => y.similarity - x.similarity);
+      return (await searchNearest(query)).candidates;
+    },
+    async exactOrNearest(query) {
+      return searchNearest(query, query.questionKey);
     },
     async touch(tenant, id, now) {
       // Hit writes change only unindexed columns: HOT updates that leave the HNSW index alone. Losing
