@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   await setup.query("ALTER DATABASE gw_cache_bench SET maintenance_work_mem = '512MB'");
   await setup.end();
   const db = await openPgDb({ connectionString: url });
-  await migrate(db, readMigrations().filter((m) => ['0001_init.sql', '0004_cache.sql'].includes(m.name)));
+  await migrate(db, readMigrations().filter((m) => ['0001_init.sql', '0004_cache.sql', '0007_cache_hits.sql'].includes(m.name)));
   const scope: CacheScope = { tenant: 'bench', answerConfigHash: 'c', promptTemplateVersion: 'p', retrievalMode: 'hybrid' };
   const key = cacheEmbedderKey(namedEmbedder);
   const row = await registerCacheEmbedder(db, key, DIMS, { hnsw: true });

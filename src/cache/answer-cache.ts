@@ -69,7 +69,7 @@ export interface AnswerCacheInit {
 }
 
 /**
- * Creates an answer cache over PostgreSQL/PGlite (tables from migrations/0004_cache.sql).
+ * Creates an answer cache over PostgreSQL/PGlite (tables from migrations/0004_cache.sql and 0007_cache_hits.sql).
  * @example
  * const cache = createAnswerCache({ db, options: config.cache, embedder });
  * const { answer, cache: info } = await cache.getOrCompute({ question, scope }, () => answerFromDocuments(question));

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/types.js';
-import { cacheEmbedderKey, cacheHnswIndexName, createAnswerCache, registerCacheEmbedder, type AnswerCacheInit, type CacheAnswer, type CacheScope } from '../../src/cache/index.js';
+import { randomUUID } from 'node:crypto';
+import {
+  cacheEmbedderKey, cacheHnswIndexName, clearCache, createAnswerCache, createPostgresCacheStore, registerCacheEmbedder,
+  type AnswerCacheInit, type CacheAnswer, type CacheEntry, type CacheScope,
+} from '../../src/cache/index.js';
 import { createBagOfWordsEmbedder, putDocument } from './helpers.js';
 
 const scope = (tenant = 'acme', extra: Partial<CacheScope> = {}): CacheScope => ({
@@ -48,6 +52,10 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       await db?.close();
     });
     const make = (init: Partial<AnswerCacheInit> = {}) => createAnswerCache({ db: db!, options, embedder: createBagOfWordsEmbedder(), ...init });
+    /** The entry as the store reads it now: hit count and LRU clock include the recorded hits. */
+    const reread = async (entry: CacheEntry) => createPostgresCacheStore(db!).getExact(entry);
+    /** Entry ids that have a row in cache_entry_hits, sorted. */
+    const hitRowIds = async () => (await db!.query<{ id: string }>('SELECT entry_id::text AS id FROM cache_entry_hits ORDER BY 1')).rows.map((r) => r.id);
 
     it('serves an exact repeat and a paraphrase, and refuses negated, renumbered, swapped and reversed questions', async (context) => {
       if (!db) return context.skip();
@@ -192,8 +200,7 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       expect(found.entry?.answer).toBe('Settings > Keys > Rotate');
       expect(found.similarity).toBeCloseTo(0.9, 3);
       await cache.flushHits();
-      const recorded = await db.query<{ hit_count: number }>('SELECT hit_count FROM cache_entries WHERE id = $1::uuid', [ours.id]);
-      expect(recorded.rows[0].hit_count).toBe(1);
+      expect((await reread(ours))?.hitCount).toBe(1);
       const elsewhere = await cache.lookup({ question: 'How can I rotate the API keys?', scope: scope('nobody'), embedding: query });
       expect(elsewhere.hit).toBe(false);
     });
@@ -208,9 +215,127 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       await cache.lookup({ question: 'does the pro plan include audit logs', scope: scope() });
       expect(await cache.lookup({ question: 'Does the Pro plan include the audit logs?', scope: scope() })).toMatchObject({ hit: true, layer: 'semantic' });
       await cache.close();
+      const stored = await reread(entry);
+      expect(stored?.hitCount).toBe(3);
+      expect(stored?.lastHitAt.getTime()).toBe(clock);
+    });
+
+    it('reports the hits recorded so far on every read path, and never writes them to the entry row', async (context) => {
+      if (!db) return context.skip();
+      const start = Date.parse('2025-06-01T00:00:00Z');
+      let clock = start;
+      const embedder = createBagOfWordsEmbedder();
+      const cache = make({ embedder, now: () => clock });
+      await cache.clear();
+      const entry = await cache.store({ question: 'Who approves travel expenses?', scope: scope() }, answer('The team lead', []));
+      // Each read sees the hits of the reads before it: read i (at start + i s) reports i - 1 hits, the last at start + (i - 1) s.
+      const paths: Array<[string, 'exact' | 'semantic', boolean]> = [
+        ['who approves travel expenses', 'exact', false], // getExactChecked
+        ['Who approves travel expenses?', 'exact', false],
+        ['Who approves the travel expenses?', 'semantic', false], // exact key missing, then nearest()
+        ['who approves travel expenses', 'exact', true], // exactOrNearest(): the exact key
+        ['Who approves the travel expenses?', 'semantic', true], // exactOrNearest(): the nearest entries
+      ];
+      for (const [i, [question, layer, withEmbedding]] of paths.entries()) {
+        clock = start + (i + 1) * 1000;
+        const found = await cache.lookup({ question, scope: scope(), ...(withEmbedding ? { embedding: await embedder.embedQuery(question) } : {}) });
+        expect(found).toMatchObject({ hit: true, layer, entry: { id: entry.id, hitCount: i } });
+        expect(found.entry?.lastHitAt.getTime()).toBe(start + i * 1000);
+        await cache.flushHits();
+      }
+      expect(await reread(entry)).toMatchObject({ hitCount: paths.length, lastHitAt: new Date(start + paths.length * 1000) });
       const row = await db.query<{ hit_count: number; last_hit_at: Date }>('SELECT hit_count, last_hit_at FROM cache_entries WHERE id = $1::uuid', [entry.id]);
-      expect(row.rows[0].hit_count).toBe(3);
-      expect(row.rows[0].last_hit_at.getTime()).toBe(clock);
+      expect(row.rows[0]).toEqual({ hit_count: 0, last_hit_at: new Date(start) });
+    });
+
+    it('leaves no hit rows behind when entries are removed, invalidated, cleared, evicted or expire', async (context) => {
+      if (!db) return context.skip();
+      let clock = Date.parse('2025-06-02T00:00:00Z');
+      const cache = make({ now: () => clock });
+      await cache.clear();
+      const pg = createPostgresCacheStore(db);
+      const doc = await putDocument(db, 'acme', 'hit-rows.md');
+      const questions = ['Who removes entries?', 'Which entry used the document?', 'Which tenant is cleared?', 'Who is least recently used?', 'Which entry expires?', 'Who stays until the end?'];
+      const entries: CacheEntry[] = [];
+      for (const [i, question] of questions.entries()) {
+        clock += 1000;
+        entries.push(await cache.store({ question, scope: scope(i === 2 ? 'globex' : 'acme') }, answer(question, i === 1 ? [doc] : [])));
+      }
+      for (const [i, question] of questions.entries()) {
+        clock += 1000;
+        expect((await cache.lookup({ question, scope: scope(i === 2 ? 'globex' : 'acme') })).hit).toBe(true);
+      }
+      await cache.flushHits();
+      const left = new Set(entries.map((e) => e.id));
+      const expectHitRows = async () => expect(await hitRowIds()).toEqual([...left].sort());
+      await expectHitRows();
+
+      expect(await pg.remove('acme', [entries[0].id])).toBe(1); // how stale and expired entries are dropped
+      left.delete(entries[0].id);
+      await expectHitRows();
+      expect(await cache.invalidateDocuments('acme', [doc.id])).toBe(1);
+      left.delete(entries[1].id);
+      await expectHitRows();
+      expect(await cache.clear({ tenant: 'globex' })).toBe(1);
+      left.delete(entries[2].id);
+      await expectHitRows();
+      expect(await pg.enforceLimits(new Date(clock), 2)).toEqual({ expired: 0, evicted: 1 });
+      left.delete(entries[3].id);
+      await expectHitRows();
+      await db.query('UPDATE cache_entries SET expires_at = $2 WHERE id = $1::uuid', [entries[4].id, new Date(clock - 1)]);
+      expect(await pg.enforceLimits(new Date(clock), 1000)).toEqual({ expired: 1, evicted: 0 });
+      left.delete(entries[4].id);
+      await expectHitRows();
+      expect(await clearCache(db)).toEqual({ deleted: 1 });
+      expect(await hitRowIds()).toEqual([]);
+    });
+
+    it('drops hits on an entry deleted before the flush, without an error', async (context) => {
+      if (!db) return context.skip();
+      const cache = make();
+      await cache.clear();
+      const pg = createPostgresCacheStore(db);
+      const gone = await cache.store({ question: 'Where is the old wiki?', scope: scope() }, answer('Gone', []));
+      const kept = await cache.store({ question: 'Who runs payroll?', scope: scope() }, answer('Finance', []));
+      expect((await cache.lookup({ question: 'Where is the old wiki?', scope: scope() })).hit).toBe(true);
+      expect((await cache.lookup({ question: 'Who runs payroll?', scope: scope() })).hit).toBe(true);
+      await pg.remove('acme', [gone.id]); // e.g. dropped as stale by another process while the hits wait
+      await cache.flushHits();
+      expect(cache.stats().errors).toBe(0);
+      expect(await hitRowIds()).toEqual([kept.id]);
+      // An unknown id, and a known id under another tenant, record nothing either.
+      await pg.recordHits([
+        { tenant: 'acme', id: randomUUID(), hits: 2, lastHitAt: new Date() },
+        { tenant: 'globex', id: kept.id, hits: 5, lastHitAt: new Date() },
+      ]);
+      expect(await hitRowIds()).toEqual([kept.id]);
+      expect((await reread(kept))?.hitCount).toBe(1);
+      expect(await pg.touch('acme', gone.id, new Date())).toBe(false);
+      expect(await pg.touch('globex', kept.id, new Date())).toBe(false);
+      expect(await pg.touch('acme', kept.id, new Date())).toBe(true);
+      expect((await reread(kept))?.hitCount).toBe(2);
+    });
+
+    it('evicts by the hits recorded in cache_entry_hits: an entry hit recently survives an older one', async (context) => {
+      if (!db) return context.skip();
+      const start = Date.parse('2025-06-03T00:00:00Z');
+      let clock = start;
+      const cache = make({ now: () => clock, options: { ...options, maxEntries: 2 } });
+      await cache.clear();
+      const first = await cache.store({ question: 'Who approves travel?', scope: scope() }, answer('Lead', []));
+      clock += 1000;
+      const second = await cache.store({ question: 'Where is the wiki?', scope: scope() }, answer('Confluence', []));
+      clock += 1000;
+      expect((await cache.lookup({ question: 'Who approves travel?', scope: scope() })).hit).toBe(true); // first is now the most recent
+      clock += 1000;
+      const third = await cache.store({ question: 'When is payday?', scope: scope() }, answer('The 25th', [])); // flushes the hit, then evicts
+      expect(cache.stats().evictions).toBe(1);
+      const ids = await db.query<{ id: string }>('SELECT id::text AS id FROM cache_entries ORDER BY created_at');
+      expect(ids.rows.map((r) => r.id)).toEqual([first.id, third.id]);
+      expect(ids.rows.map((r) => r.id)).not.toContain(second.id);
+      // The entry row still holds its creation time: the hit that saved it lives in cache_entry_hits only.
+      const row = await db.query<{ last_hit_at: Date }>('SELECT last_hit_at FROM cache_entries WHERE id = $1::uuid', [first.id]);
+      expect(row.rows[0].last_hit_at.getTime()).toBe(start);
     });
 
     it('asks the reranker, then serves only an entry still fresh after its call', async (context) => {
@@ -227,8 +352,7 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       expect(low.hit === false && low.rejections[0]?.reasons.map((r) => r.code)).toEqual(['reranker.score']);
       scores.push(0.9);
       expect(await cache.lookup({ question: 'Does the Pro plan include the audit logs?', scope: scope() })).toMatchObject({ hit: true, layer: 'semantic' });
-      const recorded = await db.query<{ hit_count: number }>('SELECT hit_count FROM cache_entries WHERE id = $1::uuid', [entry.id]);
-      expect(recorded.rows[0].hit_count).toBe(1); // recorded with the freshness re-check, not batched
+      expect((await reread(entry))?.hitCount).toBe(1); // recorded with the freshness re-check, not batched
       // The document changes while the reranker runs: the candidate read as fresh must not be served.
       const slow = make({ reranker: { ...reranker, async rerank() { await putDocument(db!, 'acme', 'rerank.md'); return [0.9]; } }, options: { ...options, reranker: { enabled: true, minScore: 0.5 } } });
       expect((await slow.lookup({ question: 'Does the Pro plan include the audit logs?', scope: scope() })).hit).toBe(false);

@@ -5,7 +5,7 @@ import type { Db } from '../../src/db/types.js';
 import type { Embedder } from '../../src/models/types.js';
 
 /** Only the migrations the cache needs, so others' work in progress cannot break these tests. */
-export const CACHE_MIGRATIONS = ['0001_init.sql', '0004_cache.sql'];
+export const CACHE_MIGRATIONS = ['0001_init.sql', '0004_cache.sql', '0007_cache_hits.sql'];
 
 /** Deterministic hashed bag-of-words embedder (test only): stems nothing, lowercases, hashes words into buckets. */
 export function createBagOfWordsEmbedder(dimensions = 64): Embedder & { calls: string[] } {

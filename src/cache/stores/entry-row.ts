@@ -1,6 +1,6 @@
 import type { CacheEntry, DocumentRef } from '../types.js';
 
-/** A cache_entries row as both drivers return it. */
+/** An entry as both drivers return it (ENTRY_COLUMNS: a cache_entries row and its hits). */
 export interface EntryRow {
   id: string;
   tenant: string;
@@ -18,9 +18,27 @@ export interface EntryRow {
   hit_count: number;
 }
 
-/** Columns that build an EntryRow, for a query aliasing cache_entries as `e` and cache_embedders as `ce`. */
+/**
+ * An entry's LRU clock: its own last_hit_at (its creation, or its last hit before migration 0007)
+ * or its latest recorded hit, whichever is later (greatest() skips the NULL of an entry never hit).
+ * Needs ENTRY_HITS_JOIN.
+ */
+export const ENTRY_LAST_HIT_AT = 'greatest(e.last_hit_at, h.last_hit_at)';
+
+/**
+ * The join every read of an entry needs: hits are counted in cache_entry_hits, not in the wide
+ * cache_entries row (migrations/0007_cache_hits.sql). ENTRY_COLUMNS and ENTRY_LAST_HIT_AT refer to
+ * its alias `h`, so a query that forgets it fails instead of reporting the count at creation.
+ */
+export const ENTRY_HITS_JOIN = 'LEFT JOIN cache_entry_hits h ON h.entry_id = e.id';
+
+/**
+ * Columns that build an EntryRow, for a query aliasing cache_entries as `e`, cache_embedders as `ce`
+ * and joining ENTRY_HITS_JOIN.
+ */
 export const ENTRY_COLUMNS = `e.id::text AS id, e.tenant, e.scope_key, e.question_key, e.question, e.answer, e.citations,
-  e.documents, e.metadata, ce.embedder_key, e.created_at, e.expires_at, e.last_hit_at, e.hit_count`;
+  e.documents, e.metadata, ce.embedder_key, e.created_at, e.expires_at,
+  ${ENTRY_LAST_HIT_AT} AS last_hit_at, e.hit_count + coalesce(h.hit_count, 0) AS hit_count`;
 
 /** Row to entry. */
 export function entryFromRow(row: EntryRow): CacheEntry {

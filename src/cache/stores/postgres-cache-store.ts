@@ -2,7 +2,7 @@ import { statementSettings, type Db, type Queryable } from '../../db/types.js';
 import { STALE_ENTRY_SQL } from '../entry-freshness.js';
 import type { HitBatch } from '../hit-recorder.js';
 import type { CacheEntry, CacheStore, ExactKey, SemanticCandidate } from '../types.js';
-import { ENTRY_COLUMNS, entryFromRow, type EntryRow } from './entry-row.js';
+import { ENTRY_COLUMNS, ENTRY_HITS_JOIN, ENTRY_LAST_HIT_AT, entryFromRow, type EntryRow } from './entry-row.js';
 
 /** An entry read with its freshness, so the cache can drop stale ones. */
 export interface CheckedEntry {
@@ -42,7 +42,7 @@ export interface PostgresCacheStore extends CacheStore {
    * be served, asks nearest() itself.
    */
   exactOrNearest(query: NearestQuery & { questionKey: string }): Promise<{ exact?: CheckedEntry; candidates: NearestCandidate[] }>;
-  /** Records a hit (LRU clock and count); false when the entry no longer exists or went stale. */
+  /** Records a hit (LRU clock and count) now; false when the entry no longer exists or went stale. */
   touch(tenant: string, id: string, now: Date): Promise<boolean>;
   /** Adds batched hits to entries that still exist (see hit-recorder.ts); one statement. */
   recordHits(batch: HitBatch[]): Promise<void>;
@@ -56,9 +56,9 @@ export function vectorLiteral(vector: Float32Array): string {
   return `[${Array.from(vector).join(',')}]`;
 }
 
-/** Creates the PostgreSQL/PGlite cache store over a Db (tables from migrations/0004_cache.sql). */
+/** Creates the PostgreSQL/PGlite cache store over a Db (tables from migrations/0004_cache.sql and 0007_cache_hits.sql). */
 export function createPostgresCacheStore(db: Db): PostgresCacheStore {
-  const selectEntries = `SELECT ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale FROM cache_entries e LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id`;
+  const selectEntries = `SELECT ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale FROM cache_entries e LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id ${ENTRY_HITS_JOIN}`;
   const insert = async (tx: Queryable, entry: CacheEntry, embedding?: { embedderId: number; vector: Float32Array }): Promise<void> => {
     // A racing writer of the same key: the newer answer replaces the older one.
     await tx.query('DELETE FROM cache_entries WHERE tenant = $1 AND scope_key = $2 AND question_key = $3', [entry.tenant, entry.scopeKey, entry.questionKey]);
@@ -120,7 +120,7 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
         WHERE e.embedder_id = ${id} AND e.tenant = $1 AND e.scope_key = $2 AND e.expires_at > $4${noExact}${settings}
         ORDER BY ${order} LIMIT ${query.limit})
       SELECT picked.exact, 1 - (e.embedding::vector(${dims}) <=> $3::vector(${dims})) AS similarity, ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale
-      FROM (${picked}) AS picked JOIN cache_entries e ON e.id = picked.id LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id`;
+      FROM (${picked}) AS picked JOIN cache_entries e ON e.id = picked.id LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id ${ENTRY_HITS_JOIN}`;
     type Row = EntryRow & { stale: boolean; similarity: number | null; exact: boolean };
     // Prepared per embedder and candidate count (id, dimensions and LIMIT are part of the text): no
     // parsing on the hit path, and after five runs PostgreSQL keeps its generic plan (on the HNSW
@@ -155,24 +155,31 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
       return searchNearest(query, query.questionKey);
     },
     async touch(tenant, id, now) {
-      // Hit writes change only unindexed columns: HOT updates that leave the HNSW index alone. Losing
-      // the last few in a crash is harmless (they steer LRU only), so they do not wait for the WAL
-      // flush (measured ~10 ms per hit on a busy disk otherwise).
+      // recordHits' write (below) for one entry, which this statement also checks is still fresh.
       const result = await db.query(
-        `UPDATE cache_entries e SET hit_count = e.hit_count + 1, last_hit_at = $3
-         WHERE e.id = $2::uuid AND e.tenant = $1 AND NOT ${STALE_ENTRY_SQL} AND ${statementSettings(['synchronous_commit'], 4)} RETURNING e.id`,
+        `INSERT INTO cache_entry_hits AS hits (entry_id, hit_count, last_hit_at)
+         SELECT e.id, 1, $3 FROM cache_entries e
+         WHERE e.id = $2::uuid AND e.tenant = $1 AND NOT ${STALE_ENTRY_SQL} AND ${statementSettings(['synchronous_commit'], 4)}
+         ON CONFLICT (entry_id) DO UPDATE SET hit_count = hits.hit_count + excluded.hit_count, last_hit_at = greatest(hits.last_hit_at, excluded.last_hit_at)
+         RETURNING hits.entry_id`,
         [tenant, id, now, 'off'],
       );
       return result.rows.length > 0;
     },
     async recordHits(batch) {
       if (batch.length === 0) return;
-      // As touch(), without its freshness check: each hit was checked fresh when it was served. An
-      // entry deleted meanwhile matches no row.
+      // Hits go to the narrow cache_entry_hits (migrations/0007_cache_hits.sql): a flush dirties a
+      // few small pages, never the wide entry rows. Those are only read, through the primary key,
+      // for the tenant check: the lookup that served the hit read the same page moments ago.
+      // No freshness check: each hit was checked fresh when it was served. An entry deleted
+      // meanwhile matches no row, so its hits are dropped. Losing the last few hits in a crash is
+      // harmless (they steer LRU only), so the write does not wait for the WAL flush (measured
+      // ~10 ms per hit on a busy disk otherwise).
       await db.query(
-        `UPDATE cache_entries e SET hit_count = e.hit_count + h.hits, last_hit_at = h.at
-         FROM unnest($1::text[], $2::uuid[], $3::int[], $4::timestamptz[]) AS h(tenant, id, hits, at)
-         WHERE e.id = h.id AND e.tenant = h.tenant AND ${statementSettings(['synchronous_commit'], 5)}`,
+        `INSERT INTO cache_entry_hits AS hits (entry_id, hit_count, last_hit_at)
+         SELECT h.id, h.hits, h.at FROM unnest($1::text[], $2::uuid[], $3::int[], $4::timestamptz[]) AS h(tenant, id, hits, at)
+         WHERE EXISTS (SELECT 1 FROM cache_entries e WHERE e.id = h.id AND e.tenant = h.tenant) AND ${statementSettings(['synchronous_commit'], 5)}
+         ON CONFLICT (entry_id) DO UPDATE SET hit_count = hits.hit_count + excluded.hit_count, last_hit_at = greatest(hits.last_hit_at, excluded.last_hit_at)`,
         [batch.map((h) => h.tenant), batch.map((h) => h.id), batch.map((h) => h.hits), batch.map((h) => h.lastHitAt), 'off'],
       );
     },
@@ -200,7 +207,9 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
       let evicted = 0;
       if (count > maxEntries) {
         const result = await db.query(
-          'DELETE FROM cache_entries WHERE id IN (SELECT id FROM cache_entries ORDER BY last_hit_at ASC, created_at ASC LIMIT $1) RETURNING id',
+          `DELETE FROM cache_entries WHERE id IN (
+             SELECT e.id FROM cache_entries e ${ENTRY_HITS_JOIN} ORDER BY ${ENTRY_LAST_HIT_AT} ASC, e.created_at ASC LIMIT $1)
+           RETURNING id`,
           [count - maxEntries],
         );
         evicted = result.rows.length;
