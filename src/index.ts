@@ -10,3 +10,4 @@ export type { Embedder, Reranker, ChatModel, ChatMessage, Usage, GenerateRequest
 export type { Loader, Chunker, TokenCounter, LoadedDocument, ChunkDraft, Chunk, Document, DocumentSection } from './ingest/types.js';
 export type { Filter, RetrievalMode, RetrieveRequest, RetrieveResult, RetrievedChunk } from './retrieve/types.js';
 export type { IngestSummary, SourceItem } from './ingest/pipeline.js';
+export { limitHeapGrowth, DEFAULT_HEAP_GROWTH_PERCENT } from './ingest/heap-growth.js';

@@ -7,7 +7,7 @@
  * the same postings are also written with writePostingBlocks into a copy of the table in its own
  * schema, through a connection whose search_path puts that schema first.
  */
-import { BLOCK_CHUNKS, writePostingBlocks } from '../../src/ingest/document-store.js';
+import { BLOCK_CHUNKS, packAnalysis, writePostingBlocks } from '../../src/ingest/document-store.js';
 import { openPgDb } from '../../src/db/pg-driver.js';
 import type { Db, Queryable } from '../../src/db/types.js';
 import { sparseSearch, type SparsePlan } from '../../src/retrieve/sparse-leg.js';
@@ -41,7 +41,8 @@ export function createBlocksLayout(databaseUrl: string): PostingLayout & { close
     async writeBatch(_db: Db, chunks: AnalyzedChunk[]) {
       // Blocks of at most BLOCK_CHUNKS chunks, as the ingest writer makes them.
       const first = blockId + 1;
-      const entries = chunks.map((c, i) => ({ chunkId: c.chunkId, blockId: first + Math.floor(i / BLOCK_CHUNKS), frequencies: new Map(c.terms.map((t, j) => [t, c.tfs[j]])), termCount: c.length }));
+      const analysis = packAnalysis(chunks.map((c) => ({ frequencies: new Map(c.terms.map((t, j) => [t, c.tfs[j]])), termCount: c.length })));
+      const entries = chunks.map((c, i) => ({ chunkId: c.chunkId, blockId: first + Math.floor(i / BLOCK_CHUNKS), analysis, chunk: i }));
       blockId = first + Math.floor((chunks.length - 1) / BLOCK_CHUNKS);
       await writer!.transaction((tx) => writePostingBlocks(tx, TENANT, entries));
     },

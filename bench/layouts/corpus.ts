@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeWrite } from '../../src/ingest/document-store.js';
+import { analyzeWrite, chunkTerms } from '../../src/ingest/document-store.js';
 import type { SourceItem } from '../../src/ingest/pipeline.js';
 import type { ChunkDraft, Chunker, LoadedDocument } from '../../src/ingest/types.js';
 import type { Analyzer } from '../../src/retrieve/analyzer.js';
@@ -62,10 +62,10 @@ export function analyzeCorpus(corpus: CorpusDocument[], size: number, analyzer: 
   for (const item of synthesize(corpus, size)) {
     if (!('document' in item)) continue;
     const chunks = oneChunk.chunk(item.document) as ChunkDraft[];
-    const [analysis] = analyzeWrite({ document: item.document, chunks }, analyzer, titleWeight);
+    const analysis = analyzeWrite({ document: item.document, chunks }, analyzer, titleWeight);
     const chunkId = chunkIdOf.get(item.document.externalId);
     if (chunkId === undefined) throw new Error(`chunk of ${item.document.externalId} not found after ingest`);
-    out.push({ chunkId, terms: [...analysis.frequencies.keys()], tfs: [...analysis.frequencies.values()], length: analysis.termCount });
+    out.push({ chunkId, terms: chunkTerms(analysis, 0), tfs: [...analysis.tfs.subarray(analysis.offsets[0], analysis.offsets[1])], length: analysis.termCounts[0] });
   }
   return out.sort((a, b) => a.chunkId - b.chunkId);
 }

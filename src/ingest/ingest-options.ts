@@ -3,6 +3,7 @@ import { CHUNKER_NAMES } from './chunkers/create-chunker.js';
 import { SEMANTIC_DEFAULT_BREAKPOINT } from './chunkers/semantic-chunker.js';
 import { DEFAULT_CSV_OPTIONS } from './loaders/csv-loader.js';
 import { DEFAULT_JSON_FIELDS } from './loaders/json-loader.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap-growth.js';
 import { DEFAULT_MAX_FILE_BYTES } from './loaders/load-file.js';
 import { TIKTOKEN_ENCODINGS } from './tokens/tiktoken-counter.js';
 
@@ -28,6 +29,11 @@ export const ingestOptionsSchema = z
      * available cores - 1 (1 to 4), started once a run holds more than one batch.
      */
     prepareWorkers: z.number().int().min(0).max(64).optional(),
+    /**
+     * The `ingest` and `worker` commands let V8's heap grow this many percent past its live data
+     * between full collections (process-wide; see ingest/heap-growth.ts). 0: V8's own heuristic.
+     */
+    heapGrowthPercent: z.number().int().min(0).max(1000).default(DEFAULT_HEAP_GROWTH_PERCENT),
     /** Files over this size are skipped as 'too-large'. */
     maxFileBytes: z.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
     /** Globs a file must match (relative to its root); empty = every non-hidden file. */

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/types.js';
 import { GroundworkError } from '../errors.js';
 import type { Embedder } from '../models/types.js';
 import { ANALYZER_VERSION, type Analyzer } from '../retrieve/analyzer.js';
 import { bindEmbedderForIngest, switchToBuildingEmbedder } from '../retrieve/embedder-binding.js';
 import { analyzeWrite, compactTermStats, deleteDocuments, existingDocuments, recordIndexChange, writeDocuments, type DocumentWrite, type WriteOutcome } from './document-store.js';
+import { hashJson } from './stable-hash.js';
 import { defaultPrepareWorkers, PrepareWorkerOutOfMemory, startPrepareWorkers, type PortableChunker, type PreparedDocument, type PreparePool } from './prepare-workers.js';
 import type { Chunker, LoadedDocument } from './types.js';
 
@@ -89,21 +89,7 @@ export interface IngestPipelineOptions {
  */
 export const DEFAULT_BATCH_BYTES = 512 * 1024;
 
-/** sha256 of a stable JSON rendering. */
-export function hashJson(value: unknown): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex');
-}
-
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+export { hashJson };
 
 /** Content hash of a loaded document: text, title and metadata (what ends up stored). */
 export function contentHash(document: LoadedDocument): string {

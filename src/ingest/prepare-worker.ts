@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createEnglishAnalyzer } from '../retrieve/analyzer.js';
 import { createChunker } from './chunkers/create-chunker.js';
 import { analyzeWrite } from './document-store.js';
-import { packPrepared, type PreparedOnTheWire, type PrepareReply, type PrepareRequest, type PrepareWorkerSpec } from './prepare-workers.js';
+import { packPrepared, transferables, type PreparedOnTheWire, type PrepareReply, type PrepareRequest, type PrepareWorkerSpec } from './prepare-workers.js';
 import { createTiktokenCounter } from './tokens/tiktoken-counter.js';
 
 const spec = workerData as PrepareWorkerSpec;
@@ -15,7 +15,7 @@ const port = parentPort!;
 const chunker = createChunker(spec.chunker, { maxTokens: spec.maxTokens, overlap: spec.overlap, tokenCounter: createTiktokenCounter(spec.encoding) });
 const analyzer = createEnglishAnalyzer();
 
-const reply = (message: PrepareReply): void => port.postMessage(message);
+const reply = (message: PrepareReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
 port.on('message', async ({ id, documents }: PrepareRequest) => {
   try {
@@ -31,7 +31,7 @@ port.on('message', async ({ id, documents }: PrepareRequest) => {
       }
       results.push(packPrepared(document, chunks, analyzeWrite({ document, chunks }, analyzer, spec.titleWeight)));
     }
-    reply({ type: 'prepared', id, results });
+    reply({ type: 'prepared', id, results }, results.flatMap(transferables));
   } catch (error) {
     reply({ type: 'failed', id, message: (error as Error).message });
   }

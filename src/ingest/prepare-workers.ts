@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GroundworkError } from '../errors.js';
 import type { ChunkerName } from './chunkers/create-chunker.js';
-import type { ChunkAnalysis } from './document-store.js';
+import type { DocumentAnalysis } from './document-store.js';
 import { TIKTOKEN_ENCODINGS, type TiktokenEncodingName } from './tokens/tiktoken-counter.js';
 import type { ChunkDraft, LoadedDocument } from './types.js';
 
@@ -31,7 +31,7 @@ export interface PrepareWorkerSpec extends PortableChunkerSpec {
 }
 
 /** One document prepared off-thread: its chunks and their BM25 analysis, or why chunking failed. */
-export type PreparedDocument = { chunks: ChunkDraft[]; analysis: ChunkAnalysis[] } | { chunkingError: string };
+export type PreparedDocument = { chunks: ChunkDraft[]; analysis: DocumentAnalysis } | { chunkingError: string };
 
 /**
  * A chunk as it travels back from a worker: without its text when that is exactly the document's
@@ -39,16 +39,23 @@ export type PreparedDocument = { chunks: ChunkDraft[]; analysis: ChunkAnalysis[]
  * slices it, which shares its memory, instead of deserializing a copy of every chunk's text.
  */
 export type ChunkOnTheWire = Omit<ChunkDraft, 'text'> & { text?: string };
-export type PreparedOnTheWire = { chunks: ChunkOnTheWire[]; analysis: ChunkAnalysis[] } | { chunkingError: string };
+export type PreparedOnTheWire = { chunks: ChunkOnTheWire[]; analysis: DocumentAnalysis } | { chunkingError: string };
 
 /** Drops chunk texts the receiver can slice from the document itself (the worker's side). */
-export function packPrepared(document: LoadedDocument, chunks: ChunkDraft[], analysis: ChunkAnalysis[]): PreparedOnTheWire {
+export function packPrepared(document: LoadedDocument, chunks: ChunkDraft[], analysis: DocumentAnalysis): PreparedOnTheWire {
   const packed = chunks.map((chunk): ChunkOnTheWire => {
     if (chunk.text.length !== chunk.charEnd - chunk.charStart || !document.text.startsWith(chunk.text, chunk.charStart)) return chunk;
     const { text: _text, ...rest } = chunk;
     return rest;
   });
   return { chunks: packed, analysis };
+}
+
+/** The memory of a prepared document's analysis arrays: moved to the receiving thread, not copied. */
+export function transferables(prepared: PreparedOnTheWire): ArrayBuffer[] {
+  if ('chunkingError' in prepared) return [];
+  const { offsets, termIds, tfs, termCounts } = prepared.analysis;
+  return [offsets.buffer, termIds.buffer, tfs.buffer, termCounts.buffer] as ArrayBuffer[];
 }
 
 /** Puts back the texts packPrepared dropped, in their original key order (the receiver's side). */

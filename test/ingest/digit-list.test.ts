@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digitList } from '../../src/ingest/document-store.js';
+import { digitList, jsonArrayBuffer } from '../../src/ingest/document-store.js';
 import { mulberry32 } from '../../src/random.js';
 
 // Posting arrays travel to PostgreSQL as comma-separated digits written into a buffer.
@@ -16,5 +16,16 @@ describe('digitList', () => {
   it('refuses what is not a non-negative integer', () => {
     expect(() => digitList([1, -2])).toThrow(/-2/);
     expect(() => digitList([1.5])).toThrow(/1.5/);
+  });
+});
+
+// Chunk rows travel as JSON bytes rendered a few rows at a time.
+describe('jsonArrayBuffer', () => {
+  it('is the UTF-8 of JSON.stringify(rows), across piece boundaries and for non-ASCII text', () => {
+    const random = mulberry32(5);
+    const rows = Array.from({ length: 400 }, (_, i) => ({ ordinal: i, text: `Résumé 中文 😀 "${'x'.repeat(Math.floor(random() * 300))}"\n`, terms: ['a', 'é'], page: i % 3 ? null : i }));
+    expect(jsonArrayBuffer(rows).toString('utf8')).toBe(JSON.stringify(rows));
+    expect(JSON.parse(jsonArrayBuffer(rows).toString('utf8'))).toEqual(rows);
+    expect(jsonArrayBuffer([]).toString('utf8')).toBe('[]');
   });
 });

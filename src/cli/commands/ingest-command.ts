@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CHUNKER_NAMES, type ChunkerName } from '../../ingest/chunkers/index.js';
+import { limitHeapGrowth } from '../../ingest/heap-growth.js';
 import type { CommandContext } from '../context.js';
 import { printJson, table, UsageError } from '../output.js';
 import { collect, intOption } from '../options.js';
@@ -26,6 +27,7 @@ export function registerIngest(program: Command, context: CommandContext): void 
         throw new UsageError(`--chunker must be one of ${CHUNKER_NAMES.join(', ')}, got "${flags.chunker}"`);
       }
       const gw = await context.open();
+      limitHeapGrowth(gw.config.ingest.heapGrowthPercent); // this process is the batch job
       const { io } = context;
       try {
         for (const notice of gw.notices) io.stderr(`note: ${notice}\n`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { limitHeapGrowth } from '../../ingest/heap-growth.js';
 import { runIngestWorker } from '../../server/ingest-worker.js';
 import type { CommandContext } from '../context.js';
 import { intOption } from '../options.js';
@@ -19,6 +20,7 @@ export function registerWorker(program: Command, context: CommandContext): void 
     .option('--json', 'print one JSON document (the jobs done and failed) when it stops')
     .action(async (flags: { once?: boolean; pollMs?: number; json?: boolean }) => {
       const groundwork = await context.open();
+      limitHeapGrowth(groundwork.config.ingest.heapGrowthPercent); // this process runs ingest jobs
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();
       process.once('SIGINT', onSignal);
