@@ -141,10 +141,10 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
     return serveExact(key, await pg.getExactChecked(key));
   };
 
-  const nearestQuery = async (request: CacheRequest, key: ExactKey, at: Date): Promise<NearestQuery> => {
+  const nearestQuery = async (request: CacheRequest, key: ExactKey): Promise<NearestQuery> => {
     const row = await registration();
     return {
-      tenant: key.tenant, scopeKey: key.scopeKey, embedderId: row.id, dimensions: row.dimensions, vector: await embed(request), limit: options.semantic.candidates, now: at,
+      tenant: key.tenant, scopeKey: key.scopeKey, embedderId: row.id, dimensions: row.dimensions, vector: await embed(request), limit: options.semantic.candidates,
       index: options.semantic.index, efSearch: options.semantic.efSearch,
     };
   };
@@ -152,14 +152,16 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
   type SemanticResult = { hit?: CacheLookup; rejections: RejectedCandidate[]; best: number | null };
   const lookupSemantic = async (request: CacheRequest, key: ExactKey): Promise<SemanticResult> => {
     const at = new Date(now());
-    return judgeCandidates(request, key, await pg.nearest(await nearestQuery(request, key, at)), at);
+    return judgeCandidates(request, key, await pg.nearest(await nearestQuery(request, key)), at);
   };
 
   const judgeCandidates = async (request: CacheRequest, key: ExactKey, candidates: NearestCandidate[], at: Date): Promise<SemanticResult> => {
     const rejections: RejectedCandidate[] = [];
     const stale = candidates.filter((c) => c.stale).map((c) => c.entry.id);
     await drop(key.tenant, stale, 'stale');
-    const fresh = candidates.filter((c) => !c.stale);
+    const expired = candidates.filter((c) => !c.stale && c.entry.expiresAt <= at).map((c) => c.entry.id);
+    await drop(key.tenant, expired, 'expired');
+    const fresh = candidates.filter((c) => !c.stale && c.entry.expiresAt > at);
     const best = fresh[0]?.similarity ?? null;
     for (const candidate of fresh) {
       if (candidate.similarity < threshold) break;
@@ -196,7 +198,7 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
       // The caller holds the embedding: exact key and nearest entries in one statement (the HNSW
       // scan runs only when the exact key is absent).
       const at = new Date(now());
-      const found = await pg.exactOrNearest({ ...(await nearestQuery(request, key, at)), questionKey: key.questionKey });
+      const found = await pg.exactOrNearest({ ...(await nearestQuery(request, key)), questionKey: key.questionKey });
       exact = await serveExact(key, found.exact);
       // An exact entry that could not be served (stale, expired) suppressed the scan: run it now.
       if (!exact?.hit) semantic = found.exact ? await lookupSemantic(request, key) : await judgeCandidates(request, key, found.candidates, at);

@@ -140,7 +140,11 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       await cache.store({ question: 'What is the dress code?', scope: scope() }, answer('Casual', []));
       clock += 59_000;
       expect((await cache.lookup({ question: 'What is the dress code?', scope: scope() })).hit).toBe(true);
+      // A paraphrase finds it by similarity until it expires too (expiry is checked after the search).
+      expect(await cache.lookup({ question: 'What is the dress code here?', scope: scope() })).toMatchObject({ hit: true, layer: 'semantic' });
       clock += 2_000;
+      expect((await cache.lookup({ question: 'What is the dress code here?', scope: scope() })).hit).toBe(false);
+      expect(cache.stats().expiredEntriesDropped).toBe(1);
       expect((await cache.lookup({ question: 'What is the dress code?', scope: scope() })).hit).toBe(false);
 
       for (const [i, q] of ['Who approves travel?', 'Where is the wiki?', 'When is payday?'].entries()) {
