@@ -25,10 +25,11 @@ function peakHeapMb(percent: number): number {
 }
 
 describe('limitHeapGrowth', () => {
-  it('keeps the heap near its live data where V8 alone lets it grow to several times that', () => {
-    const own = peakHeapMb(0);
+  it('sets how far the heap grows past its live data between full collections', () => {
+    // Two explicit factors, not V8's own (which depends on how busy the machine is): 5x and 1.25x.
+    const loose = peakHeapMb(400);
     const limited = peakHeapMb(25);
-    expect(limited, `peak heap ${limited.toFixed(0)} MB with 25%, ${own.toFixed(0)} MB with V8 alone`).toBeLessThan(own * 0.7);
+    expect(limited, `peak heap ${limited.toFixed(0)} MB at 25%, ${loose.toFixed(0)} MB at 400%`).toBeLessThan(loose * 0.7);
   }, 60_000);
 
   it('refuses what is not a percent from 0 to 1000, naming the setting', () => {
