@@ -435,6 +435,21 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       await cache.close();
     });
 
+    it('with the exact (scan) index, serves exact repeats and paraphrases, with or without the caller\'s embedding', async (context) => {
+      if (!db) return context.skip();
+      const embedder = createBagOfWordsEmbedder();
+      const cache = make({ embedder, options: { ...options, semantic: { ...options.semantic, index: 'exact' } } });
+      await cache.clear();
+      await cache.store({ question: 'Who signs purchase orders?', scope: scope() }, answer('Finance', []));
+      for (const withEmbedding of [false, true]) {
+        const ask = async (question: string) => cache.lookup({ question, scope: scope(), ...(withEmbedding ? { embedding: await embedder.embedQuery(question) } : {}) });
+        expect(await ask('who signs purchase orders')).toMatchObject({ hit: true, layer: 'exact' });
+        expect(await ask('Who signs the purchase orders?')).toMatchObject({ hit: true, layer: 'semantic', entry: { answer: 'Finance' } });
+        expect((await ask('Who does not sign purchase orders?')).hit).toBe(false);
+      }
+      await cache.close();
+    });
+
     it('rejects bad input with the field named', async (context) => {
       if (!db) return context.skip();
       const cache = make();
