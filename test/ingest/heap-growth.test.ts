@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { limitHeapGrowth } from '../../src/ingest/heap-growth.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT, limitHeapGrowth } from '../../src/ingest/heap-growth.js';
 
 const module = fileURLToPath(new URL('../../src/ingest/heap-growth.ts', import.meta.url));
 
@@ -36,5 +37,12 @@ describe('limitHeapGrowth', () => {
     expect(() => limitHeapGrowth(-1)).toThrow(/ingest.heapGrowthPercent/);
     expect(() => limitHeapGrowth(2.5)).toThrow(/2.5/);
     expect(() => limitHeapGrowth(0)).not.toThrow();
+  });
+
+  it('is configured as ingest.heapGrowthPercent: 25 by default, a bad value refused with the key', () => {
+    expect(parseConfig({}).ingest.heapGrowthPercent).toBe(DEFAULT_HEAP_GROWTH_PERCENT);
+    expect(parseConfig({ ingest: { heapGrowthPercent: 0 } }).ingest.heapGrowthPercent).toBe(0);
+    expect(() => parseConfig({ ingest: { heapGrowthPercent: -5 } })).toThrow(/ingest\.heapGrowthPercent: got -5/);
+    expect(() => parseConfig({ ingest: { heapGrowthPercent: 12.5 } })).toThrow(/ingest\.heapGrowthPercent/);
   });
 });

@@ -32,10 +32,10 @@ export const ENTRY_LAST_HIT_AT = 'greatest(e.last_hit_at, h.last_hit_at)';
  */
 export const ENTRY_HITS_JOIN = 'LEFT JOIN cache_entry_hits h ON h.entry_id = e.id';
 
-/**
- * Columns that build an EntryRow, for a query aliasing cache_entries as `e`, cache_embedders as `ce`
- * and joining ENTRY_HITS_JOIN.
- */
+/** What a query selecting ENTRY_COLUMNS from cache_entries `e` joins: its embedder and its hits. */
+export const ENTRY_JOINS = `LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id ${ENTRY_HITS_JOIN}`;
+
+/** Columns that build an EntryRow, for a query on cache_entries `e` with ENTRY_JOINS. */
 export const ENTRY_COLUMNS = `e.id::text AS id, e.tenant, e.scope_key, e.question_key, e.question, e.answer, e.citations,
   e.documents, e.metadata, ce.embedder_key, e.created_at, e.expires_at,
   ${ENTRY_LAST_HIT_AT} AS last_hit_at, e.hit_count + coalesce(h.hit_count, 0) AS hit_count`;

@@ -2,7 +2,7 @@ import { statementSettings, type Db, type Queryable } from '../../db/types.js';
 import { STALE_ENTRY_SQL } from '../entry-freshness.js';
 import type { HitBatch } from '../hit-recorder.js';
 import type { CacheEntry, CacheStore, ExactKey, SemanticCandidate } from '../types.js';
-import { ENTRY_COLUMNS, ENTRY_HITS_JOIN, ENTRY_LAST_HIT_AT, entryFromRow, type EntryRow } from './entry-row.js';
+import { ENTRY_COLUMNS, ENTRY_HITS_JOIN, ENTRY_JOINS, ENTRY_LAST_HIT_AT, entryFromRow, type EntryRow } from './entry-row.js';
 
 /** An entry read with its freshness, so the cache can drop stale ones. */
 export interface CheckedEntry {
@@ -60,7 +60,7 @@ export function vectorLiteral(vector: Float32Array): string {
 
 /** Creates the PostgreSQL/PGlite cache store over a Db (tables from migrations/0004_cache.sql and 0007_cache_hits.sql). */
 export function createPostgresCacheStore(db: Db): PostgresCacheStore {
-  const selectEntries = `SELECT ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale FROM cache_entries e LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id ${ENTRY_HITS_JOIN}`;
+  const selectEntries = `SELECT ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale FROM cache_entries e ${ENTRY_JOINS}`;
   const insert = async (tx: Queryable, entry: CacheEntry, embedding?: { embedderId: number; vector: Float32Array }): Promise<void> => {
     // A racing writer of the same key: the newer answer replaces the older one.
     await tx.query('DELETE FROM cache_entries WHERE tenant = $1 AND scope_key = $2 AND question_key = $3', [entry.tenant, entry.scopeKey, entry.questionKey]);
@@ -92,7 +92,9 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
   const searchNearest = async (query: NearestQuery, questionKey?: string): Promise<{ exact?: CheckedEntry; candidates: NearestCandidate[] }> => {
     const dims = query.dimensions;
     const id = query.embedderId;
+    // All three go into the statement's text (and name), so they must be plain integers.
     if (!Number.isInteger(dims) || !Number.isInteger(id)) throw new TypeError('embedder id and dimensions must be integers');
+    if (!Number.isInteger(query.limit) || query.limit < 1) throw new TypeError('limit must be a positive integer');
     if (!Number.isInteger(query.efSearch) || query.efSearch < 1) throw new TypeError('efSearch must be a positive integer');
     // The literal embedder id and halfvec expression let the planner match the partial HNSW index
     // (registerCacheEmbedder's DDL); `exact` orders by full-precision distance over the scope.
@@ -101,7 +103,6 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
     // (pgvector >= 0.8); relaxed order is fine, candidates are re-sorted below. Both settings are
     // read when the scan starts, so they are set inside the statement: no transaction, one round trip.
     const hnsw = query.index === 'hnsw';
-    if (!Number.isInteger(query.limit) || query.limit < 1) throw new TypeError('limit must be a positive integer');
     const params: unknown[] = [query.tenant, query.scopeKey, vectorLiteral(query.vector)];
     const settings = hnsw ? ` AND ${statementSettings(['hnsw.ef_search', 'hnsw.iterative_scan'], params.length + 1)}` : '';
     if (hnsw) params.push(Math.max(query.efSearch, query.limit), 'relaxed_order');
@@ -114,10 +115,11 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
       noExact = ' AND NOT EXISTS (SELECT 1 FROM exact)';
       picked = 'SELECT id, true AS exact FROM exact UNION ALL SELECT id, false FROM nearest';
     }
-    // No expiry condition here: in the generic plan PostgreSQL estimates `expires_at > $n` to keep a
-    // third of the rows, and below ~10k entries it then sorted the scope by distance (4.6 ms at 1k
-    // entries) instead of using the HNSW index. Expired entries are few (they are purged on every
-    // store) and the caller drops them. Only the LIMIT rows leave the CTE: columns, full-precision similarity and the freshness
+    // No expiry condition in the search: in the generic plan PostgreSQL estimates `expires_at > $n`
+    // to keep a third of the rows, and below ~10k entries it then sorted the scope by distance
+    // (4.6 ms at 1k entries) instead of using the HNSW index. Expired entries are few (purged on
+    // every store) and the caller drops them.
+    // Only the LIMIT rows leave the CTE: columns, full-precision similarity and the freshness
     // subquery are computed for those few. With the freshness EXISTS in the scan's own select list,
     // the planner expected 100k rows and hashed it over all of cache_entry_documents (~25 ms at 100k).
     const sql = `WITH ${exactCte}nearest AS MATERIALIZED (
@@ -125,7 +127,7 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
         WHERE e.embedder_id = ${id} AND e.tenant = $1 AND e.scope_key = $2${noExact}${settings}
         ORDER BY ${order} LIMIT ${query.limit})
       SELECT picked.exact, 1 - (e.embedding::vector(${dims}) <=> $3::vector(${dims})) AS similarity, ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale
-      FROM (${picked}) AS picked JOIN cache_entries e ON e.id = picked.id LEFT JOIN cache_embedders ce ON ce.id = e.embedder_id ${ENTRY_HITS_JOIN}`;
+      FROM (${picked}) AS picked JOIN cache_entries e ON e.id = picked.id ${ENTRY_JOINS}`;
     type Row = EntryRow & { stale: boolean; similarity: number | null; exact: boolean };
     // Prepared per embedder and candidate count (id, dimensions and LIMIT are part of the text): no
     // parsing on the hit path, and after five runs PostgreSQL keeps its generic plan (on the HNSW
