@@ -9,7 +9,7 @@ export { createCacheStats, type CacheStats, type CacheStatsSnapshot, type CacheE
 export { normalizeQuestion, questionKey } from './normalize-question.js';
 export { scopeKey, canonicalJson } from './scope-key.js';
 export { documentsCurrent } from './entry-freshness.js';
-export { registerCacheEmbedder, cacheEmbedderKey, cacheHnswIndexName } from './cache-embedder-registry.js';
+export { registerCacheEmbedder, cacheEmbedderKey, cacheHnswIndexName, CACHE_HNSW_BUILD } from './cache-embedder-registry.js';
 export { createPostgresCacheStore, type PostgresCacheStore } from './stores/postgres-cache-store.js';
 export { createRedisCacheStore, type RedisCacheStoreOptions } from './stores/redis-cache-store.js';
 export { createGuardSet, type GuardSet, type GuardSetOptions } from './guards/guard-set.js';

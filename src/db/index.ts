@@ -3,3 +3,4 @@ export { openPgliteDb, DATA_DIR_MARKER, type PgliteDbOptions } from './pglite-dr
 export { openPgDb, safeUrl, type PgDbOptions } from './pg-driver.js';
 export { migrate, readMigrations, pendingMigrations, DEFAULT_MIGRATIONS_DIR, type Migration, type MigrateResult } from './migrate.js';
 export { openDb, dbOptionsFromConfig, modelsDirFromConfig, type OpenDbOptions } from './open-db.js';
+export { vectorLiteral, vectorBinary, vectorParam } from './vector-param.js';

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/types.js';
+import { vectorLiteral } from '../db/vector-param.js';
 import type { Analyzer } from '../retrieve/analyzer.js';
 import type { ChunkDraft, LoadedDocument } from './types.js';
 
@@ -468,7 +469,3 @@ export async function compactTermStats(db: { transaction<T>(fn: (tx: Queryable) 
   });
 }
 
-/** pgvector's text form of a vector. */
-export function vectorLiteral(vector: ArrayLike<number>): string {
-  return `[${Array.from(vector).join(',')}]`;
-}

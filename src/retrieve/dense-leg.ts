@@ -1,6 +1,6 @@
 import type { Db } from '../db/types.js';
 import { GroundworkError } from '../errors.js';
-import { vectorLiteral } from '../ingest/document-store.js';
+import { vectorParam } from '../db/vector-param.js';
 import { distanceSql, exactDistanceSql, type RegisteredEmbedder } from './embedder-binding.js';
 import type { LegResult } from './fusion.js';
 
@@ -47,7 +47,7 @@ export async function denseSearch(db: Db, query: DenseQuery): Promise<LegResult[
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ chunk_id: number; similarity: number }>(sql, [
       query.tenant,
-      vectorLiteral(query.vector),
+      vectorParam(db.kind, query.vector),
       query.limit,
       ...(filtered ? query.filter!.params : []),
     ]);

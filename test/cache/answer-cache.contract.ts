@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/types.js';
 import { randomUUID } from 'node:crypto';
 import {
-  cacheEmbedderKey, cacheHnswIndexName, clearCache, createAnswerCache, createPostgresCacheStore, registerCacheEmbedder,
+  CACHE_HNSW_BUILD, cacheEmbedderKey, cacheHnswIndexName, clearCache, createAnswerCache, createPostgresCacheStore, registerCacheEmbedder,
   type AnswerCacheInit, type CacheAnswer, type CacheEntry, type CacheScope,
 } from '../../src/cache/index.js';
 import { createBagOfWordsEmbedder, putDocument } from './helpers.js';
@@ -375,16 +375,18 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       expect(settings.rows[0].iterative).not.toBe('relaxed_order');
     });
 
-    it('indexes each embedder with a halfvec HNSW index and drops the float index of earlier versions', async (context) => {
+    it('indexes each embedder with a halfvec HNSW index of its build settings and drops the indexes of earlier versions', async (context) => {
       if (!db) return context.skip();
       const embedder = createBagOfWordsEmbedder(48);
       const row = await registerCacheEmbedder(db, cacheEmbedderKey(embedder), 48, { hnsw: false });
       await db.exec(`CREATE INDEX cache_entries_hnsw_${row.id} ON cache_entries USING hnsw ((embedding::vector(48)) vector_cosine_ops) WHERE embedder_id = ${row.id}`);
+      await db.exec(`CREATE INDEX cache_entries_hnsw_half_${row.id} ON cache_entries USING hnsw ((embedding::halfvec(48)) halfvec_cosine_ops) WHERE embedder_id = ${row.id}`);
       const cache = make({ embedder });
       await cache.store({ question: 'Who signs purchase orders?', scope: scope() }, answer('Finance', []));
       const indexes = await db.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cache_entries' AND indexname LIKE $1", [`cache_entries_hnsw_%${row.id}`]);
       expect(indexes.rows.map((r) => r.indexname)).toEqual([cacheHnswIndexName(row.id)]);
       expect(indexes.rows[0].indexdef).toMatch(/halfvec\(48\)/);
+      expect(indexes.rows[0].indexdef).toContain(`WITH (m='${CACHE_HNSW_BUILD.m}', ef_construction='${CACHE_HNSW_BUILD.efConstruction}')`);
       expect((await cache.lookup({ question: 'Who signs the purchase orders?', scope: scope() })).hit).toBe(true);
     });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, readMigrations, pendingMigrations } from '../../src/db/migrate.js';
+import { vectorLiteral, vectorParam } from '../../src/db/vector-param.js';
 import type { Db } from '../../src/db/types.js';
 import { driverCases } from '../helpers/db-drivers.js';
 
@@ -83,6 +84,25 @@ describe.each(cases)('Db contract: $name', (driver) => {
     await db.query("INSERT INTO items VALUES (1, '[1,0,0]'), (2, '[0,1,0]'), (3, '[0.9,0.1,0]')");
     const { rows } = await db.query<{ id: number }>('SELECT id FROM items ORDER BY embedding <=> $1::vector LIMIT 3', ['[1,0,0]']);
     expect(rows.map((r) => r.id)).toEqual([1, 3, 2]);
+  });
+
+  it('takes vectors as vectorParam() gives them (binary on node-postgres), the same vectors as their text form', async () => {
+    db = await driver.open();
+    await migrate(db);
+    // Float32 values whose decimal forms are long, tiny and large magnitudes.
+    const v = Float32Array.from([0.1, -0.333333, 1e-30, -2.5e-7, 12345.678, 123.456]);
+    const param = vectorParam(db.kind, v);
+    expect(typeof param === 'string').toBe(db.kind === 'pglite');
+    const { rows } = await db.query<{ sent: string; literal: string; same: boolean; distance: number }>(
+      'SELECT $1::vector(6)::text AS sent, $2::vector(6)::text AS literal, $1::vector(6) = $2::vector(6) AS same, ($1::vector(6) <=> $2::vector(6))::float8 AS distance',
+      [param, vectorLiteral(v)],
+    );
+    expect(rows[0]).toMatchObject({ same: true, distance: 0 });
+    expect(rows[0].sent).toBe(rows[0].literal);
+    const parsed = JSON.parse(rows[0].sent) as number[];
+    parsed.forEach((x, i) => expect(Math.fround(x)).toBe(v[i]));
+    // A vector of the wrong length is refused by the server, whatever the form.
+    await expect(db.query('SELECT $1::vector(4)', [vectorParam(db.kind, new Float32Array([1, 2, 3]))])).rejects.toThrow(/expected 4 dimensions, not 3/);
   });
 
   it('refuses to start when an applied migration was edited', async () => {

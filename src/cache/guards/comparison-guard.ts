@@ -38,6 +38,12 @@ const CUES: Cue[] = [
   ...many(['slower than', 'slower', 'slowest'], 'speed', -1),
 ].sort((x, y) => y.words.length - x.words.length);
 
+/** CUES by their first word, longest first: findCues looks at a word's few candidates only. */
+const CUES_BY_FIRST_WORD = new Map<string, Cue[]>();
+for (const c of CUES) CUES_BY_FIRST_WORD.set(c.words[0], [...(CUES_BY_FIRST_WORD.get(c.words[0]) ?? []), c]);
+/** One-word cues, which are not arguments of a comparison. */
+const SINGLE_WORD_CUES = new Set(CUES.filter((c) => c.words.length === 1).map((c) => c.words[0]));
+
 /** Words that pivot an asymmetric comparison: the arguments sit on either side. */
 const PIVOTS = new Set(['than', 'outperform', 'outperforms', 'outperformed', 'underperform', 'underperforms', 'beat', 'beats', 'exceed', 'exceeds']);
 const FUNCTION_WORDS = new Set(['a', 'an', 'the', 'is', 'are', 'was', 'were', 'do', 'does', 'did', 'in', 'on', 'for', 'of', 'to', 'at', 'by', 'with', 'this', 'that', 'our', 'we', 'it', 'be', 'can', 'will', 'should', 'would', 'could', 'must', 'has', 'have', 'than', 'and', 'or']);
@@ -96,7 +102,7 @@ function findCues(tokens: QuestionToken[]): Found[] {
   const words = tokens.map((t) => t.lower);
   const found: Found[] = [];
   for (let i = 0; i < words.length; i += 1) {
-    const match = CUES.find((c) => c.words.every((w, k) => words[i + k] === w));
+    const match = CUES_BY_FIRST_WORD.get(words[i])?.find((c) => phraseAt(words, i, c.words));
     if (!match) continue;
     const after = tokens[i + match.words.length];
     const before = tokens[i - 1];
@@ -110,6 +116,11 @@ function findCues(tokens: QuestionToken[]): Found[] {
     i += match.words.length - 1;
   }
   return found;
+}
+
+function phraseAt(words: readonly string[], start: number, phrase: readonly string[]): boolean {
+  for (let k = 0; k < phrase.length; k += 1) if (words[start + k] !== phrase[k]) return false;
+  return true;
 }
 
 function isNumberish(token: QuestionToken | undefined): boolean {
@@ -131,7 +142,7 @@ function sides(tokens: QuestionToken[]): { left: Set<string>; right: Set<string>
   const pivot = tokens.findIndex((t) => PIVOTS.has(t.lower));
   if (pivot < 0) return undefined;
   const content = (slice: QuestionToken[]): Set<string> =>
-    new Set(slice.filter((t) => !FUNCTION_WORDS.has(t.lower) && !CUES.some((c) => c.words.length === 1 && c.words[0] === t.lower)).map((t) => stemWord(t.lower)));
+    new Set(slice.filter((t) => !FUNCTION_WORDS.has(t.lower) && !SINGLE_WORD_CUES.has(t.lower)).map((t) => stemWord(t.lower)));
   return { left: content(tokens.slice(0, pivot)), right: content(tokens.slice(pivot + 1)) };
 }
 

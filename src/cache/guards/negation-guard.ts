@@ -16,8 +16,8 @@ export const DEFAULT_NEGATION_GUARD_OPTIONS: NegationGuardOptions = { affixes: t
 
 /** Function-word negation cues (contractions are split into `not` by the tokenizer). */
 const NEGATION_WORDS = new Set(['not', 'no', 'never', 'none', 'nobody', 'nothing', 'neither', 'nor', 'without', 'nowhere', 'nope']);
-/** Multi-word cues counted once: "no longer", "need not", "fail to". */
-const NEGATION_PHRASES: ReadonlyArray<readonly string[]> = [
+/** Two-word cues counted once: "no longer", "fail to" ("need not" is read below). */
+const NEGATION_PHRASES: ReadonlyArray<readonly [string, string]> = [
   ['no', 'longer'],
   ['not', 'yet'],
   ['fail', 'to'], ['fails', 'to'], ['failed', 'to'],
@@ -67,8 +67,9 @@ export function createNegationGuard(options: Partial<NegationGuardOptions> = {})
 function negationCues(tokens: QuestionToken[], other: QuestionToken[], settings: NegationGuardOptions, lexicon: Set<string>): string[] {
   const words = tokens.map((t) => t.lower);
   const cues: string[] = [];
+  let otherWords: OtherWords | undefined;
   for (let i = 0; i < words.length; i += 1) {
-    const phrase = NEGATION_PHRASES.find((p) => p.every((w, k) => words[i + k] === w));
+    const phrase = NEGATION_PHRASES.find((p) => p[0] === words[i] && p[1] === words[i + 1]);
     if (phrase) {
       cues.push(phrase.join(' '));
       i += phrase.length - 1;
@@ -89,20 +90,28 @@ function negationCues(tokens: QuestionToken[], other: QuestionToken[], settings:
       cues.push(word);
       continue;
     }
-    if (settings.affixes && isAffixedNegation(word, other)) cues.push(word);
+    if (settings.affixes && isAffixedNegation(word, (otherWords ??= wordsOf(other)))) cues.push(word);
   }
   return cues;
 }
 
+/** The other question's words and their stems, built once per question pair. */
+interface OtherWords {
+  words: Set<string>;
+  stems: Set<string>;
+}
+
+function wordsOf(tokens: QuestionToken[]): OtherWords {
+  return { words: new Set(tokens.map((t) => t.lower)), stems: new Set(tokens.map((t) => stemWord(t.lower))) };
+}
+
 /** "unsupported" counts when the other question has "supported" (or "support") but not "unsupported". */
-function isAffixedNegation(word: string, other: QuestionToken[]): boolean {
-  const otherWords = new Set(other.map((t) => t.lower));
-  if (otherWords.has(word)) return false;
-  const otherStems = new Set(other.map((t) => stemWord(t.lower)));
+function isAffixedNegation(word: string, other: OtherWords): boolean {
+  if (other.words.has(word)) return false;
   for (const prefix of NEGATIVE_PREFIXES) {
     if (!word.startsWith(prefix) || word.length - prefix.length < 4) continue;
     const bare = word.slice(prefix.length);
-    if (otherWords.has(bare) || otherStems.has(stemWord(bare))) return true;
+    if (other.words.has(bare) || other.stems.has(stemWord(bare))) return true;
   }
   return false;
 }

@@ -5,11 +5,11 @@ export type TokenKind = 'word' | 'number' | 'code' | 'symbol' | 'quoted';
 
 /** One token of a question, with its original spelling kept for entity detection. */
 export interface QuestionToken {
-  text: string;
-  lower: string;
-  kind: TokenKind;
+  readonly text: string;
+  readonly lower: string;
+  readonly kind: TokenKind;
   /** Index among word-like tokens; 0 is the sentence-initial word. */
-  position: number;
+  readonly position: number;
 }
 
 const NUMBER = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
@@ -29,8 +29,24 @@ const TOKEN = new RegExp(
   'gu',
 );
 
+/**
+ * Questions tokenized lately: every guard tokenizes both questions of a pair, and a lookup checks
+ * one new question against a few cached ones, so most calls repeat one of the last few.
+ */
+const recent = new Map<string, readonly QuestionToken[]>();
+const RECENT_QUESTIONS = 16;
+
 /** Splits a question into tokens; contractions become base + `not` (`can't` -> `can`, `not`). */
-export function tokenizeQuestion(question: string): QuestionToken[] {
+export function tokenizeQuestion(question: string): readonly QuestionToken[] {
+  const known = recent.get(question);
+  if (known) return known;
+  const tokens = tokenize(question);
+  if (recent.size >= RECENT_QUESTIONS) recent.delete(recent.keys().next().value!);
+  recent.set(question, tokens);
+  return tokens;
+}
+
+function tokenize(question: string): QuestionToken[] {
   const out: QuestionToken[] = [];
   let position = 0;
   const push = (text: string, kind: TokenKind): void => {

@@ -1,4 +1,5 @@
 import { statementSettings, type Db, type Queryable } from '../../db/types.js';
+import { vectorParam } from '../../db/vector-param.js';
 import { STALE_ENTRY_SQL } from '../entry-freshness.js';
 import type { HitBatch } from '../hit-recorder.js';
 import type { CacheEntry, CacheStore, ExactKey, SemanticCandidate } from '../types.js';
@@ -53,11 +54,6 @@ export interface PostgresCacheStore extends CacheStore {
   enforceLimits(now: Date, maxEntries: number): Promise<{ expired: number; evicted: number }>;
 }
 
-/** Text form pgvector parses: `[0.1,0.2]`. */
-export function vectorLiteral(vector: Float32Array): string {
-  return `[${Array.from(vector).join(',')}]`;
-}
-
 /** Creates the PostgreSQL/PGlite cache store over a Db (tables from migrations/0004_cache.sql and 0007_cache_hits.sql). */
 export function createPostgresCacheStore(db: Db): PostgresCacheStore {
   const selectEntries = `SELECT ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale FROM cache_entries e ${ENTRY_JOINS}`;
@@ -71,7 +67,7 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
       [
         entry.id, entry.tenant, entry.scopeKey, entry.questionKey, entry.question, entry.answer,
         JSON.stringify(entry.citations), JSON.stringify(entry.documents), JSON.stringify(entry.metadata),
-        embedding?.embedderId ?? null, embedding ? vectorLiteral(embedding.vector) : null,
+        embedding?.embedderId ?? null, embedding ? vectorParam(db.kind, embedding.vector) : null,
         entry.createdAt, entry.expiresAt, entry.lastHitAt, entry.hitCount,
       ],
     );
@@ -103,7 +99,7 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
     // (pgvector >= 0.8); relaxed order is fine, candidates are re-sorted below. Both settings are
     // read when the scan starts, so they are set inside the statement: no transaction, one round trip.
     const hnsw = query.index === 'hnsw';
-    const params: unknown[] = [query.tenant, query.scopeKey, vectorLiteral(query.vector)];
+    const params: unknown[] = [query.tenant, query.scopeKey, vectorParam(db.kind, query.vector)];
     const settings = hnsw ? ` AND ${statementSettings(['hnsw.ef_search', 'hnsw.iterative_scan'], params.length + 1)}` : '';
     if (hnsw) params.push(Math.max(query.efSearch, query.limit), 'relaxed_order');
     let exactCte = '';
