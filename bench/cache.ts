@@ -1,13 +1,18 @@
 // Answer-cache benchmark: hit-path latency on PostgreSQL at 1k/10k/100k entries (query embedding
 // excluded: random 384-dim unit vectors), and guard figures on the held-out pair set.
 // Run: node --import tsx bench/cache.ts [--sizes 1000,10000,100000] [--lookups 2000] [--warmup 200] [--ef-search 16]
-// Prints one JSON document. Needs PostgreSQL with pgvector at GW_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432).
+//        [--model ID] [--models-dir DIR] [--no-latency]
+// With an embedding model installed (the configured one, or --model; local models are looked up as
+// `groundwork` does), it also reports end-to-end precision, recall and hit rate per threshold on the
+// held-out pairs, guards applied. Prints one JSON document. Needs PostgreSQL with pgvector at GW_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { CACHE_HNSW_BUILD, calibrate, cacheEmbedderKey, cacheHnswIndexName, createAnswerCache, DEFAULT_HNSW_EF_SEARCH, parseCachePairs, questionKey, registerCacheEmbedder, scopeKey, type CacheScope } from '../src/cache/index.js';
-import { migrate, openPgDb, readMigrations } from '../src/db/index.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { migrate, modelsDirFromConfig, openPgDb, readMigrations } from '../src/db/index.js';
+import { createEmbedderFromOptions } from '../src/models/create-embedder-from-options.js';
 import { benchDatabase } from './bench-database.js';
 import type { Embedder } from '../src/models/types.js';
 
@@ -19,6 +24,7 @@ const lookups = Number(args.get('--lookups') ?? 2000);
 // 20, the slowest lookups of a run clustered in its first second).
 const warmup = Number(args.get('--warmup') ?? 200);
 const efSearch = Number(args.get('--ef-search') ?? DEFAULT_HNSW_EF_SEARCH);
+const latency = !args.has('--no-latency');
 const base = process.env.GW_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
 function randomUnit(): Float32Array {
@@ -50,7 +56,7 @@ const namedEmbedder: Embedder = {
   async embedQuery() { throw new Error('bench passes vectors'); },
 };
 
-async function main(): Promise<void> {
+async function measureLatency() {
   const url = await benchDatabase('gw_cache_bench', { admin: `${base}/postgres` });
   // For the HNSW builds, on every connection the pool opens from here on.
   const setup = new pg.Client(url);
@@ -140,6 +146,11 @@ async function main(): Promise<void> {
   }
   await cache.close(); // writes the batched hit records
   await db.close();
+  return results;
+}
+
+async function main(): Promise<void> {
+  const results = latency ? await measureLatency() : [];
   const guardFigures = async (file: string) => {
     const pairs = parseCachePairs(readFileSync(new URL(`../data/cache-pairs/${file}`, import.meta.url), 'utf8'), file);
     const report = await calibrate({ pairs });
@@ -164,7 +175,25 @@ async function main(): Promise<void> {
       'Stored vectors are uniformly random 384-dim unit vectors, a worst case for HNSW (no neighbourhood structure to navigate); each semantic query is a stored vector nudged to cosine ~0.999, and hitRate/originalFound measure how often the index finds it',
     latency: results,
     guards: { heldout: await guardFigures('heldout.jsonl'), devForReference: await guardFigures('dev.jsonl') },
+    endToEnd: await endToEnd(),
   }, null, 2));
+}
+
+/** Precision and hit rate per threshold with a real embedding model, when one is installed. */
+async function endToEnd() {
+  const config = loadConfig();
+  const model = args.get('--model');
+  const modelsDir = args.get('--models-dir') ?? modelsDirFromConfig(config);
+  const choice = await createEmbedderFromOptions({ ...config.models.embedder, ...(model ? { model } : {}) }, { modelsDir });
+  if (!choice.embedder) return { embedder: null, skipped: choice.reason };
+  try {
+    const file = 'heldout.jsonl';
+    const pairs = parseCachePairs(readFileSync(new URL(`../data/cache-pairs/${file}`, import.meta.url), 'utf8'), file);
+    const report = await calibrate({ pairs, embedder: choice.embedder });
+    return { embedder: report.embedder, pairs: file, targetPrecision: report.targetPrecision, chosen: report.chosen, thresholds: report.thresholds };
+  } finally {
+    await choice.embedder.close?.();
+  }
 }
 
 await main();
