@@ -29,14 +29,24 @@ export function cacheEmbedderKey(embedder: { id: string; revision: string }): st
 export const CACHE_HNSW_BUILD = { m: 24, efConstruction: 100 } as const;
 
 /**
- * Name of an embedder's HNSW index; it names the build settings, so an index built with other
- * settings is found and replaced. The index is over `embedding::halfvec(<dims>)`: half the size of
- * a float index (112 MB instead of 195 MB at 100k 384-dim entries), so the graph pages a lookup
- * walks stay in shared buffers; candidates are re-scored at full precision (postgres-cache-store).
+ * The vector type of the cache's HNSW index on a driver. On a PostgreSQL server it is over
+ * half-precision copies, `embedding::halfvec(<dims>)`: half the size of a float index (112 MB
+ * instead of 195 MB at 100k 384-dim entries), so the graph pages a lookup walks stay in shared
+ * buffers; candidates are re-scored at full precision (postgres-cache-store). PGlite keeps floats:
+ * its WebAssembly build converts half floats in software, which made each insert into a halfvec
+ * index 6x slower (92 against 15 ms at 1,500 384-dim entries, measured), as for the retrieval index.
  */
-export function cacheHnswIndexName(embedderId: number): string {
+export function cacheIndexVectorType(kind: Db['kind']): 'vector' | 'halfvec' {
+  return kind === 'postgres' ? 'halfvec' : 'vector';
+}
+
+/**
+ * Name of an embedder's HNSW index; it names the vector type and the build settings, so an index
+ * of other settings is found and replaced.
+ */
+export function cacheHnswIndexName(embedderId: number, kind: Db['kind']): string {
   if (!Number.isInteger(embedderId) || embedderId < 1) throw new TypeError(`cache embedder id ${embedderId} is not a positive integer`);
-  return `cache_entries_hnsw_half_m${CACHE_HNSW_BUILD.m}_${embedderId}`;
+  return `cache_entries_hnsw_${cacheIndexVectorType(kind) === 'halfvec' ? 'half_' : ''}m${CACHE_HNSW_BUILD.m}_${embedderId}`;
 }
 
 /** Index names of earlier versions: float (`cache_entries_hnsw_<id>`), then halfvec with pgvector's default build. */
@@ -46,8 +56,8 @@ function legacyHnswIndexNames(embedderId: number): string[] {
 
 /**
  * Registers an embedder for the semantic layer and creates its HNSW index when `hnsw` is true:
- * a partial expression index over `embedding::halfvec(<dims>)` for rows of that embedder, built
- * with CACHE_HNSW_BUILD. Indexes of earlier versions are dropped once it exists: the first process
+ * a partial expression index over `embedding::<cacheIndexVectorType>(<dims>)` for rows of that
+ * embedder, built with CACHE_HNSW_BUILD. Indexes of earlier versions are dropped once it exists: the first process
  * of a new version builds the new index (about a minute per 50k entries of 384 dimensions on two
  * cores). Meanwhile other processes' lookups go on over the old index, while that process's cache
  * calls and every process's cache writes wait for the build. The DDL is built from the registry's integer id and
@@ -67,14 +77,15 @@ export async function registerCacheEmbedder(db: Db, key: string, dimensions: num
     const id = Number(row.id);
     if (!Number.isInteger(id) || id < 1) throw new GroundworkError('DATABASE', `cache embedder id ${String(row.id)} is not a positive integer`);
     if (options.hnsw) {
-      const name = cacheHnswIndexName(id);
+      const name = cacheHnswIndexName(id, db.kind);
+      const type = cacheIndexVectorType(db.kind);
       const legacy = legacyHnswIndexNames(id);
       // Look before the DDL: CREATE INDEX IF NOT EXISTS takes a SHARE lock on the table (blocking
       // cache writes) even when the index exists, and registration runs once per process.
       const present = (await tx.query<{ name: string | null }>('SELECT to_regclass(n)::text AS name FROM unnest($1::text[]) AS n', [[name, ...legacy]])).rows;
       if (present[0].name === null) {
         const { m, efConstruction } = CACHE_HNSW_BUILD;
-        await tx.exec(`CREATE INDEX IF NOT EXISTS ${name} ON cache_entries USING hnsw ((embedding::halfvec(${dimensions})) halfvec_cosine_ops) WITH (m = ${m}, ef_construction = ${efConstruction}) WHERE embedder_id = ${id}`);
+        await tx.exec(`CREATE INDEX IF NOT EXISTS ${name} ON cache_entries USING hnsw ((embedding::${type}(${dimensions})) ${type}_cosine_ops) WITH (m = ${m}, ef_construction = ${efConstruction}) WHERE embedder_id = ${id}`);
       }
       for (const [i, old] of legacy.entries()) if (present[i + 1].name !== null) await tx.exec(`DROP INDEX IF EXISTS ${old}`);
     }
