@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cacheEmbedderKey, createAnswerCache, registerCacheEmbedder, scopeKey, type CacheScope } from '../../src/cache/index.js';
-import { analyzeDue } from '../../src/cache/stores/postgres-cache-store.js';
 import type { Db } from '../../src/db/types.js';
 import { vectorLiteral } from '../../src/db/vector-param.js';
 import { createBagOfWordsEmbedder, openTestPglite } from './helpers.js';
 
-describe('cache table statistics', () => {
-  it('are due after 50 rows plus a tenth of the analyzed count moved, either way', () => {
-    expect(analyzeDue(50, -1)).toBe(false);
-    expect(analyzeDue(51, -1)).toBe(true);
-    expect(analyzeDue(1150, 1000)).toBe(false);
-    expect(analyzeDue(1151, 1000)).toBe(true);
-    expect(analyzeDue(849, 1000)).toBe(true);
-    expect(analyzeDue(0, 0)).toBe(false);
-  });
-
+describe('cache table statistics on PGlite', () => {
   it('are gathered on PGlite as the cache grows, so its planner knows how many entries a scope holds', async () => {
     const db = await openTestPglite();
     try {

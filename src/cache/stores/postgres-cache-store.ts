@@ -1,4 +1,5 @@
 import { statementSettings, type Db, type Queryable } from '../../db/types.js';
+import { maintainTables } from '../../db/maintenance.js';
 import { vectorParam } from '../../db/vector-param.js';
 import { cacheIndexVectorType } from '../cache-embedder-registry.js';
 import { STALE_ENTRY_SQL } from '../entry-freshness.js';
@@ -209,9 +210,7 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
     },
     async enforceLimits(now, maxEntries) {
       const expired = (await db.query('DELETE FROM cache_entries WHERE expires_at <= $1 RETURNING id', [now])).rows.length;
-      const { n: count, analyzed } = (
-        await db.query<{ n: number; analyzed: number }>("SELECT (SELECT count(*)::int FROM cache_entries) AS n, (SELECT reltuples::float8 FROM pg_class WHERE oid = 'cache_entries'::regclass) AS analyzed")
-      ).rows[0];
+      const count = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM cache_entries')).rows[0].n;
       let evicted = 0;
       if (count > maxEntries) {
         const result = await db.query(
@@ -222,10 +221,9 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
         );
         evicted = result.rows.length;
       }
-      // PGlite runs no autovacuum, so nothing else gathers the statistics that make its planner
-      // choose the HNSW index over sorting the whole scope (measured at 2k entries: 18 ms a
-      // lookup without them, 5 ms with). A PostgreSQL server's autovacuum does this itself.
-      if (db.kind === 'pglite' && analyzeDue(count - evicted, analyzed)) await db.exec('ANALYZE cache_entries, cache_entry_documents');
+      // PGlite runs no autovacuum: without statistics its planner sorted the whole scope on every
+      // lookup instead of walking the HNSW index, and evicted rows were never reclaimed.
+      await maintainTables(db, CACHE_TABLES);
       return { expired, evicted };
     },
   };
@@ -233,15 +231,8 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
 }
 
 
-/**
- * Whether a table of `rows` rows, last analyzed at `analyzedRows` (pg_class.reltuples: -1 when
- * never), needs ANALYZE: when the count moved by more than 50 rows plus a tenth of the analyzed
- * count, autovacuum's default analyze threshold and scale factor.
- */
-export function analyzeDue(rows: number, analyzedRows: number): boolean {
-  const base = Math.max(analyzedRows, 0);
-  return Math.abs(rows - base) > 50 + 0.1 * base;
-}
+/** The cache's tables, for maintainTables(). */
+const CACHE_TABLES = ['cache_entries', 'cache_entry_documents', 'cache_entry_hits'];
 
 /** Deletes a tenant's entries that used any of the documents; returns the count. */
 export async function removeEntriesUsingDocuments(db: Queryable, tenant: string, documentIds: number[]): Promise<number> {
