@@ -57,11 +57,11 @@ function legacyHnswIndexNames(embedderId: number): string[] {
 /**
  * Registers an embedder for the semantic layer and creates its HNSW index when `hnsw` is true:
  * a partial expression index over `embedding::<cacheIndexVectorType>(<dims>)` for rows of that
- * embedder, built with CACHE_HNSW_BUILD. Indexes of earlier versions are dropped once it exists: the first process
- * of a new version builds the new index (about a minute per 50k entries of 384 dimensions on two
- * cores). Meanwhile other processes' lookups go on over the old index, while that process's cache
- * calls and every process's cache writes wait for the build. The DDL is built from the registry's integer id and
- * the validated integer dimension, never from text.
+ * embedder, built with CACHE_HNSW_BUILD. Indexes of earlier versions are dropped once it exists.
+ * The first process of a new version builds the new index (about a minute per 50k entries of 384
+ * dimensions on two cores); meanwhile other processes' lookups go on over the old index, while
+ * that process's cache calls and every process's cache writes wait for the build. The DDL is
+ * built from the registry's integer id and the validated integer dimension, never from text.
  */
 export async function registerCacheEmbedder(db: Db, key: string, dimensions: number, options: { hnsw: boolean }): Promise<CacheEmbedderRow> {
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > MAX_HNSW_DIMENSIONS) {

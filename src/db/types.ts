@@ -4,9 +4,9 @@
  * PostgreSQL 15 supports. Parameters are always `$1, $2, ...`; never build SQL from user text.
  *
  * Type notes that hold on both drivers: cast bigint/numeric results in SQL (`count(*)::int`,
- * `::float8`) so both return JS numbers; pass vectors as vectorParam() gives them (binary on node-postgres, text `'[1,2,3]'` on PGlite)
- * to a placeholder cast with `::vector` where it first appears;
- * jsonb comes back parsed; timestamptz comes back as Date.
+ * `::float8`) so both return JS numbers; pass vectors as vectorParam() gives them (binary on
+ * node-postgres, text `'[1,2,3]'` on PGlite) to a placeholder cast with `::vector` where it first
+ * appears; jsonb comes back parsed; timestamptz comes back as Date.
  */
 export interface QueryResult<T> {
   rows: T[];

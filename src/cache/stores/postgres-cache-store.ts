@@ -56,6 +56,9 @@ export interface PostgresCacheStore extends CacheStore {
   enforceLimits(now: Date, maxEntries: number): Promise<{ expired: number; evicted: number }>;
 }
 
+/** The cache's tables, for maintainTables(). */
+const CACHE_TABLES = ['cache_entries', 'cache_entry_documents', 'cache_entry_hits'];
+
 /** Creates the PostgreSQL/PGlite cache store over a Db (tables from migrations/0004_cache.sql and 0007_cache_hits.sql). */
 export function createPostgresCacheStore(db: Db): PostgresCacheStore {
   const selectEntries = `SELECT ${ENTRY_COLUMNS}, ${STALE_ENTRY_SQL} AS stale FROM cache_entries e ${ENTRY_JOINS}`;
@@ -230,9 +233,6 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
   return store;
 }
 
-
-/** The cache's tables, for maintainTables(). */
-const CACHE_TABLES = ['cache_entries', 'cache_entry_documents', 'cache_entry_hits'];
 
 /** Deletes a tenant's entries that used any of the documents; returns the count. */
 export async function removeEntriesUsingDocuments(db: Queryable, tenant: string, documentIds: number[]): Promise<number> {
