@@ -1,24 +1,29 @@
-// Answer-cache benchmark: hit-path latency on PostgreSQL at 1k/10k/100k entries (query embedding
-// excluded: random 384-dim unit vectors), and guard figures on the held-out pair set.
-// Run: node --import tsx bench/cache.ts [--sizes 1000,10000,100000] [--lookups 2000] [--warmup 200] [--ef-search 16]
-//        [--model ID] [--models-dir DIR] [--no-latency]
+// Answer-cache benchmark: hit-path latency at 1k/10k/100k entries (query embedding excluded:
+// random 384-dim unit vectors), and guard figures on the held-out pair set.
+// Run: node --import tsx bench/cache.ts [--sizes 1000,10000,100000] [--lookups 2000] [--warmup 200]
+//        [--ef-search 16] [--backend postgres|pglite] [--model ID] [--models-dir DIR] [--no-latency]
+// --backend postgres (default) needs PostgreSQL with pgvector at GW_BENCH_PG_URL (default
+// postgres://postgres@127.0.0.1:5432); --backend pglite measures the embedded default store, in
+// memory (sizes default to 1000,10000).
 // With an embedding model installed (the configured one, or --model; local models are looked up as
 // `groundwork` does), it also reports end-to-end precision, recall and hit rate per threshold on the
-// held-out pairs, guards applied. Prints one JSON document. Needs PostgreSQL with pgvector at GW_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432).
+// held-out pairs, guards applied. Prints one JSON document.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { CACHE_HNSW_BUILD, calibrate, cacheEmbedderKey, cacheHnswIndexName, createAnswerCache, DEFAULT_HNSW_EF_SEARCH, parseCachePairs, questionKey, registerCacheEmbedder, scopeKey, type CacheScope } from '../src/cache/index.js';
 import { loadConfig } from '../src/config/load-config.js';
-import { migrate, modelsDirFromConfig, openPgDb, readMigrations } from '../src/db/index.js';
+import { migrate, modelsDirFromConfig, openPgDb, openPgliteDb, readMigrations } from '../src/db/index.js';
 import { createEmbedderFromOptions } from '../src/models/create-embedder-from-options.js';
 import { benchDatabase } from './bench-database.js';
 import type { Embedder } from '../src/models/types.js';
 
 const DIMS = 384;
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1]]));
-const sizes = (args.get('--sizes') ?? '1000,10000,100000').split(',').map(Number);
+const backend = args.get('--backend') ?? 'postgres';
+if (backend !== 'postgres' && backend !== 'pglite') throw new Error(`--backend: expected postgres or pglite, got ${backend}`);
+const sizes = (args.get('--sizes') ?? (backend === 'pglite' ? '1000,10000' : '1000,10000,100000')).split(',').map(Number);
 const lookups = Number(args.get('--lookups') ?? 2000);
 // Untimed lookups first at each size: the driver's and the cache's code gets optimized by V8 (with
 // 20, the slowest lookups of a run clustered in its first second).
@@ -56,14 +61,20 @@ const namedEmbedder: Embedder = {
   async embedQuery() { throw new Error('bench passes vectors'); },
 };
 
-async function measureLatency() {
+/** A fresh PostgreSQL database whose connections build HNSW indexes with 512 MB. */
+async function openBenchPostgres() {
   const url = await benchDatabase('gw_cache_bench', { admin: `${base}/postgres` });
-  // For the HNSW builds, on every connection the pool opens from here on.
   const setup = new pg.Client(url);
   await setup.connect();
   await setup.query("ALTER DATABASE gw_cache_bench SET maintenance_work_mem = '512MB'");
   await setup.end();
-  const db = await openPgDb({ connectionString: url });
+  return openPgDb({ connectionString: url });
+}
+
+async function measureLatency() {
+  const db = backend === 'pglite' ? await openPgliteDb({ dataDir: 'memory://' }) : await openBenchPostgres();
+  // For the HNSW builds (PGlite has one connection; the server's pool gets it from the database).
+  if (backend === 'pglite') await db.exec("SET maintenance_work_mem = '256MB'");
   await migrate(db, readMigrations().filter((m) => ['0001_init.sql', '0004_cache.sql', '0007_cache_hits.sql'].includes(m.name)));
   const scope: CacheScope = { tenant: 'bench', answerConfigHash: 'c', promptTemplateVersion: 'p', retrievalMode: 'hybrid' };
   const key = cacheEmbedderKey(namedEmbedder);
@@ -164,8 +175,8 @@ async function main(): Promise<void> {
   };
   console.log(JSON.stringify({
     benchmark: 'cache',
-    store: 'postgresql',
-    pg: base.replace(/\/\/[^@]*@/, '//'),
+    store: backend === 'pglite' ? 'pglite (in memory)' : 'postgresql',
+    ...(backend === 'postgres' ? { pg: base.replace(/\/\/[^@]*@/, '//') } : {}),
     dims: DIMS,
     efSearch,
     hnswBuild: CACHE_HNSW_BUILD,
