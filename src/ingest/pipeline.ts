@@ -362,10 +362,11 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
   if (!options.dryRun) await compactTermStats(db, tenant);
   // PGlite has no autovacuum: without this its planner never learns the tables grew (dense
   // queries sorted every chunk instead of walking the HNSW index). A server's autovacuum does it.
+  // Embeddings are analyzed only: vacuuming an HNSW index is slow there (see MaintainOptions).
   let maintained: string[] = [];
   if (!options.dryRun) {
     try {
-      maintained = await maintainTables(db, INGEST_TABLES);
+      maintained = await maintainTables(db, INGEST_TABLES, { analyzeOnly: ['chunk_embeddings'] });
     } catch (error) {
       summary.notices.push(`gathering statistics after ingest failed (${(error as Error).message}); queries may stay slower until the next ingest`);
     }
