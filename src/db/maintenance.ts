@@ -35,7 +35,7 @@ export interface MaintainOptions {
  * reclaims dead rows: a table never analyzed looks nearly empty to the planner, which then sorts
  * the whole table by distance instead of walking its HNSW index (measured: dense retrieval over
  * 3,414 chunks 5.8 ms a query after ingest, 2.8 ms once analyzed; cache lookups at 2k entries
- * 18 ms against 2.7 ms). Runs `VACUUM (ANALYZE)` (or `ANALYZE`, see MaintainOptions) on each
+ * 18 ms against 3-4 ms). Runs `VACUUM (ANALYZE)` (or `ANALYZE`, see MaintainOptions) on each
  * table that maintenanceDue() says moved; returns their names. On a PostgreSQL server autovacuum
  * does this in the background, and nothing runs here.
  */
