@@ -93,7 +93,7 @@ async function measureLatency() {
   for (const size of sizes) {
     const loadStart = performance.now();
     // Bulk load without the index, then build it (as a re-ingest-sized load would); lookups use it.
-    await db.exec(`DROP INDEX IF EXISTS ${cacheHnswIndexName(row.id, db.kind)}`);
+    await db.exec(`DROP INDEX IF EXISTS ${cacheHnswIndexName(row.id, DIMS, db.kind)}`);
     for (let start = storedCount; start < size; start += 500) {
       const n = Math.min(500, size - start);
       const ids: string[] = [], qs: string[] = [], qks: string[] = [], vs: string[] = [];

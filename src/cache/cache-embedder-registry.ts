@@ -1,8 +1,9 @@
 import { ConfigError, GroundworkError } from '../errors.js';
 import type { Db } from '../db/types.js';
+import { HNSW_MAX_VECTOR_DIMENSIONS, indexVectorType } from '../db/vector-param.js';
 
-/** pgvector's HNSW limit on vector dimensions. */
-export const MAX_HNSW_DIMENSIONS = 2000;
+/** The cache's limit on dimensions: a float index's (PGlite indexes floats, see indexVectorType). */
+export const MAX_HNSW_DIMENSIONS = HNSW_MAX_VECTOR_DIMENSIONS;
 /** Advisory-lock key that serializes index creation across processes (any constant, same everywhere). */
 const REGISTRY_LOCK_KEY = 727_271_004;
 
@@ -29,24 +30,12 @@ export function cacheEmbedderKey(embedder: { id: string; revision: string }): st
 export const CACHE_HNSW_BUILD = { m: 24, efConstruction: 100 } as const;
 
 /**
- * The vector type of the cache's HNSW index on a driver. On a PostgreSQL server it is over
- * half-precision copies, `embedding::halfvec(<dims>)`: half the size of a float index (112 MB
- * instead of 195 MB at 100k 384-dim entries), so the graph pages a lookup walks stay in shared
- * buffers; candidates are re-scored at full precision (postgres-cache-store). PGlite keeps floats:
- * its WebAssembly build converts half floats in software, which made each insert into a halfvec
- * index 6x slower (92 against 15 ms at 1,500 384-dim entries, measured), as for the retrieval index.
- */
-export function cacheIndexVectorType(kind: Db['kind']): 'vector' | 'halfvec' {
-  return kind === 'postgres' ? 'halfvec' : 'vector';
-}
-
-/**
  * Name of an embedder's HNSW index; it names the vector type and the build settings, so an index
  * of other settings is found and replaced.
  */
-export function cacheHnswIndexName(embedderId: number, kind: Db['kind']): string {
+export function cacheHnswIndexName(embedderId: number, dimensions: number, kind: Db['kind']): string {
   if (!Number.isInteger(embedderId) || embedderId < 1) throw new TypeError(`cache embedder id ${embedderId} is not a positive integer`);
-  return `cache_entries_hnsw_${cacheIndexVectorType(kind) === 'halfvec' ? 'half_' : ''}m${CACHE_HNSW_BUILD.m}_${embedderId}`;
+  return `cache_entries_hnsw_${indexVectorType(dimensions, kind) === 'halfvec' ? 'half_' : ''}m${CACHE_HNSW_BUILD.m}_${embedderId}`;
 }
 
 /** Index names of earlier versions: float (`cache_entries_hnsw_<id>`), then halfvec with pgvector's default build. */
@@ -56,7 +45,7 @@ function legacyHnswIndexNames(embedderId: number): string[] {
 
 /**
  * Registers an embedder for the semantic layer and creates its HNSW index when `hnsw` is true:
- * a partial expression index over `embedding::<cacheIndexVectorType>(<dims>)` for rows of that
+ * a partial expression index over `embedding::<indexVectorType>(<dims>)` for rows of that
  * embedder, built with CACHE_HNSW_BUILD. Indexes of earlier versions are dropped once it exists.
  * The first process of a new version builds the new index (about a minute per 50k entries of 384
  * dimensions on two cores); meanwhile other processes' lookups go on over the old index, while
@@ -77,8 +66,8 @@ export async function registerCacheEmbedder(db: Db, key: string, dimensions: num
     const id = Number(row.id);
     if (!Number.isInteger(id) || id < 1) throw new GroundworkError('DATABASE', `cache embedder id ${String(row.id)} is not a positive integer`);
     if (options.hnsw) {
-      const name = cacheHnswIndexName(id, db.kind);
-      const type = cacheIndexVectorType(db.kind);
+      const name = cacheHnswIndexName(id, dimensions, db.kind);
+      const type = indexVectorType(dimensions, db.kind);
       const legacy = legacyHnswIndexNames(id);
       // Look before the DDL: CREATE INDEX IF NOT EXISTS takes a SHARE lock on the table (blocking
       // cache writes) even when the index exists, and registration runs once per process.

@@ -3,5 +3,5 @@ export { openPgliteDb, DATA_DIR_MARKER, type PgliteDbOptions } from './pglite-dr
 export { openPgDb, safeUrl, type PgDbOptions } from './pg-driver.js';
 export { migrate, readMigrations, pendingMigrations, DEFAULT_MIGRATIONS_DIR, type Migration, type MigrateResult } from './migrate.js';
 export { openDb, dbOptionsFromConfig, modelsDirFromConfig, type OpenDbOptions } from './open-db.js';
-export { vectorLiteral, vectorBinary, vectorParam } from './vector-param.js';
+export { vectorLiteral, vectorBinary, vectorParam, indexVectorType, HNSW_MAX_VECTOR_DIMENSIONS, HNSW_MAX_HALFVEC_DIMENSIONS } from './vector-param.js';
 export { maintainTables, maintenanceDue, type MaintainOptions, type TableSize } from './maintenance.js';

@@ -1,10 +1,7 @@
 import type { Db, Queryable } from '../db/types.js';
+import { HNSW_MAX_HALFVEC_DIMENSIONS, indexVectorType } from '../db/vector-param.js';
 import { GroundworkError } from '../errors.js';
 import type { Embedder } from '../models/types.js';
-
-/** pgvector's HNSW indexes `vector` up to 2,000 dimensions and `halfvec` up to 4,000. */
-export const HNSW_MAX_VECTOR_DIMENSIONS = 2000;
-export const HNSW_MAX_HALFVEC_DIMENSIONS = 4000;
 
 export interface RegisteredEmbedder {
   id: number;
@@ -44,11 +41,6 @@ export async function registerEmbedder(db: Db, embedder: Pick<Embedder, 'id' | '
   if (present.index === null) await db.exec(hnswIndexSql(id, dimensions, db.kind));
   if (legacy !== null && present.legacy !== null) await db.exec(`DROP INDEX IF EXISTS ${legacy}`);
   return { id, modelId: embedder.id, revision: embedder.revision, dimensions };
-}
-
-/** Which vector type an embedder's index (and the dense leg's ordering) uses on a driver. */
-export function indexVectorType(dimensions: number, kind: Db['kind']): 'vector' | 'halfvec' {
-  return kind === 'postgres' || dimensions > HNSW_MAX_VECTOR_DIMENSIONS ? 'halfvec' : 'vector';
 }
 
 /** The name of an embedder's HNSW index: `_half_` on a PostgreSQL server. */

@@ -384,8 +384,8 @@ export function answerCacheContract(name: string, open: () => Promise<Db | undef
       const cache = make({ embedder });
       await cache.store({ question: 'Who signs purchase orders?', scope: scope() }, answer('Finance', []));
       const indexes = await db.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cache_entries' AND indexname LIKE $1", [`cache_entries_hnsw_%${row.id}`]);
-      expect(indexes.rows.map((r) => r.indexname)).toEqual([cacheHnswIndexName(row.id, db.kind)]);
-      // Half precision on a PostgreSQL server, floats on PGlite (see cacheIndexVectorType).
+      expect(indexes.rows.map((r) => r.indexname)).toEqual([cacheHnswIndexName(row.id, 48, db.kind)]);
+      // Half precision on a PostgreSQL server, floats on PGlite (see indexVectorType).
       expect(indexes.rows[0].indexdef).toContain(`(embedding)::${db.kind === 'postgres' ? 'halfvec' : 'vector'}(48)`);
       expect(indexes.rows[0].indexdef).toContain(`WITH (m='${CACHE_HNSW_BUILD.m}', ef_construction='${CACHE_HNSW_BUILD.efConstruction}')`);
       expect((await cache.lookup({ question: 'Who signs the purchase orders?', scope: scope() })).hit).toBe(true);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, readMigrations, pendingMigrations } from '../../src/db/migrate.js';
-import { vectorLiteral, vectorParam } from '../../src/db/vector-param.js';
+import { vectorBinary, vectorLiteral, vectorParam } from '../../src/db/vector-param.js';
 import type { Db } from '../../src/db/types.js';
 import { driverCases } from '../helpers/db-drivers.js';
 
@@ -125,5 +125,12 @@ describe.each(cases)('Db contract: $name', (driver) => {
     expect(rows[0]).toEqual({ half: null, ok: 'ok' });
     const applied = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
     expect(applied.rows.map((r) => r.name)).toEqual(['0001_ok.sql']);
+  });
+});
+
+describe('vectorBinary', () => {
+  it('refuses a vector longer than the binary form can count, naming its length', () => {
+    expect(() => vectorBinary(new Float32Array(70_000))).toThrow(/70000 elements/);
+    expect(vectorBinary(Float32Array.from([1, -2])).toString('hex')).toBe('000200003f800000c0000000');
   });
 });

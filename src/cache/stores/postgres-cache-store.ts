@@ -1,7 +1,6 @@
 import { statementSettings, type Db, type Queryable } from '../../db/types.js';
 import { maintainTables } from '../../db/maintenance.js';
-import { vectorParam } from '../../db/vector-param.js';
-import { cacheIndexVectorType } from '../cache-embedder-registry.js';
+import { indexVectorType, vectorParam } from '../../db/vector-param.js';
 import { STALE_ENTRY_SQL } from '../entry-freshness.js';
 import type { HitBatch } from '../hit-recorder.js';
 import type { CacheEntry, CacheStore, ExactKey, SemanticCandidate } from '../types.js';
@@ -100,7 +99,7 @@ export function createPostgresCacheStore(db: Db): PostgresCacheStore {
     // The literal embedder id and the index's expression (halfvec on a server, vector on PGlite) let
     // the planner match the partial HNSW index (registerCacheEmbedder's DDL); `exact` orders by
     // full-precision distance over the scope.
-    const type = cacheIndexVectorType(db.kind);
+    const type = indexVectorType(dims, db.kind);
     const order = query.index === 'hnsw' ? `e.embedding::${type}(${dims}) <=> $3::vector(${dims})::${type}(${dims})` : `e.embedding::vector(${dims}) <=> $3::vector(${dims})`;
     // hnsw: keep scanning the graph past rows of other scopes until LIMIT rows pass the filter
     // (pgvector >= 0.8); relaxed order is fine, candidates are re-sorted below. Both settings are
