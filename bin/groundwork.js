@@ -8,5 +8,5 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('groundwork: dist/ is missing; run `npm run build` (npm install runs it for you)\n');
   process.exit(1);
 }
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+const { runCli } = await import(entry.href);
+await runCli(process.argv.slice(2));

@@ -1,26 +1,29 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createTrainedPredictor } from './router/train-router-predictor.js';
 import { loadConfig, parseConfig } from './config/load-config.js';
 import type { Config, ConfigInput } from './config/schema.js';
+import { assertTenantName } from './config/tenant-name.js';
 import { dbOptionsFromConfig, modelsDirFromConfig, openDb } from './db/open-db.js';
 import { createEmbedderFromOptions } from './models/create-embedder-from-options.js';
 import { createRerankerFromOptions } from './models/create-reranker-from-options.js';
 import { noReranker } from './models/no-reranker.js';
 import type { Db } from './db/types.js';
 import { createChunker, type ChunkerName } from './ingest/chunkers/index.js';
-import { hashJson, runIngest, type IngestSummary, type SourceItem } from './ingest/pipeline.js';
+import type { IngestSummary, SourceItem, runIngest } from './ingest/pipeline.js';
+import { hashJson } from './ingest/stable-hash.js';
 import { portableChunkerSpec, type PortableChunker } from './ingest/prepare-workers.js';
 import { createAnswerCache, type AnswerCache, type CacheInfo } from './cache/answer-cache.js';
-import { createRedisCacheStore } from './cache/stores/redis-cache-store.js';
 import { resolveTokenCounter } from './ingest/tokens/index.js';
-import type { Chunker, Loader, TokenCounter } from './ingest/types.js';
-import { answerQuestion, streamAnswer } from './generate/index.js';
+import type { Chunker, Loader } from './ingest/types.js';
+import { answerQuestion } from './generate/answer-question.js';
+import { loadAnswerabilityModel } from './generate/answerability-model.js';
+import { streamAnswer } from './generate/stream-answer.js';
 import type { AnswerEvent, AnswerResult } from './generate/answer-types.js';
 import { createChatModelFromOptions } from './generate/create-chat-model-from-options.js';
-import { createTiktokenCounter } from './generate/tiktoken-counter.js';
+import { createLazyTiktokenCounter } from './generate/lazy-tiktoken-counter.js';
 import { zeroUsage, type ChatMessage, type ChatModel, type Embedder, type Reranker } from './models/types.js';
 import { createEnglishAnalyzer, type Analyzer } from './retrieve/analyzer.js';
+import { loadChunkEdges } from './retrieve/load-chunk-edges.js';
 import { createPostingCache } from './retrieve/posting-cache.js';
 import { createRetriever, type Retriever } from './retrieve/retriever.js';
 import { createRouter, type RouteDecision, type Router } from './router/create-router.js';
@@ -31,7 +34,7 @@ import { createSqlCostLedger } from './router/cost-ledger.js';
 import { createSqlBudgetStore } from './router/sql-budget-store.js';
 import { extractRoutingFeatures } from './router/routing-features.js';
 import type { Filter, RetrievalMode, RetrieveRequest, RetrieveResult } from './retrieve/types.js';
-import { loadSources, type LoadSourcesOptions } from './ingest/load-sources.js';
+import type { LoadSourcesOptions } from './ingest/load-sources.js';
 
 /** Your own components, used instead of the configured ones. */
 export interface GroundworkPlugins {
@@ -109,9 +112,10 @@ export interface Groundwork {
 }
 
 /** The trained success predictor when `groundwork router train` wrote one, else the rule-based default. */
-function loadPredictor(config: Readonly<Config>) {
+async function loadPredictor(config: Readonly<Config>) {
   const path = config.router.predictorPath ? resolve(config.router.predictorPath) : join(resolve(config.dataDir), 'router-predictor.json');
   if (config.dataDir.startsWith('memory://') || !existsSync(path)) return undefined;
+  const { createTrainedPredictor } = await import('./router/train-router-predictor.js');
   return createTrainedPredictor(JSON.parse(readFileSync(path, 'utf8')) as unknown);
 }
 
@@ -149,8 +153,11 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
   }
   const configured = options.reranker ?? (await createRerankerFromOptions(config.models.reranker, { modelsDir }));
   const reranker = configured === noReranker ? undefined : configured;
-  const promptCounter: TokenCounter = createTiktokenCounter(config.generate.encoding);
+  // Loads tiktoken's ranks at the first prompt: answers from the cache and retrieve-only runs never need them.
+  const promptCounter = createLazyTiktokenCounter(config.generate.encoding);
   const chatModel = options.chatModel ?? createChatModelFromOptions(config.generate, { tokenCounter: promptCounter });
+  // Read once here: a missing or malformed model file fails at start, naming the key.
+  const answerability = loadAnswerabilityModel(config.generate.answerability.model);
   const postingCache = config.retrieve.postingCache.maxPostings > 0 ? createPostingCache(config.retrieve.postingCache) : undefined;
   const retriever = createRetriever({ db, analyzer, options: config.retrieve, embedder, reranker, postingCache });
   const models = [chatModel, ...(options.chatModels ?? []).filter((m) => m.id !== chatModel.id)];
@@ -174,11 +181,13 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
       routerOptions.policy.kind === 'fixed' && routerOptions.policy.model === 'extractive' ? { kind: 'fixed', model: chatModel.id } : routerOptions.policy,
     options: routerOptions,
     ledger,
-    predictor: loadPredictor(config),
+    predictor: await loadPredictor(config),
     budgetStore: hasBudgets ? createSqlBudgetStore(db) : undefined,
   });
   const ownsDb = !options.db;
-  const exactStore = config.cache.redisUrl ? await createRedisCacheStore({ url: config.cache.redisUrl }) : undefined;
+  const exactStore = config.cache.redisUrl
+    ? await (await import('./cache/stores/redis-cache-store.js')).createRedisCacheStore({ url: config.cache.redisUrl })
+    : undefined;
   const cache = createAnswerCache({ db, options: config.cache, embedder, reranker, exactStore });
   // Everything that changes an answer besides the question and the documents.
   const answerConfigHash = hashJson({ generate: config.generate, router: config.router.policy, models: models.map((m) => m.id), retrieve: config.retrieve, embedder: embedder?.id ?? null });
@@ -198,11 +207,14 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     return { chunker, fingerprint: { chunker: name, maxTokens, overlap, tokenizer: `${source}:${counter.name}` }, portable };
   };
 
-  const retrieve: Groundwork['retrieve'] = (request) => retriever.retrieve({ ...request, tenant: request.tenant ?? config.tenant });
+  // Library entry points check the tenant name with the rule config, CLI and HTTP use.
+  const retrieve: Groundwork['retrieve'] = async (request) => retriever.retrieve({ ...request, tenant: assertTenantName(request.tenant ?? config.tenant) });
 
   const prepare = async (request: AskRequest) => {
     const retrieval = await retrieve({ query: request.question, tenant: request.tenant, mode: request.mode, k: request.topK, filters: request.filters });
     if (reranker) retrieval.chunks = retrieval.chunks.slice(0, config.retrieve.topN);
+    // The text around each chunk, so a quote is the whole sentence where a chunk boundary cuts it.
+    retrieval.chunks = await loadChunkEdges(db, request.tenant ?? config.tenant, retrieval.chunks);
     return {
       retrieval,
       input: {
@@ -217,6 +229,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
         temperature: config.generate.temperature,
         historyShare: config.generate.historyShare,
         signal: request.signal,
+        answerability,
       },
     };
   };
@@ -234,7 +247,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     notices,
     chunkerFor,
     async ingest(paths, ingestOptions = {}) {
-      const tenant = ingestOptions.tenant ?? config.tenant;
+      const tenant = assertTenantName(ingestOptions.tenant ?? config.tenant);
       const { chunker, fingerprint, portable } = chunkerFor(ingestOptions);
       let source: AsyncIterable<SourceItem> | Iterable<SourceItem>;
       let prune: { sourcePrefixes: string[] } | undefined;
@@ -249,11 +262,14 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
           csv: config.ingest.csv,
           loaders: options.loaders,
         };
+        // The loaders (pdfjs, mammoth, an HTML parser) are imported by the runs that read files.
+        const { loadSources } = await import('./ingest/load-sources.js');
         source = loadSources(roots, loadOptions);
         if (ingestOptions.prune) prune = { sourcePrefixes: roots };
       } else {
         source = paths as AsyncIterable<SourceItem> | Iterable<SourceItem>;
       }
+      const { runIngest } = await import('./ingest/pipeline.js');
       return runIngest(source, {
         db,
         tenant,
@@ -277,7 +293,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     retrieve,
     async ask(request) {
       const started = performance.now();
-      const tenant = request.tenant ?? config.tenant;
+      const tenant = assertTenantName(request.tenant ?? config.tenant);
       const compute = async (): Promise<Omit<AskResult, 'cache' | 'latencyMs'>> => {
         const { retrieval, input } = await prepare(request);
         const routed = await router.answer(
@@ -297,7 +313,8 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
               check: {
                 answer: result.answer,
                 citations: result.citations.map((c) => ({ sourceId: String(c.chunkId), quote: c.quote })),
-                context: retrieval.chunks.map((c) => ({ id: String(c.chunkId), text: c.text })),
+                // With the chunk's edges: a quote completed across a chunk boundary is still the context's text.
+                context: retrieval.chunks.map((c) => ({ id: String(c.chunkId), text: `${c.edges?.before ?? ''}${c.text}${c.edges?.after ?? ''}` })),
                 retrievalConfidence: retrieval.confidence,
               },
             };

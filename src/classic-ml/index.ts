@@ -36,3 +36,7 @@ export { abTest, type AbTestInput, type AbTestResult } from './phases/ab-test.js
 export { decideMlVsRules, problemBriefSchema, reviewBrief, type ProblemBrief } from './phases/problem-brief.js';
 export { scoreRubric, RUBRIC_WEIGHTS } from './phases/quality-rubric.js';
 export { buildModelCard } from './phases/model-card.js';
+export type { ToolProgress, ToolRunContext } from './tool-run-context.js';
+export { validateToolInput } from './classic-ml-tools.js';
+export { createToolPool, defaultToolWorkers, type ToolPool, type ToolPoolOptions, type ToolPoolStats, type ToolRunOptions } from './tool-pool.js';
+export * from './tool-limits.js';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ToolRunContext } from './tool-run-context.js';
 
 /**
  * A classical-ML phase exposed as a tool: the CLI (`groundwork tool <name>`), the HTTP service
@@ -9,8 +10,11 @@ export interface Tool<I = unknown, O = unknown> {
   readonly description: string;
   readonly inputSchema: z.ZodType<I>;
   readonly outputSchema: z.ZodType<O>;
-  /** Runs on input already validated by inputSchema; throws InputError for data problems. */
-  run(input: I): Promise<O> | O;
+  /**
+   * Runs on input already validated by inputSchema; throws InputError for data problems. Long
+   * runs may report progress through the context.
+   */
+  run(input: I, context?: ToolRunContext): Promise<O> | O;
 }
 
 /** Helper that keeps the input/output types tied to the schemas. */

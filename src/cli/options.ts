@@ -1,3 +1,4 @@
+import { isTenantName, TENANT_NAME_RULE } from '../config/tenant-name.js';
 import { UsageError } from './output.js';
 
 /** Parses a positive integer flag value, naming the flag when it is not one. */
@@ -26,5 +27,11 @@ export function collect(value: string, previous: string[] = []): string[] {
 /** Checks a retrieval mode flag. */
 export function modeOption(value: string): 'sparse' | 'dense' | 'hybrid' {
   if (value !== 'sparse' && value !== 'dense' && value !== 'hybrid') throw new UsageError(`--mode must be sparse, dense or hybrid, got "${value}"`);
+  return value;
+}
+
+/** Checks a `--tenant` flag value against the one tenant-name rule (src/config/tenant-name.ts). */
+export function tenantOption(value: string): string {
+  if (!isTenantName(value)) throw new UsageError(`--tenant must be ${TENANT_NAME_RULE}, got ${JSON.stringify(value)}`);
   return value;
 }

@@ -1,8 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { migrate } from './migrate.js';
-import { openPgDb } from './pg-driver.js';
-import { openPgliteDb } from './pglite-driver.js';
 import type { Db } from './types.js';
 
 export interface OpenDbOptions {
@@ -14,11 +12,15 @@ export interface OpenDbOptions {
   migrate?: boolean;
 }
 
-/** Opens the configured store (PostgreSQL when databaseUrl is set, else PGlite) and migrates it. */
+/**
+ * Opens the configured store (PostgreSQL when databaseUrl is set, else PGlite) and migrates it.
+ * Only the chosen driver is imported: a server deployment never loads PGlite's WebAssembly build,
+ * and the embedded default never loads node-postgres.
+ */
 export async function openDb(options: OpenDbOptions): Promise<Db> {
   const db = options.databaseUrl
-    ? await openPgDb({ connectionString: options.databaseUrl })
-    : await openPgliteDb({ dataDir: options.dataDir });
+    ? await (await import('./pg-driver.js')).openPgDb({ connectionString: options.databaseUrl })
+    : await (await import('./pglite-driver.js')).openPgliteDb({ dataDir: options.dataDir });
   if (options.migrate !== false) {
     try {
       await migrate(db);

@@ -24,6 +24,22 @@ export function tokenF1(prediction: string, references: string | readonly string
   return Math.max(...toList(references).map((reference) => f1(prediction, reference)));
 }
 
+/**
+ * 1 when some normalized reference appears in the normalized prediction as a whole run of tokens
+ * (the containment measure of open-domain QA, e.g. DrQA, Chen et al. 2017: a sentence-long
+ * extractive answer is right when it holds the reference span), else 0. An empty reference never matches.
+ * @example answerContainment('The per diem is EUR 60 per day.', 'EUR 60 per day') // 1
+ */
+export function answerContainment(prediction: string, references: string | readonly string[]): number {
+  const padded = ` ${normalizeAnswer(prediction)} `;
+  return toList(references).some((reference) => {
+    const needle = normalizeAnswer(reference);
+    return needle.length > 0 && padded.includes(` ${needle} `);
+  })
+    ? 1
+    : 0;
+}
+
 function f1(prediction: string, reference: string): number {
   const predicted = normalizeAnswer(prediction).split(' ').filter(Boolean);
   const expected = normalizeAnswer(reference).split(' ').filter(Boolean);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { hashDatasetFiles } from './dataset-hash.js';
@@ -64,5 +64,5 @@ export async function loadGoldenSet(path: string): Promise<GoldenSet> {
     throw new InputError('golden', `cannot read ${path}: ${error.code ?? error.message}`);
   });
   const items = parseGoldenSet(text, path);
-  return { path, items, qrels: goldenQrels(items), hash: await hashDatasetFiles(dirname(path), [path]) };
+  return { path, items, qrels: goldenQrels(items), hash: await hashDatasetFiles(dirname(path), [basename(path)]) };
 }

@@ -12,7 +12,9 @@ export { mulberry32 } from './prng.js';
 export { bootstrapCI, quantile, DEFAULT_RESAMPLES, DEFAULT_CONFIDENCE, DEFAULT_SEED, type MeanWithCI, type ResamplingOptions } from './bootstrap-ci.js';
 export { pairedTest, type PairedTestResult } from './paired-test.js';
 export { segmentBreakdown, type SegmentStats } from './segment-breakdown.js';
-export { normalizeAnswer, exactMatch, tokenF1 } from './answer-correctness.js';
+export { normalizeAnswer, exactMatch, tokenF1, answerContainment } from './answer-correctness.js';
+export { groupedHoldout, DEFAULT_HOLDOUT_SHARE, type GroupedHoldout } from './grouped-holdout.js';
+export { answersFileLine, writeAnswersFile, ANSWERS_FILE_VERSION, type AnswersFileLine, type AnswersFileCitation } from './answers-file.js';
 export { splitCitedSentences, DEFAULT_CITATION_PATTERN, type CitedSentence } from './answer-sentences.js';
 export { contentTokens, lexicalSupport, SUPPORT_THRESHOLD, type SupportResult } from './lexical-support.js';
 export { citationScores, type CitationScores } from './citation-metrics.js';
@@ -58,6 +60,8 @@ export {
   answerText,
   citedSentences,
   isCorrectAnswer,
+  referenceAnswers,
+  documentCitationPrecision,
   referenceRecall,
   ANSWER_METRICS,
   CORRECT_REFERENCE_RECALL,

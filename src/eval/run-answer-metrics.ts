@@ -1,6 +1,6 @@
 import { parseCitationMarkers } from '../generate/parse-citation-markers.js';
 import { splitCitedSentences, type CitedSentence } from './answer-sentences.js';
-import { exactMatch, normalizeAnswer, tokenF1 } from './answer-correctness.js';
+import { answerContainment, exactMatch, normalizeAnswer, tokenF1 } from './answer-correctness.js';
 import { citationScores } from './citation-metrics.js';
 import type { GoldenItem } from './golden-set.js';
 import { lexicalGroundedness } from './lexical-groundedness.js';
@@ -56,13 +56,38 @@ export function referenceRecall(prediction: string, reference: string): number {
 }
 
 /**
+ * The reference answers of a golden item: `metadata.answers` (every annotator's answer, as SQuAD
+ * ships them) when it is a non-empty list of strings, with `reference_answer` first; else
+ * `reference_answer` alone; empty when the item has neither.
+ */
+export function referenceAnswers(item: Pick<GoldenItem, 'reference_answer' | 'metadata'>): string[] {
+  const listed = Array.isArray(item.metadata?.answers) ? item.metadata.answers.filter((answer): answer is string => typeof answer === 'string' && answer.trim().length > 0) : [];
+  const all = item.reference_answer === undefined ? listed : [item.reference_answer, ...listed];
+  return [...new Set(all)];
+}
+
+/**
+ * Share of the answer's cited documents that are among the item's `relevant_doc_ids` (document-level
+ * citation precision); undefined when nothing is cited or the item names no relevant documents.
+ */
+export function documentCitationPrecision(citedDocuments: readonly string[], relevantDocIds: readonly string[]): number | undefined {
+  const cited = [...new Set(citedDocuments)];
+  if (cited.length === 0 || relevantDocIds.length === 0) return undefined;
+  return cited.filter((id) => relevantDocIds.includes(id)).length / cited.length;
+}
+
+/**
  * Whether an answer (not a refusal) is correct: with a reference answer, it contains at least
  * CORRECT_REFERENCE_RECALL of the reference's tokens; without one, it cites a relevant document;
  * with neither, any non-refused answer counts (nothing to check it against).
  */
 export function isCorrectAnswer(item: GoldenItem, answer: Pick<AnsweredQuestion, 'answer' | 'refused' | 'citedDocuments'>): boolean {
   if (answer.refused || !item.answerable) return false;
-  if (item.reference_answer !== undefined) return referenceRecall(answerText(answer.answer), item.reference_answer) >= CORRECT_REFERENCE_RECALL;
+  const references = referenceAnswers(item);
+  if (references.length > 0) {
+    const text = answerText(answer.answer);
+    return references.some((reference) => referenceRecall(text, reference) >= CORRECT_REFERENCE_RECALL);
+  }
   if (item.relevant_doc_ids.length > 0) return answer.citedDocuments.some((id) => item.relevant_doc_ids.includes(id));
   return true;
 }
@@ -103,7 +128,12 @@ export function citedSentences(answer: string): CitedSentence[] {
  * Answer metrics of one golden question:
  * - `answer_accuracy`: answerable and answered correctly, or unanswerable and refused (primary metric);
  * - `refusal_accuracy` (unanswerable only): refused; `false_refusal_rate` (answerable only): refused;
- * - `token_f1`, `exact_match`, `reference_recall` (with a reference answer; a refusal scores as its text);
+ * - `answer_containment` (answerable, with a reference): a normalized reference appears in the answer
+ *   (SQuAD normalization; any of `metadata.answers`); a refusal scores 0;
+ * - `token_f1`, `exact_match`, `reference_recall` (with a reference answer; the max over
+ *   `metadata.answers` when given; a refusal scores as its text);
+ * - `citation_doc_precision` (answers given, item with `relevant_doc_ids`): share of the cited
+ *   documents that are relevant (`documentCitationPrecision`);
  * - `citation_precision`, `citation_recall`, `groundedness` (answers given, not refusals): the lexical
  *   support baseline over the passages the model saw (`citationScores`, `lexicalGroundedness`).
  */
@@ -113,13 +143,17 @@ export function answerMetrics(item: GoldenItem, answered: AnsweredQuestion, supp
   metrics.answer_accuracy = (item.answerable ? correct : answered.refused) ? 1 : 0;
   if (item.answerable) metrics.false_refusal_rate = answered.refused ? 1 : 0;
   else metrics.refusal_accuracy = answered.refused ? 1 : 0;
-  if (item.reference_answer !== undefined) {
+  const references = referenceAnswers(item);
+  if (references.length > 0) {
     const text = answerText(answered.answer);
-    metrics.token_f1 = tokenF1(text, item.reference_answer);
-    metrics.exact_match = exactMatch(text, item.reference_answer);
-    metrics.reference_recall = referenceRecall(text, item.reference_answer);
+    if (item.answerable) metrics.answer_containment = answered.refused ? 0 : answerContainment(text, references);
+    metrics.token_f1 = tokenF1(text, references);
+    metrics.exact_match = exactMatch(text, references);
+    metrics.reference_recall = Math.max(...references.map((reference) => referenceRecall(text, reference)));
   }
   if (!answered.refused) {
+    const documentPrecision = documentCitationPrecision(answered.citedDocuments, item.relevant_doc_ids);
+    if (documentPrecision !== undefined) metrics.citation_doc_precision = documentPrecision;
     const sentences = citedSentences(answered.answer);
     const citations = citationScores(sentences, answered.passages, supportThreshold);
     if (citations.precision !== undefined) metrics.citation_precision = citations.precision;
@@ -135,10 +169,12 @@ export const ANSWER_METRICS = [
   'answer_accuracy',
   'refusal_accuracy',
   'false_refusal_rate',
+  'answer_containment',
   'token_f1',
   'exact_match',
   'reference_recall',
   'citation_precision',
+  'citation_doc_precision',
   'citation_recall',
   'groundedness',
 ] as const;

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type { AskResult, Groundwork } from '../groundwork.js';
 import { loadChunks } from '../retrieve/retriever.js';
 import type { RetrievalMode } from '../retrieve/types.js';
+import { answersFileLine, writeAnswersFile, type AnswersFileLine } from './answers-file.js';
 import { calibrateRefusalThreshold, type CalibrationRow } from './calibrate-refusal.js';
 import { chunksToDocumentRanking } from './chunks-to-document-ranking.js';
 import { loadGoldenSet, type GoldenItem } from './golden-set.js';
@@ -28,6 +29,8 @@ export interface GoldenRunOptions extends GoldenEvalOptions {
   judge?: boolean;
   /** Judgments per item (default: eval.judgeRepeats). */
   judgeRepeats?: number;
+  /** Write one JSON line per question here (see `AnswersFileLine`). */
+  answersFile?: string;
 }
 
 /** The LLM judge's part of a golden run: means and intervals are in `metrics.judge_*`. */
@@ -42,6 +45,8 @@ export interface JudgeReport {
 export interface GoldenEvalRunDocument extends EvalRunDocument {
   latency: EvalRunDocument['latency'] & { cost: CostSummary };
   judge?: JudgeReport;
+  /** Where `answersFile` wrote the answers (absolute path). */
+  answersFile?: string;
 }
 
 /**
@@ -98,6 +103,7 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenRunOptions): 
   const judgedCorrectness: JudgedItem[] = [];
   let mode: RetrievalMode = options.mode ?? gw.config.retrieve.mode;
   let counterfactuals = 0;
+  const answerLines: AnswersFileLine[] = [];
   for (const [index, item] of golden.items.entries()) {
     const retrieval = await gw.retrieve({ query: item.question, tenant, mode: options.mode, k: Math.max(k, RECALL_CUTOFF) });
     mode = retrieval.mode;
@@ -111,6 +117,19 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenRunOptions): 
     const citedDocuments = [...new Set(asked.citations.map((citation) => citation.externalId))];
     const answered = { answer: asked.answer, refused: asked.refused, citedDocuments, passages };
     const scored = answerMetrics(item, answered, evalOptions.supportThreshold);
+    answerLines.push(
+      answersFileLine({
+        id: item.id,
+        question: item.question,
+        answer: asked.answer,
+        refused: asked.refused,
+        refusalReason: asked.refusalReason,
+        answerabilityScore: asked.answerabilityScore,
+        retrievalConfidence: asked.retrieval.confidence,
+        citations: asked.citations,
+        latencyMs: asked.latencyMs,
+      }),
+    );
     let judged: Record<string, unknown> | undefined;
     if (judge !== undefined) {
       const verdicts = await judgeAnswer(judge, item, asked, passages);
@@ -172,6 +191,12 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenRunOptions): 
     await writeTrecRun(runFile, new Map([...run].map(([queryId, documents]) => [queryId, documents.slice(0, k)])));
   }
 
+  let answersFile: string | undefined;
+  if (options.answersFile !== undefined) {
+    answersFile = resolve(options.answersFile);
+    await writeAnswersFile(answersFile, answerLines);
+  }
+
   const answerable = golden.items.filter((item) => item.answerable).length;
   const document = await recordEvalRun(
     gw,
@@ -199,7 +224,7 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenRunOptions): 
         retrieveK: Math.max(k, RECALL_CUTOFF),
         topK: gw.config.retrieve.topK,
         refusalThreshold: gw.config.generate.refusalThreshold,
-        correctness: 'reference token containment >= 0.5, else cites a relevant document',
+        correctness: 'reference token containment >= 0.5 (any of metadata.answers), else cites a relevant document',
         ...(judge ? { judge: { model: gw.chatModel.id, repeats: judgeRepeats } } : {}),
       },
       notices,
@@ -216,6 +241,7 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenRunOptions): 
     ...document,
     latency: { ...document.latency, cost: summarizeCost(costsUsd) },
     ...(segments ? { segments } : {}),
+    ...(answersFile ? { answersFile } : {}),
     ...(judgeReport ? { judge: judgeReport } : {}),
   };
 }

@@ -1,10 +1,14 @@
+import { neutralizeMarkup } from '../neutralize-markup.js';
 import type { RetrievedChunk } from '../retrieve/types.js';
 import { citationLabel } from './citation-label.js';
 import { chunkReference, type Citation } from './citation-types.js';
 import { contentTerms } from './content-terms.js';
 import { DEFAULT_EXTRACTIVE_MAX_SENTENCES } from './generate-options.js';
 import { REFUSAL_TEXT } from './refusal.js';
-import { splitSentences } from './split-sentences.js';
+import { evidenceMismatches } from './evidence-mismatches.js';
+import { evidenceUnits, type EvidenceUnit } from './evidence-units.js';
+import { expectedAnswerType, hasAnswerType, type AnswerType } from './expected-answer-type.js';
+import { shortenAroundClause } from './whole-sentence.js';
 
 /** BM25 saturation and length normalization: Lucene's defaults (Robertson and Zaragoza 2009 ranges). */
 const BM25_K1 = 1.2;
@@ -18,8 +22,19 @@ const POSITION_DECAY = 0.05;
  * sentence sharing one incidental word with the question is not an answer. Calibrate with eval.
  */
 export const EXTRACTIVE_MIN_COVERAGE = 0.5;
-/** Sentences shorter than this many words are headings or fragments, not answers. */
-const MIN_SENTENCE_WORDS = 3;
+/**
+ * A sentence from a document other than the best answer's is added only when it carries its own
+ * support (its own text covers EXTRACTIVE_MIN_COVERAGE of the question, title and headings not
+ * counted) and scores at least this share of the best answer: otherwise neighbouring documents
+ * that repeat the topic get cited for an answer they do not hold.
+ */
+export const OTHER_DOCUMENT_SCORE_SHARE = 0.8;
+/**
+ * Question terms found only in a unit's title or headings score this share of what they would if
+ * the unit said them once. 1: the title is part of every sentence under it (tune on the tuning
+ * articles of bench/answers.ts, never the held-out ones).
+ */
+const CONTEXT_TERM_WEIGHT = 1;
 
 /** Tuning of the extractive answerer. */
 export interface ExtractiveOptions {
@@ -35,45 +50,46 @@ export interface ExtractiveAnswer {
   refused: boolean;
 }
 
-/** Markdown heading lines and the chunk's own section titles are labels, not answers. */
-function isHeading(sentence: string, headingPath: readonly string[]): boolean {
-  if (/^#{1,6}\s/.test(sentence)) return true;
-  const bare = (text: string) => text.replace(/^[#\s]*(?:\d+(?:\.\d+)*\.?\s*)?/, '').trim().toLowerCase();
-  const needle = bare(sentence);
-  return headingPath.some((heading) => bare(heading) === needle);
-}
-
-interface Candidate {
+/** A unit with the chunk and rank it came from. */
+export interface Candidate {
   chunk: RetrievedChunk;
   rank: number;
-  position: number;
-  sentence: string;
+  unit: EvidenceUnit;
   terms: string[];
+  contextTerms: Set<string>;
+}
+
+/** One answer unit scored against the question. */
+export interface ScoredUnit {
+  candidate: Candidate;
+  /** Share of the question's idf weight the unit covers, title and headings included. */
+  coverage: number;
+  /** The same share from the unit's own text. */
+  ownCoverage: number;
+  /** The answerer's ranking score (BM25 with context terms, priors, coverage squared); 0: no own term. */
+  score: number;
+}
+
+/** Every answer unit of the chunks scored against the question: what the answerer and the answerability features read. */
+export interface EvidenceScores {
+  queryTerms: string[];
+  units: ScoredUnit[];
+  idf: (term: string) => number;
 }
 
 /**
- * The offline answerer: scores every sentence of the retrieved chunks against the question's content
- * terms (BM25 over the sentences, times rank and position priors), quotes the best ones and cites
- * each as `[Source: <title or file>, page N]`. Refuses with exactly "I don't have enough information."
- * when no sentence covers enough of the question.
- * @example answerExtractively('How long is the warranty?', retrieval.chunks, { maxSentences: 2 })
+ * Scores the answer units of the retrieved chunks against the question's content terms (BM25 over
+ * the units, rank and position priors, coverage with title and headings). Shared by
+ * `answerExtractively` and `answerabilityFeatures`, so the decision reads the answerer's coverage.
  */
-export function answerExtractively(question: string, chunks: readonly RetrievedChunk[], options: ExtractiveOptions = {}): ExtractiveAnswer {
-  const maxSentences = options.maxSentences ?? DEFAULT_EXTRACTIVE_MAX_SENTENCES;
-  const minCoverage = options.minCoverage ?? EXTRACTIVE_MIN_COVERAGE;
-  const refusal: ExtractiveAnswer = { text: REFUSAL_TEXT, citations: [], refused: true };
+export function scoreEvidence(question: string, chunks: readonly RetrievedChunk[]): EvidenceScores {
   const queryTerms = [...new Set(contentTerms(question))];
-  if (queryTerms.length === 0) return refusal;
-
   const candidates: Candidate[] = [];
   chunks.forEach((chunk, rank) => {
-    splitSentences(chunk.text).forEach((span, position) => {
-      const sentence = span.text.replace(/\s+/g, ' ').trim();
-      if (sentence.split(' ').length < MIN_SENTENCE_WORDS || isHeading(sentence, chunk.headingPath)) return;
-      candidates.push({ chunk, rank, position, sentence, terms: contentTerms(sentence) });
-    });
+    const units = evidenceUnits(chunk);
+    const contextTerms = new Set(units.length > 0 ? contentTerms(units[0].context) : []);
+    for (const unit of units) candidates.push({ chunk, rank, unit, terms: contentTerms(unit.text), contextTerms });
   });
-  if (candidates.length === 0) return refusal;
 
   const documentFrequency = new Map<string, number>();
   for (const candidate of candidates) {
@@ -88,37 +104,95 @@ export function answerExtractively(question: string, chunks: readonly RetrievedC
   const totalWeight = queryTerms.reduce((sum, term) => sum + idf(term), 0);
   const averageLength = candidates.reduce((sum, candidate) => sum + candidate.terms.length, 0) / count || 1;
 
-  const scored = candidates.map((candidate) => {
+  const units = candidates.map((candidate): ScoredUnit => {
     const frequency = new Map<string, number>();
     for (const term of candidate.terms) frequency.set(term, (frequency.get(term) ?? 0) + 1);
     let bm25 = 0;
-    let covered = 0;
+    let own = 0;
+    let fromContext = 0;
+    const norm = BM25_K1 * (1 - BM25_B + (BM25_B * candidate.terms.length) / averageLength);
+    let bm25Context = 0;
     for (const term of queryTerms) {
       const tf = frequency.get(term) ?? 0;
-      if (tf === 0) continue;
-      covered += idf(term);
-      const norm = BM25_K1 * (1 - BM25_B + (BM25_B * candidate.terms.length) / averageLength);
+      if (tf === 0) {
+        if (!candidate.contextTerms.has(term)) continue;
+        // A term of the title or headings scores as if the unit said it once.
+        fromContext += idf(term);
+        bm25Context += (idf(term) * (BM25_K1 + 1)) / (1 + norm);
+        continue;
+      }
+      own += idf(term);
       bm25 += (idf(term) * tf * (BM25_K1 + 1)) / (tf + norm);
     }
-    const prior = 1 / (1 + RANK_DECAY * candidate.rank) / (1 + POSITION_DECAY * candidate.position);
-    return { candidate, coverage: covered / totalWeight, score: bm25 * prior };
+    const prior = 1 / (1 + RANK_DECAY * candidate.rank) / (1 + POSITION_DECAY * candidate.unit.position);
+    return {
+      candidate,
+      coverage: (own + fromContext) / totalWeight,
+      ownCoverage: own / totalWeight,
+      // A unit must hold a question term itself: its title alone does not make it an answer.
+      // Times coverage squared: of two units that both cover enough, the one holding more of the
+      // question's weight wins even when it is longer (a table row against a short sentence).
+      score: bm25 > 0 ? (bm25 + CONTEXT_TERM_WEIGHT * bm25Context) * prior * ((own + fromContext) / totalWeight) ** 2 : 0,
+    };
   });
+  return { queryTerms, units, idf };
+}
 
+/**
+ * Whether a unit can be the question's answer: it holds the expected answer type (when the question
+ * asks for one) and the answer cache's guards find no number, entity, negation or comparison
+ * mismatch between the question and the unit with its title and headings.
+ */
+export function unitAnswers(question: string, expected: AnswerType | undefined, unit: EvidenceUnit): boolean {
+  if (expected !== undefined && !hasAnswerType(unit.text, expected)) return false;
+  return evidenceMismatches(question, unit.context ? `${unit.context}. ${unit.text}` : unit.text).length === 0;
+}
+
+/**
+ * The offline answerer: reads the retrieved chunks as answer units (whole sentences, completed
+ * across chunk boundaries, and Markdown table rows with their header: `evidenceUnits`), scores each
+ * against the question's content terms (BM25 over the units, times rank and position priors; terms
+ * found in the chunk's title and headings count as covered), keeps units of the type the question
+ * asks for (`expectedAnswerType`) on which the answer cache's guards find no mismatch
+ * (`evidenceMismatches`), quotes the best ones and cites each as `[Source: <title or file>, page N]`.
+ * Units from a second document are quoted only with their own support. Refuses with exactly
+ * "I don't have enough information." when no unit covers enough of the question. Overlong sentences
+ * are shortened around the answer-bearing clause, with an ellipsis. Quotes and titles leave with their markup
+ * neutralized (`‹script›`): documents are data, whatever the loader that stored them let through.
+ * @example answerExtractively('How long is the warranty?', retrieval.chunks, { maxSentences: 2 })
+ */
+export function answerExtractively(question: string, chunks: readonly RetrievedChunk[], options: ExtractiveOptions = {}): ExtractiveAnswer {
+  const maxSentences = options.maxSentences ?? DEFAULT_EXTRACTIVE_MAX_SENTENCES;
+  const minCoverage = options.minCoverage ?? EXTRACTIVE_MIN_COVERAGE;
+  const refusal: ExtractiveAnswer = { text: REFUSAL_TEXT, citations: [], refused: true };
+  const { queryTerms, units: scored, idf } = scoreEvidence(question, chunks);
+  if (queryTerms.length === 0 || scored.length === 0) return refusal;
+
+  const expected = expectedAnswerType(question);
+  const answers = (entry: ScoredUnit) => unitAnswers(question, expected, entry.candidate.unit);
   const chosen: typeof scored = [];
   const seenText = new Set<string>();
-  for (const entry of scored.filter((item) => item.coverage >= minCoverage).sort((a, b) => b.score - a.score)) {
-    const key = entry.candidate.sentence.toLowerCase();
+  for (const entry of scored.filter((item) => item.score > 0 && item.coverage >= minCoverage).sort((a, b) => b.score - a.score)) {
+    const key = entry.candidate.unit.text.toLowerCase();
     if (seenText.has(key)) continue; // overlapping chunks repeat sentences
+    const best = chosen[0];
+    const otherDocument = best !== undefined && !chosen.some((kept) => kept.candidate.chunk.documentId === entry.candidate.chunk.documentId);
+    if (otherDocument && (entry.ownCoverage < minCoverage || entry.score < OTHER_DOCUMENT_SCORE_SHARE * best.score)) continue;
+    if (!answers(entry)) continue;
     seenText.add(key);
     chosen.push(entry);
     if (chosen.length >= maxSentences) break;
   }
   if (chosen.length === 0) return refusal;
 
+  // Clause relevance for shortening: the idf of the question terms a clause holds.
+  const querySet = new Set(queryTerms);
+  const relevance = (clause: string) => [...new Set(contentTerms(clause))].filter((term) => querySet.has(term)).reduce((sum, term) => sum + idf(term), 0);
   const lines: string[] = [];
   const citations: Citation[] = [];
   for (const { candidate } of chosen) {
-    const { chunk, sentence } = candidate;
+    const chunk = { ...candidate.chunk, title: neutralizeMarkup(candidate.chunk.title), source: neutralizeMarkup(candidate.chunk.source) };
+    const sentence = neutralizeMarkup(shortenAroundClause(candidate.unit.text, relevance));
     const marker = citationLabel(chunk);
     lines.push(`"${sentence}" ${marker}`);
     citations.push({

@@ -29,11 +29,16 @@ function refusal(model: string, reason: RefusalReason, rest: Partial<AnswerResul
  */
 export async function answerQuestion(input: AnswerQuestionInput): Promise<AnswerResult> {
   const plan = prepareAnswer(input);
+  const result = await answerPlan(input, plan);
+  return plan.answerabilityScore === undefined ? result : { ...result, answerabilityScore: plan.answerabilityScore };
+}
+
+async function answerPlan(input: AnswerQuestionInput, plan: ReturnType<typeof prepareAnswer>): Promise<AnswerResult> {
   const modelId = input.chatModel.id;
   if (plan.kind === 'refuse') return refusal(modelId, plan.reason, { promptTokens: plan.prompt?.tokenCount ?? 0 });
   const sources = sourcesOf(plan.prompt);
   if (plan.kind === 'extractive') {
-    const result = plan.model.answerFromContext(plan.question, plan.chunks);
+    const result = plan.model.answerFromContext(plan.question, plan.chunks, plan.overrides);
     if (result.refused) return refusal(modelId, 'no-supporting-sentence', { promptTokens: plan.prompt.tokenCount, sources });
     return { answer: result.text, citations: result.citations, refused: false, usage: zeroUsage(), droppedCitations: 0, dropped: [], model: modelId, sources, promptTokens: plan.prompt.tokenCount };
   }

@@ -2,6 +2,7 @@ import type { TokenCounter } from '../ingest/types.js';
 import type { ChatMessage, ChatModel, Usage } from '../models/types.js';
 import type { RetrieveResult } from '../retrieve/types.js';
 import type { ChunkReference, Citation, DroppedCitation } from './citation-types.js';
+import type { AnswerabilityModel } from './answerability-model.js';
 import type { RefusalReason } from './refusal.js';
 
 /** A document given to the model, as reported to clients before the answer (the `sources` event). */
@@ -33,6 +34,8 @@ export interface AnswerQuestionInput {
   signal?: AbortSignal;
   /** Pins the fence token (tests); a random one per request otherwise. */
   fence?: string;
+  /** The answer-or-refuse model (generate.answerability); without it the decision is the threshold and the answerer's own. */
+  answerability?: AnswerabilityModel;
 }
 
 /** A checked answer: text, citations, refusal and cost. */
@@ -52,6 +55,8 @@ export interface AnswerResult {
   sources: AnswerSource[];
   /** Prompt tokens by our counter (0 when refused before building a prompt). */
   promptTokens: number;
+  /** The answer-or-refuse model's calibrated P(answerable); absent when no model decided. */
+  answerabilityScore?: number;
 }
 
 /** Events of a streamed answer, in this order: sources, token..., citations, usage, done. */

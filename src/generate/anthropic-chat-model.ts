@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { ConfigError } from '../errors.js';
 import type { TokenCounter } from '../ingest/types.js';
 import type { ChatModel, GenerateRequest, GenerateResult, StreamEvent, ToolCall, Usage } from '../models/types.js';
@@ -55,7 +55,13 @@ export function createAnthropicChatModel(options: AnthropicChatModelOptions): Ch
   const apiKey = options.apiKey ?? env.ANTHROPIC_API_KEY;
   if (!apiKey) throw new ConfigError('anthropic.apiKey', apiKey, 'an API key: pass apiKey or set ANTHROPIC_API_KEY');
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS;
-  const client = new Anthropic({ apiKey, baseURL: options.baseUrl ?? env.ANTHROPIC_BASE_URL ?? null, maxRetries: 0, timeout: timeoutMs });
+  // The SDK (~0.3 s to import) is loaded at the first call, so that processes configured for
+  // Anthropic but answering from the cache, and every process not using it, never import it.
+  let client: Promise<Anthropic> | undefined;
+  const sdk = (): Promise<Anthropic> =>
+    (client ??= import('@anthropic-ai/sdk').then(
+      ({ default: AnthropicClient }) => new AnthropicClient({ apiKey, baseURL: options.baseUrl ?? env.ANTHROPIC_BASE_URL ?? null, maxRetries: 0, timeout: timeoutMs }),
+    ));
   const url = `${(options.baseUrl ?? 'https://api.anthropic.com').replace(/\/$/, '')}/v1/messages`;
   const minimum = minCacheableTokens(model);
   let counter = options.tokenCounter;
@@ -96,7 +102,7 @@ export function createAnthropicChatModel(options: AnthropicChatModelOptions): Ch
     supportsTools: true,
     async generate(request: GenerateRequest): Promise<GenerateResult> {
       try {
-        const message = await client.messages.create(body(request) as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal });
+        const message = await (await sdk()).messages.create(body(request) as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal });
         const toolCalls: ToolCall[] = [];
         let text = '';
         for (const block of message.content) {
@@ -122,7 +128,7 @@ export function createAnthropicChatModel(options: AnthropicChatModelOptions): Ch
       let finishReason: string | undefined;
       const toolCalls = new Map<number, ToolCall>();
       try {
-        const stream = await client.messages.create({ ...body(request), stream: true } as Anthropic.MessageCreateParamsStreaming, { signal: request.signal });
+        const stream = await (await sdk()).messages.create({ ...body(request), stream: true } as Anthropic.MessageCreateParamsStreaming, { signal: request.signal });
         for await (const event of stream) {
           if (event.type === 'message_start') {
             rawUsage = { ...event.message.usage };

@@ -15,15 +15,17 @@ const STOP_WORDS = new Set([
   'too', 'very', 'just', 'also', 'all', 'each', 'other', 'more', 'most', 'over', 'out', 'up',
   'get', 'got', 'one', 'those', 'only', 'own', 'same', 'both', 'here', 'again', 'further', 'once',
   'say', 'said', 'know', 'explain', 'describe', 'give', 'between',
-  // Question idioms: "how long", "how many", "how much", "how often", "what kind of".
-  'long', 'many', 'much', 'often', 'kind',
+  // Question idioms: "how long", "how many", "how much", "how often", "what kind of", "what is the
+  // name of", "what is X called", "what was X known as".
+  'long', 'many', 'much', 'often', 'kind', 'name', 'named', 'called', 'known',
 ]);
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 
-/** Lowercased words of a text, in order (letters and digits; apostrophes kept inside words). */
+/** Lowercased words of a text without diacritics, in order (letters and digits; apostrophes kept inside words). */
 export function words(text: string): string[] {
-  return (text.toLowerCase().match(WORD) ?? []).map((word) => word.replace(/['’]s$/, ''));
+  // Diacritics dropped (NFD, then combining marks removed): "Beyoncé" and "Beyonce" are one word.
+  return (text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().match(WORD) ?? []).map((word) => word.replace(/['’]s$/, ''));
 }
 
 /** Stemmed content words (stop words removed) of a text, in order, repeats kept. */

@@ -15,8 +15,11 @@ export const EXTRACTIVE_CONTEXT_WINDOW = 16_384;
 /** A ChatModel that quotes and cites sentences of the context; also answers from structured chunks. */
 export interface ExtractiveAnswerer extends ChatModel {
   readonly provider: 'extractive';
-  /** Answers from the chunks themselves (the path answerQuestion takes; no prompt parsing). */
-  answerFromContext(question: string, chunks: readonly RetrievedChunk[]): ExtractiveAnswer;
+  /**
+   * Answers from the chunks themselves (the path answerQuestion takes; no prompt parsing).
+   * `overrides` replace the answerer's options for this call (the answerability decision lowers `minCoverage`).
+   */
+  answerFromContext(question: string, chunks: readonly RetrievedChunk[], overrides?: ExtractiveOptions): ExtractiveAnswer;
 }
 
 /** True when a ChatModel is the extractive answerer (answerQuestion then skips prompt text). */
@@ -54,7 +57,7 @@ function questionFromPrompt(promptText: string): string {
  * @example const model = createExtractiveAnswerer({ maxSentences: 2 });
  */
 export function createExtractiveAnswerer(options: ExtractiveOptions = {}): ExtractiveAnswerer {
-  const answerFromContext = (question: string, chunks: readonly RetrievedChunk[]) => answerExtractively(question, chunks, options);
+  const answerFromContext = (question: string, chunks: readonly RetrievedChunk[], overrides: ExtractiveOptions = {}) => answerExtractively(question, chunks, { ...options, ...overrides });
   const generate = async (request: GenerateRequest): Promise<GenerateResult> => {
     if (request.tools && request.tools.length > 0) throw new InputError('tools', 'the extractive answerer cannot call tools');
     request.signal?.throwIfAborted();

@@ -21,6 +21,9 @@ export const DEFAULT_EXTRACTIVE_MAX_SENTENCES = 3;
 /** Provider calls that take longer fail with a retryable ProviderError. */
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
 
+/** False-refusal budget of the answer-or-refuse model's operating point (issue 19: at most 5% of answerable questions refused). */
+export const DEFAULT_MAX_FALSE_REFUSAL = 0.05;
+
 /** Default model per provider, used when `model` is not set. */
 export const DEFAULT_MODELS = {
   extractive: 'extractive',
@@ -50,6 +53,21 @@ export const generateOptionsSchema = z
     contextWindow: z.number().int().min(512).optional(),
     timeoutMs: z.number().int().positive().max(600_000).default(DEFAULT_PROVIDER_TIMEOUT_MS),
     maxSentences: z.number().int().min(1).max(20).default(DEFAULT_EXTRACTIVE_MAX_SENTENCES),
+    /** The false-refusal budget the answer-or-refuse model's operating point is chosen for (`groundwork answerability train`). */
+    refusal: z
+      .object({ maxFalseRefusal: z.number().min(0).max(0.5).default(DEFAULT_MAX_FALSE_REFUSAL) })
+      .strict()
+      .prefault({}),
+    /**
+     * The learned answer-or-refuse decision: `off` (default), `default` (the model shipped in
+     * models/answerability/default.json) or a path to a model `groundwork answerability train` wrote.
+     * When on, every answerer's question scored under the model's operating point is refused
+     * (`unanswerable`) with no model call.
+     */
+    answerability: z
+      .object({ model: z.string().min(1).default('off') })
+      .strict()
+      .prefault({}),
     /** Tokenizer for context packing: o200k_base (GPT-4o and later), cl100k_base (GPT-4, GPT-3.5). */
     encoding: z.enum(['o200k_base', 'cl100k_base']).default('o200k_base'),
   })

@@ -1,4 +1,4 @@
-export { answerExtractively, EXTRACTIVE_MIN_COVERAGE, type ExtractiveAnswer, type ExtractiveOptions } from './answer-extractively.js';
+export { answerExtractively, EXTRACTIVE_MIN_COVERAGE, OTHER_DOCUMENT_SCORE_SHARE, type ExtractiveAnswer, type ExtractiveOptions } from './answer-extractively.js';
 export { answerQuestion } from './answer-question.js';
 export type { AnswerEvent, AnswerQuestionInput, AnswerResult, AnswerSource } from './answer-types.js';
 export { ANTHROPIC_MIN_CACHEABLE_TOKENS, DEFAULT_MIN_CACHEABLE_TOKENS, minCacheableTokens } from './anthropic-cache-minimums.js';
@@ -42,6 +42,11 @@ export { prepareAnswer, sourcesOf, type AnswerPlan } from './prepare-answer.js';
 export { isRefusal, REFUSAL_TEXT, type RefusalReason } from './refusal.js';
 export { resolveCitations } from './resolve-citations.js';
 export { splitSentences, type SentenceSpan } from './split-sentences.js';
+export { evidenceUnits, type EvidenceUnit } from './evidence-units.js';
+export { markdownTables, type MarkdownTable, type TableRowUnit } from './table-row-units.js';
+export { wholeSentences, shortenAroundClause, ELLIPSIS, MAX_QUOTE_WORDS, type WholeSentence } from './whole-sentence.js';
+export { expectedAnswerType, hasAnswerType, type AnswerType } from './expected-answer-type.js';
+export { evidenceMismatches } from './evidence-mismatches.js';
 export { streamAnswer } from './stream-answer.js';
 export { GROUNDED_SYSTEM_PROMPT } from './system-prompt.js';
 export { createTiktokenCounter, type TiktokenCounter } from './tiktoken-counter.js';

@@ -1,5 +1,4 @@
-import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
-import { ChatOpenAI } from '@langchain/openai';
+import type { AIMessage, AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { ConfigError } from '../errors.js';
 import type { ChatMessage, ChatModel, GenerateRequest, GenerateResult, StreamEvent, ToolCall, ToolDefinition, Usage } from '../models/types.js';
 import { DEFAULT_PROVIDER_TIMEOUT_MS } from './generate-options.js';
@@ -46,7 +45,14 @@ function contextWindowOf(model: string): number {
   return match ? match[1] : DEFAULT_UNKNOWN_CONTEXT_WINDOW;
 }
 
-function toLangChain(messages: readonly ChatMessage[]): BaseMessage[] {
+/** LangChain's message classes and ChatOpenAI, imported (~0.6 s) at a process's first OpenAI call. */
+type LangChain = { messages: typeof import('@langchain/core/messages'); openai: typeof import('@langchain/openai') };
+let langChain: Promise<LangChain> | undefined;
+function loadLangChain(): Promise<LangChain> {
+  return (langChain ??= Promise.all([import('@langchain/core/messages'), import('@langchain/openai')]).then(([messages, openai]) => ({ messages, openai })));
+}
+
+function toLangChain({ AIMessage, HumanMessage, SystemMessage }: LangChain['messages'], messages: readonly ChatMessage[]): BaseMessage[] {
   return messages.map((message) => {
     if (message.role === 'system') return new SystemMessage(message.content);
     if (message.role === 'assistant') return new AIMessage(message.content);
@@ -101,7 +107,7 @@ export function createOpenAIChatModel(options: OpenAIChatModelOptions): ChatMode
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS;
   const url = `${(options.baseUrl ?? 'https://api.openai.com/v1').replace(/\/$/, '')}/chat/completions`;
-  const client = (request: GenerateRequest) =>
+  const client = ({ ChatOpenAI }: LangChain['openai'], request: GenerateRequest) =>
     new ChatOpenAI({
       model,
       apiKey,
@@ -125,8 +131,9 @@ export function createOpenAIChatModel(options: OpenAIChatModelOptions): ChatMode
     supportsTools: options.supportsTools ?? true,
     async generate(request: GenerateRequest): Promise<GenerateResult> {
       let message: AIMessage;
+      const lc = await loadLangChain();
       try {
-        message = await client(request).invoke(toLangChain(request.messages), callOptions(request));
+        message = await client(lc.openai, request).invoke(toLangChain(lc.messages, request.messages), callOptions(request));
       } catch (error) {
         throw toProviderError(error, context(request));
       }
@@ -141,8 +148,9 @@ export function createOpenAIChatModel(options: OpenAIChatModelOptions): ChatMode
     async *stream(request: GenerateRequest): AsyncIterable<StreamEvent> {
       let aggregate: AIMessageChunk | undefined;
       let text = '';
+      const lc = await loadLangChain();
       try {
-        const stream = await client(request).stream(toLangChain(request.messages), callOptions(request));
+        const stream = await client(lc.openai, request).stream(toLangChain(lc.messages, request.messages), callOptions(request));
         for await (const chunk of stream) {
           aggregate = aggregate ? aggregate.concat(chunk) : chunk;
           const piece = textOf(chunk.content);

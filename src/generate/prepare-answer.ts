@@ -8,12 +8,15 @@ import { appendSalientTerms } from './condense-question.js';
 import { isExtractiveAnswerer, type ExtractiveAnswerer } from './extractive-answerer.js';
 import { DEFAULT_MAX_CONTEXT_TOKENS, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_TEMPERATURE } from './generate-options.js';
 import type { RefusalReason } from './refusal.js';
+import { ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE, decideAnswerability } from './answerability-model.js';
+import type { ExtractiveOptions } from './answer-extractively.js';
 
 /** What answerQuestion and streamAnswer do for one request, decided before any model call. */
-export type AnswerPlan =
+export type AnswerPlan = (
   | { kind: 'refuse'; reason: RefusalReason; prompt?: BuiltPrompt }
-  | { kind: 'extractive'; prompt: BuiltPrompt; model: ExtractiveAnswerer; question: string; chunks: RetrievedChunk[] }
-  | { kind: 'generate'; prompt: BuiltPrompt; request: GenerateRequest };
+  | { kind: 'extractive'; prompt: BuiltPrompt; model: ExtractiveAnswerer; question: string; chunks: RetrievedChunk[]; overrides?: ExtractiveOptions }
+  | { kind: 'generate'; prompt: BuiltPrompt; request: GenerateRequest }
+) & { answerabilityScore?: number };
 
 /** The documents of a prompt as `sources` for clients. */
 export function sourcesOf(prompt: BuiltPrompt | undefined): AnswerSource[] {
@@ -27,8 +30,8 @@ export function sourcesOf(prompt: BuiltPrompt | undefined): AnswerSource[] {
 }
 
 /**
- * Validates the input and decides: refuse (no chunks, or confidence under the threshold: no prompt,
- * no model call), answer extractively from the packed chunks, or call the chat model.
+ * Validates the input and decides: refuse (no chunks, confidence under the threshold, or, with an
+ * answerability model, a score under its operating point: no prompt, no model call), answer extractively from the packed chunks, or call the chat model.
  */
 export function prepareAnswer(input: AnswerQuestionInput): AnswerPlan {
   const { question, retrieval, chatModel, refusalThreshold } = input;
@@ -38,6 +41,15 @@ export function prepareAnswer(input: AnswerQuestionInput): AnswerPlan {
   }
   if (retrieval.chunks.length === 0) return { kind: 'refuse', reason: 'no-context' };
   if (!(retrieval.confidence >= refusalThreshold)) return { kind: 'refuse', reason: 'low-confidence' };
+  let answerabilityScore: number | undefined;
+  if (input.answerability) {
+    // The learned decision reads the question and the retrieval only: under its operating point no
+    // prompt is built and no model is called, whichever answerer is configured.
+    const decision = decideAnswerability(input.answerability, question, retrieval.chunks, retrieval.confidence);
+    if (!decision.answer) return { kind: 'refuse', reason: 'unanswerable', answerabilityScore: decision.score };
+    answerabilityScore = decision.score;
+  }
+  const scored = answerabilityScore === undefined ? {} : { answerabilityScore };
 
   const maxOutputTokens = input.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
   const budget = Math.min(input.maxContextTokens ?? DEFAULT_MAX_CONTEXT_TOKENS, chatModel.contextWindow - maxOutputTokens);
@@ -53,19 +65,28 @@ export function prepareAnswer(input: AnswerQuestionInput): AnswerPlan {
     historyShare: input.historyShare,
     fence: input.fence,
   });
-  if (prompt.context.length === 0) return { kind: 'refuse', reason: 'no-context', prompt };
+  if (prompt.context.length === 0) return { kind: 'refuse', reason: 'no-context', prompt, ...scored };
   if (isExtractiveAnswerer(chatModel)) {
     const history = input.history ?? [];
     return {
+      ...scored,
+      // The model has decided to answer: the coverage floor only keeps off-topic sentences out.
+      ...(answerabilityScore === undefined ? {} : { overrides: { minCoverage: ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE } }),
       kind: 'extractive',
       prompt,
       model: chatModel,
       // A follow-up ("how long does it last?") names its topic only in earlier turns.
       question: history.length > 0 ? appendSalientTerms(history, question) : question,
-      chunks: prompt.context.map((document) => ({ ...document.chunk, text: document.text })),
+      // A chunk cut to fit the budget no longer ends where its `after` edge begins: that edge is unknown.
+      chunks: prompt.context.map((document) => ({
+        ...document.chunk,
+        text: document.text,
+        ...(document.truncated && document.chunk.edges ? { edges: { before: document.chunk.edges.before } } : {}),
+      })),
     };
   }
   return {
+    ...scored,
     kind: 'generate',
     prompt,
     request: { messages: prompt.messages, maxTokens: maxOutputTokens, temperature: input.temperature ?? DEFAULT_TEMPERATURE, signal: input.signal },

@@ -2,7 +2,8 @@
 export const REFUSAL_TEXT = "I don't have enough information.";
 
 /** Why an answer was refused. */
-export type RefusalReason = 'no-context' | 'low-confidence' | 'no-supporting-sentence' | 'model-refused';
+/** `unanswerable`: the answer-or-refuse model (generate.answerability) scored the question under its operating point. */
+export type RefusalReason = 'no-context' | 'low-confidence' | 'unanswerable' | 'no-supporting-sentence' | 'model-refused';
 
 /**
  * True when a model's answer is the refusal (allowing curly apostrophes, a missing period, and

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { neutralizeMarkup } from '../neutralize-markup.js';
 import { bestMatchingSentence, termOverlap } from './best-matching-sentence.js';
 import { citationName } from './citation-label.js';
 import { chunkReference, type Citation, type DroppedCitation, type ResolvedCitations } from './citation-types.js';
@@ -51,12 +52,15 @@ function resolveOne(marker: CitationMarker, context: readonly ContextDocument[],
     if (overlap > bestOverlap) [best, bestOverlap] = [document, overlap];
   }
   const { chunk } = best;
+  // Quotes and titles come from documents: they leave with their markup neutralized (documents are data).
   return {
     marker: marker.marker,
-    ...chunkReference(chunk),
+    ...chunkReference({ ...chunk, title: neutralizeMarkup(chunk.title), source: neutralizeMarkup(chunk.source) }),
     contextIndex: best.index,
     answerSpan,
-    quote: bestMatchingSentence(best.text, answerSpan).sentence,
+    // The chunk's edges make the quote a whole sentence where the chunk boundary cuts it (a text cut
+    // to fit the budget no longer ends where its `after` edge begins).
+    quote: neutralizeMarkup(bestMatchingSentence(best.text, answerSpan, best.truncated ? { before: chunk.edges?.before } : chunk.edges).sentence),
   };
 }
 

@@ -15,6 +15,9 @@ const ABBREVIATIONS = new Set([
   'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'u.s', 'a.m', 'p.m',
 ]);
 
+/** Built once: a segmenter holds no state between calls, and building one costs more than segmenting a sentence. */
+const SENTENCE_SEGMENTER = new Intl.Segmenter('en', { granularity: 'sentence' });
+
 function endsWithAbbreviation(segment: string): boolean {
   const match = /(?:^|[\s(])([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.\s*$/.exec(segment);
   if (!match) return false;
@@ -28,7 +31,7 @@ function endsWithAbbreviation(segment: string): boolean {
  * splits after common abbreviations and initials. Concatenating the spans gives back the text.
  */
 export function splitSentences(text: string): SentenceSpan[] {
-  const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+  const segmenter = SENTENCE_SEGMENTER;
   const spans: SentenceSpan[] = [];
   let pending: SentenceSpan | undefined;
   for (const { segment, index } of segmenter.segment(text)) {

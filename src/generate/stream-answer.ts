@@ -27,7 +27,7 @@ export async function* streamAnswer(input: AnswerQuestionInput): AsyncGenerator<
   }
   yield { type: 'sources', sources: sourcesOf(plan.prompt) };
   if (plan.kind === 'extractive') {
-    const result = plan.model.answerFromContext(plan.question, plan.chunks);
+    const result = plan.model.answerFromContext(plan.question, plan.chunks, plan.overrides);
     if (result.refused) {
       yield* refusalEvents(modelId, 'no-supporting-sentence');
       return;

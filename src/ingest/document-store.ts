@@ -109,11 +109,38 @@ export async function existingDocuments(
 }
 
 /**
- * Writes documents inside the caller's transaction, a handful of statements for the whole batch:
- * upsert the rows, replace their chunks, BM25 postings and embeddings. Returns one outcome per
- * write (same order) with the deltas for the tenant's collection statistics.
+ * How much one statement of writeDocuments carries. A batch of small documents fits in one statement
+ * per table; a large document (50 MB of text: ~25k chunks, ~4M postings) is cut into statements of
+ * at most these sizes, so no parameter, and no PostgreSQL working set, grows with the document.
  */
-export async function writeDocuments(tx: Queryable, writes: DocumentWrite[], analyzer: Analyzer, titleWeight: number): Promise<WriteOutcome[]> {
+export interface StatementLimits {
+  /** Bytes of chunk rows (JSON: text, terms, fields) per INSERT INTO chunks. */
+  chunkRowBytes: number;
+  /** Postings per INSERT INTO posting_blocks (whole blocks; a block alone may exceed it). */
+  postings: number;
+}
+
+/**
+ * 4 MiB of chunk rows and 256k postings (~2 MB of digits): eight times a default batch of small
+ * files (DEFAULT_BATCH_BYTES of text), so those still take one statement each. On PGlite a 50 MB
+ * document as one statement per table failed ("Invalid array length") at 2.4 GB peak RSS; cut
+ * (bench/small-files.ts --big-mb 52: 37,841 chunks, 26 + 15 statements) it peaked at 847 MB.
+ */
+export const DEFAULT_STATEMENT_LIMITS: StatementLimits = { chunkRowBytes: 4 * 1024 * 1024, postings: 256 * 1024 };
+
+/**
+ * Writes documents inside the caller's transaction, a handful of statements for the whole batch
+ * (more for a large document, see StatementLimits): upsert the rows, replace their chunks, BM25
+ * postings and embeddings. Returns one outcome per write (same order) with the deltas for the
+ * tenant's collection statistics.
+ */
+export async function writeDocuments(
+  tx: Queryable,
+  writes: DocumentWrite[],
+  analyzer: Analyzer,
+  titleWeight: number,
+  limits: StatementLimits = DEFAULT_STATEMENT_LIMITS,
+): Promise<WriteOutcome[]> {
   if (writes.length === 0) return [];
   const tenant = writes[0].tenant;
   const externalIds = writes.map((w) => w.document.externalId);
@@ -126,11 +153,11 @@ export async function writeDocuments(tx: Queryable, writes: DocumentWrite[], ana
   const old = new Map(previous.rows.map((r) => [r.external_id, r]));
   if (old.size > 0) await deleteChunksOf(tx, [...old.values()].map((r) => r.id));
   const upserted = await tx.query<{ id: number; external_id: string; version: number }>(
-    `INSERT INTO documents (tenant, external_id, source, title, content_hash, config_hash, metadata, chunk_count, token_count)
-     SELECT $1, r.external_id, r.source, r.title, r.content_hash, r.config_hash, COALESCE(r.metadata, '{}'::jsonb), r.chunk_count, r.token_count
-       FROM jsonb_to_recordset($2::jsonb) AS r(external_id text, source text, title text, content_hash text, config_hash text,
+    `INSERT INTO documents (tenant, external_id, source, location, title, content_hash, config_hash, metadata, chunk_count, token_count)
+     SELECT $1, r.external_id, r.source, r.location, r.title, r.content_hash, r.config_hash, COALESCE(r.metadata, '{}'::jsonb), r.chunk_count, r.token_count
+       FROM jsonb_to_recordset($2::jsonb) AS r(external_id text, source text, location text, title text, content_hash text, config_hash text,
                                                metadata jsonb, chunk_count int, token_count int)
-     ON CONFLICT (tenant, external_id) DO UPDATE SET source = EXCLUDED.source, title = EXCLUDED.title,
+     ON CONFLICT (tenant, external_id) DO UPDATE SET source = EXCLUDED.source, location = EXCLUDED.location, title = EXCLUDED.title,
        content_hash = EXCLUDED.content_hash, config_hash = EXCLUDED.config_hash, metadata = EXCLUDED.metadata,
        chunk_count = EXCLUDED.chunk_count, token_count = EXCLUDED.token_count,
        version = documents.version + 1, updated_at = now()
@@ -141,6 +168,7 @@ export async function writeDocuments(tx: Queryable, writes: DocumentWrite[], ana
         writes.map((w) => ({
           external_id: w.document.externalId,
           source: w.document.source,
+          location: w.document.location ?? null,
           title: w.document.title,
           content_hash: w.contentHash,
           config_hash: w.configHash,
@@ -177,12 +205,30 @@ export async function writeDocuments(tx: Queryable, writes: DocumentWrite[], ana
   const blocks = await tx.query<{ id: number }>("SELECT nextval('posting_block_seq') AS id FROM generate_series(1, $1::int)", [Math.ceil(chunkCount / BLOCK_CHUNKS)]);
   const blockIds = blocks.rows.map((r) => Number(r.id));
   const blockOf = (i: number): number => blockIds[Math.floor(i / BLOCK_CHUNKS)];
-  // The rows are rendered as soon as they are built (no await in between): they die young.
-  const chunkRows: Array<Record<string, unknown>> = [];
-  writes.forEach((write, w) => {
+  // Chunk rows go in pieces of at most limits.chunkRowBytes, each rendered as it is built (no await
+  // in between, so the row objects die young) and sent before the next is built.
+  const chunkId = new Map<string, number>();
+  let rows = jsonArrayWriter();
+  const sendRows = async (): Promise<void> => {
+    if (rows.rows === 0) return;
+    const rowsJson = rows.finish();
+    rows = jsonArrayWriter();
+    const inserted = await tx.query<{ id: number; document_id: number; ordinal: number }>(
+      `INSERT INTO chunks (document_id, tenant, ordinal, text, token_count, heading_path, page, char_start, char_end, metadata, term_count, posting_block, terms)
+       SELECT r.document_id, $1, r.ordinal, r.text, r.token_count, r.heading_path, r.page, r.char_start, r.char_end, COALESCE(r.metadata, '{}'::jsonb), r.term_count, r.posting_block,
+              string_to_array(r.terms, E'\x1f')
+         FROM jsonb_to_recordset(convert_from($2::bytea, 'UTF8')::jsonb) AS r(document_id bigint, ordinal int, text text, token_count int, heading_path text[], page int,
+                                                 char_start int, char_end int, metadata jsonb, term_count int, posting_block bigint, terms text)
+       RETURNING id, document_id, ordinal`,
+      [tenant, rowsJson],
+    );
+    for (const r of inserted.rows) chunkId.set(`${r.document_id}:${r.ordinal}`, Number(r.id));
+  };
+  let rowIndex = 0;
+  for (const [w, write] of writes.entries()) {
     const documentId = outcomes[w].documentId;
-    write.chunks.forEach((chunk, c) => {
-      chunkRows.push({
+    for (const [c, chunk] of write.chunks.entries()) {
+      rows.add({
         document_id: documentId,
         ordinal: chunk.ordinal,
         text: chunk.text,
@@ -193,48 +239,46 @@ export async function writeDocuments(tx: Queryable, writes: DocumentWrite[], ana
         char_end: chunk.charEnd,
         metadata: chunk.metadata,
         term_count: analyses[w].termCounts[c],
-        posting_block: blockOf(chunkRows.length),
+        posting_block: blockOf(rowIndex++),
         // One string, split by PostgreSQL: decoding a JSON array into text[] per chunk was most of
         // this statement's time (~50 of 80 ms a batch). Terms never hold the unit separator.
         terms: chunkTerms(analyses[w], c).join('\x1f'),
       });
-    });
-  });
-  const rowsJson = jsonArrayBuffer(chunkRows);
-  chunkRows.length = 0;
-  const inserted = await tx.query<{ id: number; document_id: number; ordinal: number }>(
-    `INSERT INTO chunks (document_id, tenant, ordinal, text, token_count, heading_path, page, char_start, char_end, metadata, term_count, posting_block, terms)
-     SELECT r.document_id, $1, r.ordinal, r.text, r.token_count, r.heading_path, r.page, r.char_start, r.char_end, COALESCE(r.metadata, '{}'::jsonb), r.term_count, r.posting_block,
-            string_to_array(r.terms, E'\x1f')
-       FROM jsonb_to_recordset(convert_from($2::bytea, 'UTF8')::jsonb) AS r(document_id bigint, ordinal int, text text, token_count int, heading_path text[], page int,
-                                               char_start int, char_end int, metadata jsonb, term_count int, posting_block bigint, terms text)
-     RETURNING id, document_id, ordinal`,
-    [tenant, rowsJson],
-  );
-  const chunkId = new Map(inserted.rows.map((r) => [`${r.document_id}:${r.ordinal}`, Number(r.id)]));
+      if (rows.bytes >= limits.chunkRowBytes) await sendRows();
+    }
+  }
+  await sendRows();
   const entries: BlockEntry[] = [];
   writes.forEach((write, w) => {
     const documentId = outcomes[w].documentId;
     write.chunks.forEach((chunk, c) => entries.push({ chunkId: chunkId.get(`${documentId}:${chunk.ordinal}`)!, blockId: blockOf(entries.length), analysis: analyses[w], chunk: c }));
   });
-  await writePostingBlocks(tx, tenant, entries);
+  for (const piece of blockGroups(entries, limits.postings)) await writePostingBlocks(tx, tenant, piece);
   const embedded = writes.filter((w) => w.embeddings && w.embedderId !== undefined);
-  if (embedded.length > 0) {
-    const ids: number[] = [];
-    const vectors: string[] = [];
-    for (const w of embedded) {
-      const documentId = docByExternal.get(w.document.externalId)!.id;
-      w.chunks.forEach((c, i) => {
-        ids.push(chunkId.get(`${documentId}:${c.ordinal}`)!);
-        vectors.push(vectorLiteral(w.embeddings![i]));
-      });
-    }
+  let ids: number[] = [];
+  let vectors: string[] = [];
+  let vectorBytes = 0;
+  const sendVectors = async (): Promise<void> => {
+    if (ids.length === 0) return;
     await tx.query(
       `INSERT INTO chunk_embeddings (embedder_id, chunk_id, tenant, embedding)
        SELECT $1, e.chunk_id, $2, e.embedding::vector FROM unnest($3::bigint[], $4::text[]) AS e(chunk_id, embedding)`,
       [embedded[0].embedderId, tenant, ids, vectors],
     );
+    [ids, vectors, vectorBytes] = [[], [], 0];
+  };
+  for (const w of embedded) {
+    const documentId = docByExternal.get(w.document.externalId)!.id;
+    for (const [i, c] of w.chunks.entries()) {
+      ids.push(chunkId.get(`${documentId}:${c.ordinal}`)!);
+      const vector = vectorLiteral(w.embeddings![i]);
+      vectors.push(vector);
+      vectorBytes += vector.length;
+      // Vectors as text are about as large as the chunk rows: the same bound per statement.
+      if (vectorBytes >= limits.chunkRowBytes) await sendVectors();
+    }
   }
+  await sendVectors();
   return outcomes;
 }
 
@@ -386,23 +430,73 @@ export async function writePostingBlocks(tx: Queryable, tenant: string, entries:
 }
 
 /**
- * JSON.stringify(rows) as UTF-8 bytes, rendered a few rows at a time. A batch's chunk rows hold all
- * its text (~1 MB): as one string it would go straight to V8's old space, and such strings set how
- * far the heap grows between full collections during ingest; these pieces die young, and the
- * bytes live outside the heap. Sent as bytea and read with convert_from(…, 'UTF8')::jsonb.
+ * Consecutive runs of entries (which come in block order) holding whole blocks and, together, at
+ * most `postings` postings, unless one block alone holds more.
  */
-export function jsonArrayBuffer(rows: unknown[]): Buffer {
+export function blockGroups(entries: BlockEntry[], postings: number): BlockEntry[][] {
+  const groups: BlockEntry[][] = [];
+  let start = 0;
+  let inGroup = 0;
+  for (let i = 0; i < entries.length; ) {
+    let end = i;
+    let inBlock = 0;
+    for (; end < entries.length && entries[end].blockId === entries[i].blockId; end += 1) {
+      const { analysis, chunk } = entries[end];
+      inBlock += analysis.offsets[chunk + 1] - analysis.offsets[chunk];
+    }
+    if (i > start && inGroup + inBlock > postings) {
+      groups.push(entries.slice(start, i));
+      start = i;
+      inGroup = 0;
+    }
+    inGroup += inBlock;
+    i = end;
+  }
+  if (entries.length > start) groups.push(entries.slice(start));
+  return groups;
+}
+
+/**
+ * A JSON array rendered to UTF-8 bytes a few rows at a time. A batch's chunk rows hold all its text
+ * (~1 MB): as one string it would go straight to V8's old space, and such strings set how far the
+ * heap grows between full collections during ingest; these pieces die young, and the bytes live
+ * outside the heap. Sent as bytea and read with convert_from(…, 'UTF8')::jsonb.
+ */
+function jsonArrayWriter(): { readonly rows: number; readonly bytes: number; add(row: unknown): void; finish(): Buffer } {
   const parts: Buffer[] = [];
   let piece = '[';
-  rows.forEach((row, i) => {
-    piece += (i > 0 ? ',' : '') + (JSON.stringify(row) ?? 'null');
-    if (piece.length >= 16_384) {
-      parts.push(Buffer.from(piece, 'utf8'));
-      piece = '';
-    }
-  });
-  parts.push(Buffer.from(`${piece}]`, 'utf8'));
-  return Buffer.concat(parts);
+  let rows = 0;
+  let bytes = 0;
+  return {
+    get rows() {
+      return rows;
+    },
+    /** Bytes so far (the last piece counted in characters). */
+    get bytes() {
+      return bytes + piece.length;
+    },
+    add(row) {
+      piece += (rows > 0 ? ',' : '') + (JSON.stringify(row) ?? 'null');
+      rows += 1;
+      if (piece.length >= 16_384) {
+        const part = Buffer.from(piece, 'utf8');
+        parts.push(part);
+        bytes += part.length;
+        piece = '';
+      }
+    },
+    finish() {
+      parts.push(Buffer.from(`${piece}]`, 'utf8'));
+      return Buffer.concat(parts);
+    },
+  };
+}
+
+/** JSON.stringify(rows) as UTF-8 bytes, rendered a few rows at a time (see jsonArrayWriter). */
+export function jsonArrayBuffer(rows: unknown[]): Buffer {
+  const writer = jsonArrayWriter();
+  for (const row of rows) writer.add(row);
+  return writer.finish();
 }
 
 /** Decimal digits of a non-negative safe integer (powers of ten are exact doubles up to 1e22). */

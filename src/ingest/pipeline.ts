@@ -4,13 +4,36 @@ import { GroundworkError } from '../errors.js';
 import type { Embedder } from '../models/types.js';
 import { ANALYZER_VERSION, type Analyzer } from '../retrieve/analyzer.js';
 import { bindEmbedderForIngest, switchToBuildingEmbedder } from '../retrieve/embedder-binding.js';
-import { analyzeWrite, compactTermStats, deleteDocuments, existingDocuments, recordIndexChange, writeDocuments, type DocumentWrite, type WriteOutcome } from './document-store.js';
+import {
+  analyzeWrite,
+  compactTermStats,
+  DEFAULT_STATEMENT_LIMITS,
+  deleteDocuments,
+  existingDocuments,
+  recordIndexChange,
+  writeDocuments,
+  type DocumentWrite,
+  type StatementLimits,
+  type WriteOutcome,
+} from './document-store.js';
 import { hashJson } from './stable-hash.js';
 import { defaultPrepareWorkers, PrepareWorkerOutOfMemory, startPrepareWorkers, type PortableChunker, type PreparedDocument, type PreparePool } from './prepare-workers.js';
 import type { Chunker, LoadedDocument } from './types.js';
 
 /** Chunks written in one run from which ingest vacuums the postings table (cheap, and it keeps scans index-only). */
 export const VACUUM_AFTER_CHUNKS = 2000;
+/**
+ * Chunk a batch on the workers while its unchanged-check waits for the write in flight when at least
+ * this share of the previous batch was new or changed: a first ingest always, a re-run of an
+ * unchanged corpus never (it would chunk what it then skips).
+ */
+const SPECULATE_FROM_CHANGED_SHARE = 0.5;
+/**
+ * Documents per job sent to the workers while a batch is still being read: the batch is mostly
+ * chunked by the time it is complete, instead of starting then (small files: the writer waited
+ * for the workers at every batch).
+ */
+const CHUNK_AHEAD_DOCUMENTS = 32;
 /** The tables an ingest writes that queries plan over (see maintainTables). */
 const INGEST_TABLES = ['documents', 'chunks', 'chunk_embeddings', 'posting_blocks'];
 
@@ -76,6 +99,8 @@ export interface IngestPipelineOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Called after each commit with the ids of documents changed or deleted (cache invalidation). */
   onDocumentsChanged?: (tenant: string, documentIds: number[]) => Promise<void> | void;
+  /** How much one write statement carries (default DEFAULT_STATEMENT_LIMITS; tests lower it). */
+  statementLimits?: StatementLimits;
   /** Test hook: runs inside each document's savepoint, before its write. */
   beforeWriteDocument?: (document: LoadedDocument) => Promise<void> | void;
 }
@@ -96,7 +121,7 @@ export { hashJson };
 
 /** Content hash of a loaded document: text, title and metadata (what ends up stored). */
 export function contentHash(document: LoadedDocument): string {
-  return hashJson({ text: document.text, title: document.title, source: document.source, metadata: document.metadata, sections: document.sections ?? null });
+  return hashJson({ text: document.text, title: document.title, source: document.source, ...(document.location ? { location: document.location } : {}), metadata: document.metadata, sections: document.sections ?? null });
 }
 
 /**
@@ -111,6 +136,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
   const { db, tenant } = options;
   const batchSize = options.batchDocuments ?? 64;
   const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
+  const statementLimits = options.statementLimits ?? DEFAULT_STATEMENT_LIMITS;
   const summary: IngestSummary = {
     documents: { added: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0 },
     chunks: 0,
@@ -141,9 +167,11 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
   const flush = async (lastBatch: boolean): Promise<void> => {
     if (batch.length === 0) return;
     const current = batch;
+    const early = chunkingAhead;
     batch = [];
     batchTextBytes = 0;
-    const prepared = await prepareBatch(current, lastBatch);
+    chunkingAhead = [];
+    const prepared = await prepareBatch(current, lastBatch, early);
     while (inFlight.size >= writers) await Promise.race(inFlight);
     if (writeError) throw writeError;
     const write: Promise<void> = writeBatch(prepared)
@@ -194,23 +222,59 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
   };
   let uncloneableNoticed = false;
 
-  const prepareBatch = async (documents: LoadedDocument[], lastBatch: boolean): Promise<{ writes: DocumentWrite[]; existing: Map<string, unknown> }> => {
-    const existing = await existingDocuments(db, tenant, documents.map((d) => d.externalId));
-    const changed: Array<{ document: LoadedDocument; hash: string }> = [];
-    for (const document of documents) {
-      const hash = contentHash(document);
+  // Share of the last batch's documents that were new or changed (see prepareBatch).
+  let changedShare = 1;
+  // Jobs sent to the workers for the batch being read, CHUNK_AHEAD_DOCUMENTS documents each.
+  let chunkingAhead: Array<Promise<PreparedDocument[] | undefined>> = [];
+  const chunkAhead = (): void => {
+    if (!pool || changedShare < SPECULATE_FROM_CHANGED_SHARE) return;
+    const sent = chunkingAhead.length * CHUNK_AHEAD_DOCUMENTS;
+    if (batch.length - sent < CHUNK_AHEAD_DOCUMENTS) return;
+    const job = pool.prepare(batch.slice(sent, sent + CHUNK_AHEAD_DOCUMENTS));
+    job.catch(() => undefined); // awaited in prepareBatch
+    chunkingAhead.push(job);
+  };
+  const prepareBatch = async (
+    documents: LoadedDocument[],
+    lastBatch: boolean,
+    early: Array<Promise<PreparedDocument[] | undefined>>,
+  ): Promise<{ writes: DocumentWrite[]; existing: Map<string, unknown> }> => {
+    const checking = existingDocuments(db, tenant, documents.map((d) => d.externalId));
+    // PGlite runs one transaction at a time, so this check waits for the batch being written, and
+    // chunking after it left the workers idle during every write and the writer idle during every
+    // chunking. While most documents come out new or changed, the workers chunk the batch ahead
+    // (its first documents already while it was read, see chunkAhead); the results of those found
+    // unchanged are dropped.
+    let speculative: Promise<PreparedDocument[] | undefined> | undefined;
+    if (pool && (early.length > 0 || changedShare >= SPECULATE_FROM_CHANGED_SHARE)) {
+      const sent = early.length * CHUNK_AHEAD_DOCUMENTS;
+      const parts = sent < documents.length ? [...early, pool.prepare(documents.slice(sent))] : early;
+      speculative = Promise.all(parts).then((results) => (results.some((r) => r === undefined) ? undefined : (results as PreparedDocument[][]).flat()));
+      speculative.catch(() => undefined); // awaited below, or not needed
+    }
+    const hashes = documents.map((document) => contentHash(document));
+    const existing = await checking;
+    const changed: Array<{ document: LoadedDocument; hash: string; position: number }> = [];
+    documents.forEach((document, position) => {
+      const hash = hashes[position];
       const previous = existing.get(document.externalId);
       if (previous && previous.contentHash === hash && previous.configHash === configHash) {
         summary.documents.unchanged += 1;
-        continue;
+        return;
       }
-      changed.push({ document, hash });
-    }
+      changed.push({ document, hash, position });
+    });
+    changedShare = changed.length / documents.length;
     const workers = changed.length > 0 ? await preparePool(lastBatch) : undefined;
     let prepared: PreparedDocument[] | undefined;
     if (workers) {
       try {
-        prepared = await workers.prepare(changed.map((c) => c.document));
+        if (speculative) {
+          const all = await speculative;
+          prepared = all && changed.map((c) => all[c.position]);
+        } else {
+          prepared = await workers.prepare(changed.map((c) => c.document));
+        }
       } catch (error) {
         if (!(error instanceof PrepareWorkerOutOfMemory)) throw error;
         // A document too big for a worker's heap: this batch and the rest of the run are prepared here.
@@ -283,7 +347,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
       await tx.query('SAVEPOINT gw_batch');
       try {
         for (const write of writes) await options.beforeWriteDocument?.(write.document);
-        apply(await writeDocuments(tx, writes, options.analyzer, options.titleWeight), writes);
+        apply(await writeDocuments(tx, writes, options.analyzer, options.titleWeight, statementLimits), writes);
         await tx.query('RELEASE SAVEPOINT gw_batch');
       } catch {
         await tx.query('ROLLBACK TO SAVEPOINT gw_batch');
@@ -295,7 +359,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
           await tx.query('SAVEPOINT gw_document');
           try {
             await options.beforeWriteDocument?.(write.document);
-            apply(await writeDocuments(tx, [write], options.analyzer, options.titleWeight), [write]);
+            apply(await writeDocuments(tx, [write], options.analyzer, options.titleWeight, statementLimits), [write]);
             await tx.query('RELEASE SAVEPOINT gw_document');
           } catch (error) {
             await tx.query('ROLLBACK TO SAVEPOINT gw_document');
@@ -343,6 +407,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
       progress.bytes += bytes;
       batch.push(document);
       batchTextBytes += bytes;
+      chunkAhead();
       options.onProgress?.(progress);
     }
     await flush(true);
@@ -387,7 +452,8 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
   async function prune(opts: IngestPipelineOptions, kept: Set<string>): Promise<number> {
     const prefixes = opts.prune!.sourcePrefixes;
     const { rows } = await db.query<{ id: number; external_id: string }>(
-      'SELECT id, external_id FROM documents WHERE tenant = $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE starts_with(source, p))',
+      // location: the file's absolute path (source is relative to its root); rows from before 0008 have only source.
+      'SELECT id, external_id FROM documents WHERE tenant = $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE starts_with(COALESCE(location, source), p))',
       [tenant, prefixes],
     );
     const gone = rows.filter((r) => !kept.has(r.external_id)).map((r) => r.id);

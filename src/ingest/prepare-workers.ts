@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GroundworkError } from '../errors.js';
+import { workerEntry } from '../worker-entry-url.js';
 import type { ChunkerName } from './chunkers/create-chunker.js';
 import type { DocumentAnalysis } from './document-store.js';
 import { TIKTOKEN_ENCODINGS, type TiktokenEncodingName } from './tokens/tiktoken-counter.js';
@@ -122,20 +119,6 @@ export function portableChunkerSpec(args: {
   return { spec: { chunker: args.chunker, maxTokens: args.maxTokens, overlap: args.overlap, encoding } };
 }
 
-/**
- * The ESM build of tsx's `tsx/esm/api`, found from this file (not the working directory). Read from
- * tsx's export map: `require.resolve` would give its CommonJS build, which fails to load in a worker.
- */
-function tsxEsmApiUrl(): string {
-  try {
-    const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-    return pathToFileURL(join(dirname(manifestPath), manifest.exports['./esm/api'].import.default)).href;
-  } catch (error) {
-    throw new GroundworkError('INTERNAL', `running from TypeScript sources, but tsx's loader cannot be found for the worker threads (${(error as Error).message})`, { cause: error });
-  }
-}
-
 /** Worker threads that chunk and analyze documents; `close` ends them. */
 export interface PreparePool {
   readonly workers: number;
@@ -159,13 +142,7 @@ interface PoolWorker {
  * tsx's loader first, as Node 20 workers do not inherit the parent's loader hooks.
  */
 export async function startPrepareWorkers(spec: PrepareWorkerSpec, count: number, limits: { maxOldGenerationMb?: number } = {}): Promise<PreparePool> {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./prepare-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-  let bootstrap: string | undefined;
-  if (fromSource) {
-    const tsxApi = tsxEsmApiUrl();
-    bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
-  }
+  const entry = workerEntry('./prepare-worker', import.meta.url);
   const pool: PoolWorker[] = [];
   let broken: unknown;
   let nextId = 0;
@@ -177,7 +154,7 @@ export async function startPrepareWorkers(spec: PrepareWorkerSpec, count: number
   };
   const starting = Array.from({ length: count }, () => {
     const resourceLimits = { maxOldGenerationSizeMb: limits.maxOldGenerationMb ?? WORKER_OLD_GENERATION_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
-    const thread = bootstrap ? new Worker(bootstrap, { eval: true, workerData: spec, resourceLimits }) : new Worker(entry, { workerData: spec, resourceLimits });
+    const thread = new Worker(entry.script, { ...entry.options, workerData: spec, resourceLimits });
     const worker: PoolWorker = { thread, pending: new Map() };
     pool.push(worker);
     return new Promise<void>((resolve, reject) => {

@@ -16,8 +16,18 @@ export interface DocumentSection {
 export interface LoadedDocument {
   /** Stable id within the tenant: the file path relative to the ingest root, or the dataset's own id. */
   externalId: string;
-  /** Where it came from: a path or URI. */
+  /**
+   * Where it came from, as users may see it (over HTTP too): the path relative to the ingest root
+   * (with `#record` for a record of a file), `upload:<name>`, or a dataset URI. Never a server
+   * path: a loader may set the `path` it was given (and `path#…` for records), and loadFile rewrites
+   * that prefix to the relative path.
+   */
   source: string;
+  /**
+   * The absolute path of the file on the ingesting machine, when it came from one: internal, kept
+   * apart from `source` so `ingest --prune` can find the documents under a root.
+   */
+  location?: string;
   title: string;
   /** Full plain text; sections (when given) are slices of it, in order. */
   text: string;

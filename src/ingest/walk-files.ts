@@ -3,6 +3,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { InputError } from '../errors.js';
 import type { LoadSkip } from './loaders/load-skip.js';
 
 /** Files everyone means when they say "my documents": everything not hidden. */
@@ -30,17 +31,24 @@ export type WalkEntry =
  * Walks files under the given roots (files or folders) in sorted order. Globs filter files;
  * ignore files apply to their own folder and below, as in git. Symbolic links are followed only when
  * they resolve inside one of the roots; others are reported as 'outside-root'. Cycles are walked once.
+ * A root that does not exist (or cannot be read) is the caller's mistake, not a skip: the first step
+ * throws an InputError naming it, before any file is yielded.
  */
 export async function* walkFiles(roots: string[], options: WalkOptions = {}): AsyncGenerator<WalkEntry> {
   const included = picomatch(options.include?.length ? options.include : DEFAULT_INCLUDE);
   const excluded = picomatch([...DEFAULT_EXCLUDE, ...(options.exclude ?? [])]);
   const respectGitignore = options.respectGitignore ?? true;
   const realRoots: string[] = [];
+  const rootStats = new Map<string, Awaited<ReturnType<typeof stat>>>();
   for (const root of roots) {
+    const absolute = resolve(root);
     try {
-      realRoots.push(await realpath(resolve(root)));
-    } catch {
-      // reported below when the root itself is walked
+      rootStats.set(absolute, await stat(absolute));
+      realRoots.push(await realpath(absolute));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const what = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (error as Error).message})`;
+      throw new InputError('path', `${root} ${what}${absolute === root ? '' : ` (${absolute})`}`, { path: root });
     }
   }
   const inside = (real: string) => realRoots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep));
@@ -48,13 +56,7 @@ export async function* walkFiles(roots: string[], options: WalkOptions = {}): As
 
   for (const root of roots) {
     const absolute = resolve(root);
-    let rootStat;
-    try {
-      rootStat = await stat(absolute);
-    } catch (error) {
-      yield { kind: 'skipped', path: absolute, reason: 'unreadable', message: (error as NodeJS.ErrnoException).code ?? String(error) };
-      continue;
-    }
+    const rootStat = rootStats.get(absolute)!;
     if (rootStat.isFile()) {
       yield { kind: 'file', path: absolute, relativePath: basename(absolute), root: absolute };
       continue;

@@ -1,9 +1,10 @@
-/** Builds the configured embedder (or none) from the `models.embedder` options. */
-import { createCohereEmbedder } from './cohere-embedder.js';
+/**
+ * Builds the configured embedder (or none) from the `models.embedder` options. Each provider's
+ * module is imported when it is chosen: Transformers.js with onnxruntime, LangChain's OpenAI client
+ * and cohere-ai take 0.5-0.6 s each to import, and a process uses one of them, or none.
+ */
 import { listModels } from './list-models.js';
-import { createLocalEmbedder } from './local-embedder.js';
 import { DEFAULT_LOCAL_EMBEDDING_MODEL, type EmbedderOptions, embedderOptionsSchema } from './models-options.js';
-import { createOpenAIEmbedder } from './openai-embedder.js';
 import type { Embedder } from './types.js';
 
 /** OpenAI's current small embedding model. */
@@ -29,8 +30,8 @@ export interface ModelFactoryContext {
  */
 export async function createEmbedderFromOptions(options: Partial<EmbedderOptions>, context: ModelFactoryContext): Promise<EmbedderChoice> {
   const parsed = embedderOptionsSchema.parse(options);
-  const local = (model: string) =>
-    createLocalEmbedder({ modelsDir: context.modelsDir, model, dtype: parsed.dtype, device: parsed.device, batchSize: parsed.batchSize });
+  const local = async (model: string) =>
+    (await import('./local-embedder.js')).createLocalEmbedder({ modelsDir: context.modelsDir, model, dtype: parsed.dtype, device: parsed.device, batchSize: parsed.batchSize });
   switch (parsed.provider) {
     case 'none':
       return { reason: 'embedder disabled (models.embedder.provider = none): lexical-only (BM25) retrieval' };
@@ -40,11 +41,13 @@ export async function createEmbedderFromOptions(options: Partial<EmbedderOptions
     }
     case 'openai': {
       const model = parsed.model ?? DEFAULT_OPENAI_EMBEDDING_MODEL;
+      const { createOpenAIEmbedder } = await import('./openai-embedder.js');
       const embedder = createOpenAIEmbedder({ model, baseUrl: parsed.baseUrl, dimensions: parsed.dimensions, batchSize: parsed.batchSize, env: context.env });
       return { embedder, reason: `${embedder.id}${parsed.baseUrl ? ` at ${parsed.baseUrl}` : ''}` };
     }
     case 'cohere': {
       const model = parsed.model ?? DEFAULT_COHERE_EMBEDDING_MODEL;
+      const { createCohereEmbedder } = await import('./cohere-embedder.js');
       const embedder = createCohereEmbedder({ model, baseUrl: parsed.baseUrl, dimensions: parsed.dimensions, env: context.env });
       return { embedder, reason: embedder.id };
     }

@@ -1,6 +1,4 @@
-/** Builds the configured reranker from the `models.reranker` options. */
-import { createCohereReranker } from './cohere-reranker.js';
-import { createLocalReranker } from './local-reranker.js';
+/** Builds the configured reranker from the `models.reranker` options; a provider's module is imported when chosen. */
 import type { ModelFactoryContext } from './create-embedder-from-options.js';
 import { DEFAULT_LOCAL_RERANK_MODEL, type RerankerOptions, rerankerOptionsSchema } from './models-options.js';
 import { noReranker } from './no-reranker.js';
@@ -16,8 +14,8 @@ export async function createRerankerFromOptions(options: Partial<RerankerOptions
     case 'none':
       return noReranker;
     case 'local':
-      return createLocalReranker({ modelsDir: context.modelsDir, model: parsed.model ?? DEFAULT_LOCAL_RERANK_MODEL, dtype: parsed.dtype, device: parsed.device });
+      return (await import('./local-reranker.js')).createLocalReranker({ modelsDir: context.modelsDir, model: parsed.model ?? DEFAULT_LOCAL_RERANK_MODEL, dtype: parsed.dtype, device: parsed.device });
     case 'cohere':
-      return createCohereReranker({ model: parsed.model ?? DEFAULT_COHERE_RERANK_MODEL, baseUrl: parsed.baseUrl, env: context.env });
+      return (await import('./cohere-reranker.js')).createCohereReranker({ model: parsed.model ?? DEFAULT_COHERE_RERANK_MODEL, baseUrl: parsed.baseUrl, env: context.env });
   }
 }

@@ -20,6 +20,16 @@ export interface RetrieveRequest {
   filters?: Filter[];
 }
 
+/**
+ * The document text right around a chunk, from its neighbouring chunks: `before` ends where the
+ * chunk starts, `after` begins where it ends; empty at the document's start or end; undefined when
+ * not known (a neighbour's text is not the document's text between its offsets).
+ */
+export interface ChunkEdges {
+  before?: string;
+  after?: string;
+}
+
 /** One ranked chunk with the scores that produced its rank. */
 export interface RetrievedChunk {
   chunkId: number;
@@ -33,6 +43,8 @@ export interface RetrievedChunk {
   page?: number;
   headingPath: string[];
   metadata: Record<string, unknown>;
+  /** The document text just around the chunk, when loaded (`loadChunkEdges`): completes sentences the chunk boundary cuts. */
+  edges?: ChunkEdges;
   /** Final score used for the ranking (fused or reranked). */
   score: number;
   scores: { sparse?: number; sparseRank?: number; dense?: number; denseRank?: number; fused?: number; rerank?: number };

@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { neutralizeMarkup } from '../neutralize-markup.js';
 
 /** What the cascade checks: the answer stage passes its results in this shape. */
 export interface AnswerCheckInput {
@@ -67,7 +68,8 @@ export function contentTerms(text: string, stems: Map<string, string> = new Map(
   return out;
 }
 
-const normalize = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+// Quotes leave the answer stage with markup neutralized (documents are data); compare in that form.
+const normalize = (text: string) => neutralizeMarkup(text).toLowerCase().replace(/\s+/g, ' ').trim();
 
 /**
  * The cascade's answer check, a pure function. It fails when a citation points outside the

@@ -2,8 +2,8 @@ import type { Groundwork } from '../groundwork.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { ServerOptions } from './server-options.js';
 
-/** Who is calling: the API key's tenant, or nobody in particular when auth is off. */
-export type Principal = { kind: 'key'; keyId: number; tenant: string } | { kind: 'anonymous' };
+/** Who is calling: the API key's tenant (and whether it may manage keys), or nobody in particular when auth is off. */
+export type Principal = { kind: 'key'; keyId: number; tenant: string; admin: boolean } | { kind: 'anonymous' };
 
 /** Per-request values set by the middleware. */
 export interface AppVariables {
@@ -13,6 +13,8 @@ export interface AppVariables {
   signal: AbortSignal;
   /** Set by the error handler, for the request log. */
   errorCode?: string;
+  /** Set by a streaming route whose stream ended in an error after its 200 headers went out (streamFailed). */
+  streamError?: { status: number; code: string };
 }
 
 /** Hono environment of the groundwork app. */

@@ -11,15 +11,21 @@ import { authMiddleware } from './auth-middleware.js';
 import { concurrencyLimitMiddleware, createSemaphore } from './concurrency-limit.js';
 import { toErrorResponse } from './error-response.js';
 import { createTokenBucketLimiter } from './rate-limiter.js';
-import { rateLimitMiddleware, timeoutMiddleware } from './request-guards.js';
+import { CLIENT_CLOSED_CODE, CLIENT_CLOSED_REQUEST_STATUS, clientClosed, rateLimitMiddleware, timeoutMiddleware } from './request-guards.js';
 import { requestLogMiddleware, stderrLogSink, type LogSink } from './request-log.js';
 import { registerAskRoute } from './routes/ask-route.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
 import { registerDocumentsRoutes } from './routes/documents-routes.js';
+import { registerEmbeddingsRoute } from './routes/embeddings-route.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerJobsRoute } from './routes/jobs-route.js';
+import { registerKeysRoutes } from './routes/keys-routes.js';
+import { registerMcpRoute } from './mcp/mcp-route.js';
+import { registerModelsRoute } from './routes/models-route.js';
+import { registerOpenApiRoute } from './routes/openapi-route.js';
 import { registerRetrieveRoute } from './routes/retrieve-route.js';
-import { registerToolsRoute, toolCatalog, type ToolCatalog } from './routes/tools-route.js';
+import { registerToolsRoute, serverToolPool, toolCatalog, type ToolCatalog } from './routes/tools-route.js';
+import type { ToolPool } from '../classic-ml/tool-pool.js';
 import { createServerMetrics, type ServerMetrics } from './server-metrics.js';
 import { serverOptionsSchema, type ServerOptions, type ServerOptionsInput } from './server-options.js';
 import { uploadLoaders } from './upload-documents.js';
@@ -31,6 +37,8 @@ export interface CreateAppOptions {
   metrics?: ServerMetrics;
   /** Tools for `/v1/tools/:name` (default: every classic-ML tool). */
   tools?: ToolCatalog;
+  /** Worker threads the built-in tools run in (default: one from the server options; its idle workers never hold the process). */
+  toolPool?: ToolPool;
   /** Extra loaders for uploads, beside the shipped ones (they win on shared extensions). */
   loaders?: readonly Loader[];
   /** Request log sink; `false` for none (default: JSON lines on stderr when `requestLog` is on). */
@@ -41,6 +49,8 @@ export interface CreateAppOptions {
   prices?: ModelRegistry;
   /** True while the server drains for shutdown (/ready then says not ready). */
   isDraining?: () => boolean;
+  /** Aborted (reason: the error to end with) when shutdown stops waiting: in-flight /v1 requests end with it, streams with an error event. */
+  shutdownSignal?: AbortSignal;
 }
 
 /**
@@ -63,28 +73,42 @@ export function createApp(groundwork: Groundwork, options: CreateAppOptions = {}
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(requestLogMiddleware(metrics, sink));
-  app.use('/v1/*', timeoutMiddleware(server.requestTimeoutMs));
-  app.use('/v1/*', jsonBodyLimit(server.bodyLimitBytes));
-  app.use('/v1/*', authMiddleware(groundwork.db, server.auth));
-  app.use('/v1/*', rateLimitMiddleware(createTokenBucketLimiter(server.rateLimitPerMinute), metrics));
-  app.use('/v1/*', concurrencyLimitMiddleware(createSemaphore(server.maxConcurrentRequests), server.requestTimeoutMs));
+  // The API's guards, in order; /mcp (MCP over HTTP) passes the same ones, sharing their limits.
+  const guards = [
+    timeoutMiddleware(server.requestTimeoutMs, options.shutdownSignal),
+    jsonBodyLimit(server.bodyLimitBytes),
+    authMiddleware(groundwork.db, server.auth),
+    rateLimitMiddleware(createTokenBucketLimiter(server.rateLimitPerMinute), metrics),
+    concurrencyLimitMiddleware(createSemaphore(server.maxConcurrentRequests), server.requestTimeoutMs),
+  ];
+  for (const path of ['/v1/*', '/mcp']) app.use(path, ...guards);
 
   registerHealthRoutes(app, { ...deps, isDraining: options.isDraining ?? (() => false) });
   registerAskRoute(app, deps);
   registerRetrieveRoute(app, deps);
   registerChatCompletionsRoute(app, deps);
+  registerModelsRoute(app, deps);
+  registerEmbeddingsRoute(app, deps);
+  registerMcpRoute(app, deps);
   registerDocumentsRoutes(app, { ...deps, loaders: uploadLoaders(options.loaders) });
   registerJobsRoute(app, deps);
-  registerToolsRoute(app, { ...deps, tools: options.tools ?? toolCatalog(classicMlTools) });
+  registerKeysRoutes(app, deps);
+  registerOpenApiRoute(app, { tools: options.tools ?? toolCatalog(classicMlTools) });
+  registerToolsRoute(app, { ...deps, tools: options.tools ?? toolCatalog(classicMlTools), toolPool: options.toolPool ?? serverToolPool(server) });
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => {
+    if (clientClosed(c)) {
+      // The client left (mid-body, mid-answer): whatever failed after that is not our error.
+      c.set('errorCode', CLIENT_CLOSED_CODE);
+      return c.body(null, CLIENT_CLOSED_REQUEST_STATUS as 400);
+    }
     const id = c.get('requestId');
     const { status, body } = toErrorResponse(error, id);
     c.set('errorCode', body.error.code);
     if (status >= 500 && !(error instanceof GroundworkError)) reportInternal(error, id);
     const retryAfter = body.error.details?.retryAfterSeconds;
-    if (status === 429 && typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
+    if ((status === 429 || status === 503) && typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
     return c.json(body, status as 400);
   });
   return app;

@@ -1,5 +1,5 @@
 export { createApp, type CreateAppOptions } from './create-app.js';
-export { startServer, type RunningServer, type StartServerOptions } from './start-server.js';
+export { startServer, SHUTDOWN_FLUSH_MS, type RunningServer, type StartServerOptions } from './start-server.js';
 export {
   serverOptionsSchema,
   DEFAULT_BODY_LIMIT_BYTES,
@@ -17,7 +17,10 @@ export {
 export { createSemaphore, type Semaphore } from './concurrency-limit.js';
 export { errorStatus } from './error-status.js';
 export { toErrorResponse, type ErrorBody } from './error-response.js';
-export { createApiKey, listApiKeys, revokeApiKey, findApiKey, hashApiKeySecret, API_KEY_SECRET_PREFIX, type ApiKeyInfo, type CreatedApiKey } from './api-keys.js';
+export { createApiKey, bootstrapAdminKey, listApiKeys, revokeApiKey, findApiKey, hashApiKeySecret, API_KEY_SECRET_PREFIX, type ApiKeyInfo, type CreatedApiKey } from './api-keys.js';
+export { openApiDocument } from './openapi-document.js';
+export { redactPaths } from './redact-paths.js';
+export { CLIENT_CLOSED_REQUEST_STATUS } from './request-guards.js';
 export { createServerMetrics, type ServerMetrics } from './server-metrics.js';
 export { createTokenBucketLimiter, type RateLimiter, type RateDecision } from './rate-limiter.js';
 export {

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { GroundworkError } from '../errors.js';
 import type { AppEnv } from './app-env.js';
@@ -6,14 +6,31 @@ import type { RateLimiter } from './rate-limiter.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 /**
- * Sets `signal`, aborted when the request runs past `timeoutMs` or the client disconnects.
- * Handlers pass it down (the model call) and race their work against it (withRequestSignal).
+ * nginx's "client closed request": the status a request is logged and metered with when the
+ * client went away before its response was complete. Never sent (nobody is left to read it).
  */
-export function timeoutMiddleware(timeoutMs: number): MiddlewareHandler<AppEnv> {
+export const CLIENT_CLOSED_REQUEST_STATUS = 499;
+/** Error code in the request log for a request its client abandoned. */
+export const CLIENT_CLOSED_CODE = 'CLIENT_CLOSED';
+
+/**
+ * Sets `signal`, aborted when the request runs past `timeoutMs`, the client disconnects, or the
+ * server stops waiting for in-flight requests at shutdown (`shutdownSignal`, whose reason is the
+ * error the request ends with). Handlers pass it down (the model call) and race their work
+ * against it (withRequestSignal).
+ */
+export function timeoutMiddleware(timeoutMs: number, shutdownSignal?: AbortSignal): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set('signal', AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(timeoutMs)]));
+    const signals = [c.req.raw.signal, AbortSignal.timeout(timeoutMs)];
+    if (shutdownSignal) signals.push(shutdownSignal);
+    c.set('signal', AbortSignal.any(signals));
     return next();
   };
+}
+
+/** True when the client closed the connection before the response was complete. */
+export function clientClosed(c: Context<AppEnv>): boolean {
+  return c.req.raw.signal.aborted;
 }
 
 /** Resolves with the work, or rejects with TIMEOUT (504) when the request signal fires first. */
@@ -34,9 +51,10 @@ export async function withRequestSignal<T>(signal: AbortSignal, work: Promise<T>
   }
 }
 
-/** The error for an aborted request signal: a timeout, or the client going away. */
+/** The error for an aborted request signal: a timeout, a shutdown (its own error), or the client going away. */
 export function abortError(signal: AbortSignal, timeoutMs: number): GroundworkError {
   const reason = signal.reason as { name?: string } | undefined;
+  if (reason instanceof GroundworkError) return reason;
   if (reason?.name === 'TimeoutError') return new GroundworkError('TIMEOUT', `request took longer than the server's limit of ${timeoutMs} ms`, { details: { timeoutMs } });
   return new GroundworkError('UNAVAILABLE', 'request aborted: the client closed the connection');
 }

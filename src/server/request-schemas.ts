@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tenantNameSchema } from '../config/tenant-name.js';
 import { filtersSchema } from '../retrieve/filters.js';
 import { MAX_QUERY_CHARS } from '../retrieve/retriever.js';
 
@@ -28,6 +29,15 @@ export const retrieveBodySchema = z
     k: z.number().int().min(1).max(1000).optional(),
     mode: mode.optional(),
     filters: filtersSchema.optional(),
+  })
+  .strict();
+
+/** `POST /v1/keys` body (admin keys only). */
+export const createKeyBodySchema = z
+  .object({
+    tenant: tenantNameSchema,
+    admin: z.boolean().optional(),
+    name: z.string().max(200).optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
-import { GroundworkError, InputError } from '../errors.js';
-import { TENANT_PATTERN } from './api-keys.js';
+import { assertTenantName } from '../config/tenant-name.js';
+import { GroundworkError } from '../errors.js';
 import type { Principal } from './app-env.js';
 
 /**
@@ -7,7 +7,7 @@ import type { Principal } from './app-env.js';
  * Without auth, the named tenant or the configured default.
  */
 export function resolveTenant(principal: Principal, requested: string | undefined, defaultTenant: string): string {
-  if (requested !== undefined && !TENANT_PATTERN.test(requested)) throw new InputError('tenant', `must match ${TENANT_PATTERN.source}`);
+  if (requested !== undefined) assertTenantName(requested);
   if (principal.kind === 'anonymous') return requested ?? defaultTenant;
   if (requested !== undefined && requested !== principal.tenant) {
     throw new GroundworkError('FORBIDDEN', `this API key belongs to another tenant and cannot act on tenant "${requested}"`, { details: { tenant: requested } });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TOOL_MEMORY_MB, DEFAULT_TOOL_TIMEOUT_MS } from '../classic-ml/tool-limits.js';
 
 /** Port of `groundwork serve`: unassigned by IANA and unlikely to clash with dev servers (3000, 8000, 8080). */
 export const DEFAULT_PORT = 8787;
@@ -50,6 +51,14 @@ export const serverOptionsSchema = z
      * single-process, so `serve` starts one when this is 0 and the store is PGlite.
      */
     inProcessWorkers: z.number().int().min(0).max(16).default(0),
+    /** Worker threads for /v1/tools runs (default: cores - 1, at least 1). */
+    toolWorkers: z.number().int().min(1).max(64).optional(),
+    /** Tool runs that may wait when every tool worker is busy; past that 503 with Retry-After (default 2 per worker). */
+    toolQueueLimit: z.number().int().min(0).max(10_000).optional(),
+    /** Wall time of one tool run before its worker is stopped (504); the request timeout also stops it. */
+    toolTimeoutMs: z.number().int().positive().max(3_600_000).default(DEFAULT_TOOL_TIMEOUT_MS),
+    /** Heap of each tool worker in MiB (a run past it fails with 413, the server stays up). */
+    toolMemoryMb: z.number().int().min(16).max(65_536).default(DEFAULT_TOOL_MEMORY_MB),
     /** Write one JSON line per request to stderr. */
     requestLog: z.boolean().default(true),
   })

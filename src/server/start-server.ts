@@ -1,14 +1,23 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
+import { GroundworkError } from '../errors.js';
 import type { Groundwork } from '../groundwork.js';
 import { createApp, type CreateAppOptions } from './create-app.js';
 import { runIngestWorker } from './ingest-worker.js';
+import { serverToolPool } from './routes/tools-route.js';
 import { createServerMetrics } from './server-metrics.js';
 import { serverOptionsSchema, type ServerOptionsInput } from './server-options.js';
 import { createModelRegistry } from '../router/model-registry.js';
 
-export interface StartServerOptions extends Omit<CreateAppOptions, 'server' | 'isDraining' | 'metrics'> {
+/**
+ * After shutdownGraceMs, open streams are told to end (an `error` event, `data: [DONE]`) and get
+ * this long to reach their clients before their connections are closed: writing a few hundred
+ * bytes to a socket takes milliseconds, so one second is ample and bounds a stuck client.
+ */
+export const SHUTDOWN_FLUSH_MS = 1_000;
+
+export interface StartServerOptions extends Omit<CreateAppOptions, 'server' | 'isDraining' | 'metrics' | 'shutdownSignal'> {
   groundwork: Groundwork;
   port?: number;
   host?: string;
@@ -24,8 +33,9 @@ export interface RunningServer {
   port: number;
   /**
    * Graceful shutdown: stop accepting connections, let in-flight requests finish (up to
-   * shutdownGraceMs, then their connections are closed), stop in-process workers, then close
-   * groundwork and its database. Safe to call more than once.
+   * shutdownGraceMs; then the rest end with 503, streams with an error event, given
+   * SHUTDOWN_FLUSH_MS to reach their clients before their connections are closed), stop
+   * in-process workers, then close groundwork and its database. Safe to call more than once.
    */
   close(): Promise<void>;
 }
@@ -40,7 +50,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const metrics = createServerMetrics({ prices: options.prices ?? createModelRegistry(options.groundwork.config.router.models) });
-  const app = createApp(options.groundwork, { ...options, server, metrics, isDraining: () => draining });
+  const stopRequests = new AbortController();
+  // The server owns its tool workers (unless given a pool): they stop when it closes.
+  const toolPool = options.toolPool ?? serverToolPool(server);
+  const app = createApp(options.groundwork, { ...options, toolPool, server, metrics, isDraining: () => draining, shutdownSignal: stopRequests.signal });
 
   const listening = await new Promise<Server>((resolve, reject) => {
     const instance = serve(
@@ -69,6 +82,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ) as Server;
     instance.once('error', reject);
   });
+  // A keep-alive connection whose response ends while draining would stay open until the grace
+  // ran out (server.close only closes connections idle at the time): close it once it is idle.
+  listening.on('request', (_request, response: ServerResponse) => {
+    response.once('finish', () => {
+      if (draining) setImmediate(() => listening.closeIdleConnections());
+    });
+  });
   const address = listening.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
@@ -89,8 +109,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       // body may still be sending after that, so wait for the sockets too (server.close).
       const idle = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
       const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), server.shutdownGraceMs).unref());
-      if ((await Promise.race([Promise.all([idle, closed]), grace])) === 'timeout') listening.closeAllConnections();
+      if ((await Promise.race([Promise.all([idle, closed]), grace])) === 'timeout') {
+        stopRequests.abort(new GroundworkError('UNAVAILABLE', 'the server is shutting down and stopped this request; retry it'));
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_FLUSH_MS).unref())]);
+        listening.closeAllConnections();
+      }
       await closed;
+      if (!options.toolPool) await toolPool.close();
       workerStop.abort();
       await Promise.all(workers);
       if (options.closeGroundwork !== false) await options.groundwork.close();

@@ -59,7 +59,7 @@ export async function* uploadedSourceItems(files: readonly UploadedFile[], regis
       if (documents.length === 0) yield skip('empty', `${loader.name} loader found no documents`);
       for (const document of documents) yield { document: { ...document, metadata: { ...document.metadata, uploaded: true } } };
     } catch (error) {
-      if (error instanceof SkipError) yield skip(error.reason, error.message);
+      if (error instanceof SkipError) yield skip(error.reason, error.detail);
       else yield skip('corrupt', `${loader.name} loader failed: ${(error as Error).message}`);
     }
   }

@@ -1,24 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/output.js';
-
-// `eval` joins the CLI through src/cli/commands/index.ts (the lead's file). Until it is wired
-// there, add it here so `main` is tested as shipped; once wired, this adds nothing.
-vi.mock('../../src/cli/commands/index.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/cli/commands/index.js')>();
-  const { registerEval } = await import('../../src/cli/commands/eval-command.js');
-  return {
-    ...original,
-    registerCommands(program: Command, ...rest: Parameters<typeof original.registerCommands> extends [unknown, ...infer R] ? R : never) {
-      original.registerCommands(program, ...rest);
-      if (!program.commands.some((command) => command.name() === 'eval')) registerEval(program, rest[0]);
-    },
-  };
-});
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DATASET = join(ROOT, 'test', 'fixtures', 'beir-tiny');
@@ -83,8 +68,14 @@ describe('groundwork eval (in-process, PGlite in a temp dir)', { timeout: 240_00
 
   it('eval run --golden over the ingested sample corpus: answer metrics, segments, fitted refusal threshold', async () => {
     await run(['ingest', join(ROOT, 'samples', 'corpus'), '--json']);
-    const document = JSON.parse((await run(['eval', 'run', '--golden', join(ROOT, 'samples', 'golden.jsonl'), '--json'])).out);
+    const answersFile = join(dir, 'answers.jsonl');
+    const document = JSON.parse((await run(['eval', 'run', '--golden', join(ROOT, 'samples', 'golden.jsonl'), '--answers-file', answersFile, '--json'])).out);
     ids.golden = document.experimentId;
+    expect(document.answersFile).toBe(answersFile);
+    const answers = readFileSync(answersFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(answers).toHaveLength(126);
+    expect(answers[0]).toMatchObject({ version: 1, id: 'gq-001', answerabilityScore: null });
+    for (const name of ['answer_containment', 'citation_doc_precision']) expect(document.metrics[name]).toBeDefined();
     expect(document.primaryMetric).toBe('answer_accuracy');
     expect(document.counts).toMatchObject({ evaluated: 126, unanswerable: 33 });
     expect(document.metrics.refusal_accuracy.n).toBe(33);
@@ -139,6 +130,9 @@ describe('groundwork eval (in-process, PGlite in a temp dir)', { timeout: 240_00
     const judgeDataset = capture();
     expect(await main(['eval', 'run', '--dataset', DATASET, '--judge', '--json'], judgeDataset, env)).toBe(2);
     expect(JSON.parse(judgeDataset.out).error.message).toMatch(/--judge applies to --golden only/);
+    const answersOnDataset = capture();
+    expect(await main(['eval', 'run', '--dataset', DATASET, '--answers-file', 'a.jsonl', '--json'], answersOnDataset, env)).toBe(2);
+    expect(JSON.parse(answersOnDataset.out).error.message).toMatch(/--answers-file applies to --golden only/);
     const repeatsAlone = capture();
     expect(await main(['eval', 'run', '--golden', 'g.jsonl', '--judge-repeats', '3', '--json'], repeatsAlone, env)).toBe(2);
     expect(JSON.parse(repeatsAlone.out).error.message).toMatch(/--judge-repeats needs --judge/);

@@ -1,6 +1,6 @@
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBeirDataset } from '../../src/eval/beir-dataset.js';
 import { hashDatasetFiles } from '../../src/eval/dataset-hash.js';
@@ -75,6 +75,14 @@ describe('golden set', () => {
       for (const docId of item.relevant_doc_ids) await readFile(join(SAMPLES, 'corpus', docId));
     }
     expect(golden.qrels.size).toBe(golden.items.filter((i) => i.answerable).length);
+  });
+
+  it('a path relative to the working directory is read once, not resolved twice, and hashes as the absolute path does', async () => {
+    const absolute = await loadGoldenSet(join(SAMPLES, 'golden.jsonl'));
+    const relativePath = relative(process.cwd(), join(SAMPLES, 'golden.jsonl'));
+    expect(relativePath).toContain('/');
+    const fromRelative = await loadGoldenSet(relativePath);
+    expect(fromRelative.hash).toBe(absolute.hash);
   });
 
   it('reports the line and field of a bad item and rejects duplicate ids', () => {

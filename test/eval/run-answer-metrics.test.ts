@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GoldenItem } from '../../src/eval/golden-set.js';
-import { answerMetrics, answerText, citedSentences, isCorrectAnswer, referenceRecall } from '../../src/eval/run-answer-metrics.js';
+import { answerContainment } from '../../src/eval/answer-correctness.js';
+import { answerMetrics, answerText, citedSentences, documentCitationPrecision, isCorrectAnswer, referenceAnswers, referenceRecall } from '../../src/eval/run-answer-metrics.js';
 
 const TRAVEL = '[Source: Travel Policy]';
 const item = (overrides: Partial<GoldenItem> = {}): GoldenItem => ({
@@ -94,5 +95,43 @@ describe('answerMetrics', () => {
     expect(answerable.citation_recall).toBeUndefined();
     const answeredUnanswerable = answerMetrics(item({ answerable: false, reference_answer: undefined, relevant_doc_ids: [] }), { ...refusal, answer: 'Yes.', refused: false }, 0.6).metrics;
     expect(answeredUnanswerable).toMatchObject({ answer_accuracy: 0, refusal_accuracy: 0 });
+  });
+});
+
+describe('containment, references and document-level citation precision', () => {
+  it('containment is a whole normalized reference inside the answer, never a part of a word', () => {
+    expect(answerContainment('"The Per-Diem is EUR 60 per day." [x]', 'the per diem is EUR 60 per day')).toBe(0);
+    expect(answerContainment('Employees receive a flat per diem of EUR 60 per day.', 'EUR 60 per day')).toBe(1);
+    expect(answerContainment('In the late 1990s, she rose.', 'late 1990s')).toBe(1);
+    expect(answerContainment('It costs EUR 600 per day.', 'EUR 60 per day')).toBe(0);
+    expect(answerContainment('anything', '')).toBe(0);
+    expect(answerContainment('It was 2003.', ['1999', '2003'])).toBe(1);
+  });
+
+  it('reads every annotator answer from metadata.answers, reference first, and scores the best one', () => {
+    const squad = item({ reference_answer: 'late 1990s', metadata: { answers: ['in the late 1990s', 'late 1990s', 42] } });
+    expect(referenceAnswers(squad)).toEqual(['late 1990s', 'in the late 1990s']);
+    expect(referenceAnswers(item({ reference_answer: undefined }))).toEqual([]);
+    const answer = `"She rose to fame in the late 1990s as lead singer." ${TRAVEL}`;
+    const { metrics } = answerMetrics(squad, { answer, refused: false, citedDocuments: ['travel.md'], passages }, 0.6);
+    expect(metrics.answer_containment).toBe(1);
+    const f1Alone = answerMetrics(item({ reference_answer: 'in the late 1990s' }), { answer, refused: false, citedDocuments: [], passages }, 0.6).metrics.token_f1;
+    expect(metrics.token_f1).toBeGreaterThanOrEqual(f1Alone);
+  });
+
+  it('a refused answerable question scores containment 0; an unanswerable one has no containment', () => {
+    const refusal = { answer: "I don't have enough information.", refused: true, citedDocuments: [], passages: new Map<string, string>() };
+    expect(answerMetrics(item(), refusal, 0.6).metrics.answer_containment).toBe(0);
+    expect(answerMetrics(item({ answerable: false, reference_answer: undefined, relevant_doc_ids: [] }), refusal, 0.6).metrics.answer_containment).toBeUndefined();
+  });
+
+  it('document-level citation precision: cited documents among relevant_doc_ids', () => {
+    expect(documentCitationPrecision(['travel.md', 'security.md', 'travel.md'], ['travel.md'])).toBe(0.5);
+    expect(documentCitationPrecision([], ['travel.md'])).toBeUndefined();
+    expect(documentCitationPrecision(['travel.md'], [])).toBeUndefined();
+    const answer = `"Employees receive a per diem of EUR 60 per day." ${TRAVEL}`;
+    const { metrics } = answerMetrics(item(), { answer, refused: false, citedDocuments: ['security.md'], passages }, 0.6);
+    expect(metrics.citation_doc_precision).toBe(0);
+    expect(metrics.citation_precision).toBe(1); // the support-level figure, beside it
   });
 });

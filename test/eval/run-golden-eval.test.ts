@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,27 @@ describe('runGoldenEval (PGlite)', () => {
     const record = await createExperimentStore(gw.db).get(document.experimentId);
     const a1 = record.perQuery.find((row) => row.queryId === 'a1')!;
     expect(a1.details).toMatchObject({ refused: true, refusalReason: 'low-confidence', correct: false, correctIfAnswered: true });
+  });
+
+  it('writes one JSON line per question with --answers-file, and reports containment and document-level citation precision', async () => {
+    const gw = await createGroundwork({ config: { dataDir: 'memory://', tenant: 'team' }, useEnvironment: false });
+    open.push(gw);
+    await gw.ingest(items());
+    const answersFile = join(await mkdtemp(join(tmpdir(), 'gw-answers-')), 'answers.jsonl');
+    const document = await runGoldenEval(gw, { ...FAST, golden: goldenPath, answersFile });
+    expect(document.answersFile).toBe(answersFile);
+    expect(document.metrics.answer_containment.n).toBe(3);
+    expect(document.metrics.citation_doc_precision.n).toBeGreaterThan(0);
+    const lines = (await readFile(answersFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.id)).toEqual(GOLDEN.map((item) => item.id));
+    const a1 = lines[0];
+    expect(Object.keys(a1).sort()).toEqual(['answer', 'answerabilityScore', 'citations', 'id', 'latencyMs', 'question', 'refused', 'refusalReason', 'retrievalConfidence', 'version'].sort());
+    expect(a1).toMatchObject({ version: 1, id: 'a1', refused: false, refusalReason: null });
+    expect(a1.citations[0]).toMatchObject({ documentId: 'travel.md' });
+    expect(a1.citations[0].quote).toContain('EUR 60 per day');
+    expect(typeof a1.latencyMs).toBe('number');
+    const refused = lines.filter((line) => line.refused);
+    for (const line of refused) expect(line).toMatchObject({ citations: [], refusalReason: expect.any(String) });
   });
 
   it('warns when the tenant is empty or lacks the relevant documents', async () => {

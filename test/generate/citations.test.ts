@@ -85,3 +85,17 @@ describe('resolveCitations', () => {
     expect(resolved.citations.map((citation) => [citation.chunkId, citation.page])).toEqual([[WARRANTY_PAGE_5.chunkId, 5]]);
   });
 });
+
+describe('resolveCitations quotes whole sentences', () => {
+  const cutChunk = chunk(7, 'Members may borrow up to eight books', { title: 'Lending rules', edges: { before: 'Loans last three weeks. ', after: ' at a time from any branch. Fines apply.' } });
+
+  it('completes a quoted sentence that the chunk boundary cuts from the chunk edges', () => {
+    const resolved = resolveCitations('Members may borrow eight books [Source: Lending rules].', [contextDocument(cutChunk, cutChunk.text, 1, 'fence', false)]);
+    expect(resolved.citations[0].quote).toBe('Members may borrow up to eight books at a time from any branch.');
+  });
+
+  it('marks the cut with an ellipsis when the text given was itself cut to fit the budget', () => {
+    const resolved = resolveCitations('Members may borrow eight books [Source: Lending rules].', [contextDocument(cutChunk, cutChunk.text, 1, 'fence', true)]);
+    expect(resolved.citations[0].quote).toBe('Members may borrow up to eight books …');
+  });
+});

@@ -65,9 +65,18 @@ describe('walkFiles', () => {
     expect(relativeFiles(await collect([root], { include: ['**/*.md'], respectGitignore: false }))).toEqual(['a.md', 'docs/deep/c.md', 'private/secret.md']);
   });
 
-  it('takes files as roots and reports missing roots', async () => {
-    const entries = await collect([join(root, 'a.md'), join(base, 'missing')]);
-    expect(entries[0]).toMatchObject({ kind: 'file', relativePath: 'a.md' });
-    expect(entries[1]).toMatchObject({ kind: 'skipped', reason: 'unreadable' });
+  it('takes files as roots', async () => {
+    const entries = await collect([join(root, 'a.md')]);
+    expect(entries).toEqual([expect.objectContaining({ kind: 'file', relativePath: 'a.md' })]);
+  });
+
+  it('a missing root is an InputError naming it, thrown before any file is yielded', async () => {
+    const missing = join(base, 'missing');
+    const seen: WalkEntry[] = [];
+    const walking = (async () => {
+      for await (const entry of walkFiles([join(root, 'a.md'), missing])) seen.push(entry);
+    })();
+    await expect(walking).rejects.toMatchObject({ code: 'INPUT', message: `path: ${missing} does not exist`, details: { field: 'path', path: missing } });
+    expect(seen).toEqual([]);
   });
 });

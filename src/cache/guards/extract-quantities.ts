@@ -132,6 +132,9 @@ function toParts(tokens: readonly QuestionToken[]): Part[] {
       const [digits, word] = token.lower.split('-');
       parts.push({ word: digits, token: index, kind: 'number', joined: false });
       parts.push({ word, token: index, kind: 'word', joined: true });
+    } else if (token.kind === 'code' && /^\d+(?:st|nd|rd|th)$/i.test(token.text)) {
+      // "12th", "2nd": an ordinal in digits, the same quantity as "twelfth", "second".
+      parts.push({ word: token.lower.replace(/\D+$/, ''), token: index, kind: 'number', joined: false });
     } else {
       parts.push({ word: token.lower, token: index, kind: token.kind, joined: false });
     }

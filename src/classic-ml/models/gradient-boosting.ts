@@ -47,8 +47,9 @@ export type GradientBoostingModel = z.infer<typeof gradientBoostingModelSchema>;
 /**
  * Histogram gradient boosting (Friedman 2001; second-order leaves and gains as in XGBoost, Chen &
  * Guestrin 2016) for binary classification (log loss) or regression (squared error).
+ * `onRound` hears of each tree built (long fits report progress with it).
  */
-export function fitGradientBoosting(X: number[][], y: number[], options: GradientBoostingOptions = {}): GradientBoostingModel {
+export function fitGradientBoosting(X: number[][], y: number[], options: GradientBoostingOptions = {}, onRound?: (done: number, total: number) => void): GradientBoostingModel {
   const o = gradientBoostingOptionsSchema.parse(options);
   const { columns: d } = requireMatrix(X, 'X', 2);
   requireSameLength(X, 'X', y, 'y');
@@ -89,6 +90,7 @@ export function fitGradientBoosting(X: number[][], y: number[], options: Gradien
       raw[i] += tree.value[node];
     }
     trees.push(tree);
+    onRound?.(trees.length, o.nEstimators);
   }
   const { featureNames, task, ...rest } = o;
   return {

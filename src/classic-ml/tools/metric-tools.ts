@@ -5,6 +5,7 @@ import { brierScore, calibration, logLoss } from '../metrics/probability-scores.
 import { averagePrecision, rocAuc } from '../metrics/ranking-scores.js';
 import { regressionScores } from '../metrics/regression-scores.js';
 import { defineTool } from '../tool.js';
+import { MAX_BOOTSTRAP_WORK, MAX_LABELS, requireAtMost, withLimits } from '../tool-limits.js';
 
 const bootstrapSchema = z.object({
   iterations: z.number().int().min(10).max(100_000).default(1000),
@@ -12,6 +13,16 @@ const bootstrapSchema = z.object({
   seed: z.number().int().default(1),
 });
 const intervalSchema = z.object({ lower: z.number(), upper: z.number() });
+
+/** Caps of the metric tools: labels, and bootstrap iterations × labels. */
+function checkMetricInput(field: string, labels: number, bootstrap: { iterations?: number } | undefined): void {
+  requireAtMost(field, labels, MAX_LABELS, 'labels');
+  if (!bootstrap) return;
+  const iterations = bootstrap.iterations ?? 1000;
+  requireAtMost('bootstrap.iterations', iterations * labels, MAX_BOOTSTRAP_WORK, 'resampled labels', `${iterations} iterations x ${labels} labels`);
+}
+const metricLimits = { MAX_LABELS, MAX_BOOTSTRAP_WORK };
+const metricLimitsText = `Limits per run: ${MAX_LABELS} labels, ${MAX_BOOTSTRAP_WORK} bootstrap iterations x labels.`;
 
 const classificationInput = z.object({
   yTrue: z.array(z.union([z.literal(0), z.literal(1)])).min(1),
@@ -29,9 +40,9 @@ const classificationOutput = z.object({
 });
 
 /** Binary classification metrics of probabilities: threshold metrics, ROC-AUC, PR-AUC (average precision), log loss, Brier, calibration. */
-export const classificationMetricsTool = defineTool({
+export const classificationMetricsTool = withLimits(defineTool({
   name: 'classification-metrics',
-  description: 'Binary classification metrics from 0/1 labels and probabilities: accuracy, precision, recall, F1 (score >= threshold is positive), ROC-AUC, PR-AUC as average precision (scikit-learn), log loss, Brier, reliability bins and ECE; optional bootstrap intervals.',
+  description: `Binary classification metrics from 0/1 labels and probabilities: accuracy, precision, recall, F1 (score >= threshold is positive), ROC-AUC, PR-AUC as average precision (scikit-learn), log loss, Brier, reliability bins and ECE; optional bootstrap intervals. ${metricLimitsText}`,
   inputSchema: classificationInput,
   outputSchema: classificationOutput,
   run(input) {
@@ -62,14 +73,14 @@ export const classificationMetricsTool = defineTool({
     }
     return out;
   },
-});
+}), metricLimits, (input) => checkMetricInput('yTrue', Math.max(input.yTrue.length, input.yScore.length), input.bootstrap));
 
 const regressionOutput = z.object({ mae: z.number(), rmse: z.number(), r2: z.number(), intervals: z.record(z.string(), intervalSchema).optional() });
 
 /** Regression metrics: MAE (the methodology's primary), RMSE and R². */
-export const regressionMetricsTool = defineTool({
+export const regressionMetricsTool = withLimits(defineTool({
   name: 'regression-metrics',
-  description: 'Regression metrics: MAE, RMSE and R² (R² is 1 for a perfect fit of a constant target, else 0 there, as scikit-learn); optional bootstrap intervals.',
+  description: `Regression metrics: MAE, RMSE and R² (R² is 1 for a perfect fit of a constant target, else 0 there, as scikit-learn); optional bootstrap intervals. ${metricLimitsText}`,
   inputSchema: z.object({ yTrue: z.array(z.number()).min(1), yPred: z.array(z.number()).min(1), bootstrap: bootstrapSchema.optional() }),
   outputSchema: regressionOutput,
   run(input) {
@@ -83,4 +94,4 @@ export const regressionMetricsTool = defineTool({
     }
     return out;
   },
-});
+}), metricLimits, (input) => checkMetricInput('yTrue', Math.max(input.yTrue.length, input.yPred.length), input.bootstrap));

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { printJson } from '../output.js';
-import { intOption, modeOption } from '../options.js';
+import { intOption, modeOption, tenantOption } from '../options.js';
 import { askResultJson } from '../../ask-json.js';
+import { emptyTenantNotice } from '../empty-tenant.js';
 import type { AskResult } from '../../groundwork.js';
 
 /** `groundwork ask "<question>"`: a cited answer from the documents, or an honest refusal. */
@@ -11,7 +12,7 @@ export function registerAsk(program: Command, context: CommandContext): void {
     .command('ask')
     .description('answer a question from the documents, with citations')
     .argument('<question>', 'the question')
-    .option('--tenant <tenant>', 'tenant (default from config)')
+    .option('--tenant <tenant>', 'tenant (default from config)', tenantOption)
     .option('--mode <mode>', 'sparse, dense or hybrid', modeOption)
     .option('--top-k <n>', 'chunks retrieved for the answer', intOption('--top-k', 1, 100))
     .option('--json', 'print one JSON document')
@@ -19,6 +20,8 @@ export function registerAsk(program: Command, context: CommandContext): void {
       const gw = await context.open();
       try {
         const result = await gw.ask({ question, tenant: flags.tenant, mode: flags.mode, topK: flags.topK });
+        const empty = result.refused ? await emptyTenantNotice(gw.db, flags.tenant ?? gw.config.tenant) : undefined;
+        if (empty) result.retrieval.notices.push(empty);
         if (flags.json) printJson(context.io, askJson(result));
         else printAnswer(context, result);
       } finally {

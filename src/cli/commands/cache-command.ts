@@ -5,7 +5,7 @@ import { calibrate } from '../../cache/calibrate.js';
 import { clearCache } from '../../cache/clear-cache.js';
 import { InputError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
-import { numberOption } from '../options.js';
+import { numberOption, tenantOption } from '../options.js';
 import { printJson, table } from '../output.js';
 
 /** `groundwork cache calibrate --pairs FILE` and `groundwork cache clear [--tenant T]`. */
@@ -43,7 +43,7 @@ export function registerCache(program: Command, context: CommandContext): void {
   cache
     .command('clear')
     .description('delete cached answers (all tenants, or one)')
-    .option('--tenant <tenant>', 'one tenant only')
+    .option('--tenant <tenant>', 'one tenant only', tenantOption)
     .option('--json', 'print one JSON document')
     .action(async (flags) => {
       const gw = await context.open();

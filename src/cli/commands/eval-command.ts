@@ -15,7 +15,7 @@ import type { MeanWithCI } from '../../eval/bootstrap-ci.js';
 import type { PairedTestResult } from '../../eval/paired-test.js';
 import type { CommandContext } from '../context.js';
 import { printJson, table, UsageError } from '../output.js';
-import { intOption, modeOption } from '../options.js';
+import { intOption, modeOption, tenantOption } from '../options.js';
 import { createProgress, type ProgressReporter } from '../progress.js';
 
 /**
@@ -44,7 +44,8 @@ function registerRun(evalCommand: Command, context: CommandContext): void {
     .option('--hypothesis <text>', 'what this run is meant to show (recorded)')
     .option('--baseline <id>', 'experiment to compare with (paired test per metric; decides the verdict)')
     .option('--run-file <path>', 'write a TREC run file (qid Q0 docid rank score tag)')
-    .option('--tenant <tenant>', 'tenant (BEIR default eval-<dataset dir>; golden default from config)')
+    .option('--answers-file <path>', 'golden sets: write one JSON line per question (id, answer, refused, refusal reason, answerability score, citations, latency)')
+    .option('--tenant <tenant>', 'tenant (BEIR default eval-<dataset dir>; golden default from config)', tenantOption)
     .option('--judge', 'golden sets: also judge groundedness and correctness with the configured LLM (config generate), several times per item')
     .option('--judge-repeats <n>', 'judgments per item with --judge (default eval.judgeRepeats)', intOption('--judge-repeats', 1, 15))
     .option('--json', 'print one JSON document')
@@ -52,6 +53,7 @@ function registerRun(evalCommand: Command, context: CommandContext): void {
       if ((flags.dataset === undefined) === (flags.golden === undefined)) throw new UsageError('eval run needs exactly one of --dataset DIR or --golden FILE');
       if (flags.split !== undefined && flags.dataset === undefined) throw new UsageError('--split applies to --dataset only');
       if (flags.judge && flags.golden === undefined) throw new UsageError('--judge applies to --golden only');
+      if (flags.answersFile !== undefined && flags.golden === undefined) throw new UsageError('--answers-file applies to --golden only');
       if (flags.judgeRepeats !== undefined && !flags.judge) throw new UsageError('--judge-repeats needs --judge');
       const baselineId = flags.baseline === undefined ? undefined : parseExperimentIdFlag(flags.baseline, '--baseline');
       const { io } = context;
@@ -72,7 +74,7 @@ function registerRun(evalCommand: Command, context: CommandContext): void {
         const document =
           flags.dataset !== undefined
             ? await runBeirEval(gw, { ...common, dataset: flags.dataset, split: flags.split })
-            : await runGoldenEval(gw, { ...common, golden: flags.golden, judge: flags.judge === true, judgeRepeats: flags.judgeRepeats });
+            : await runGoldenEval(gw, { ...common, golden: flags.golden, judge: flags.judge === true, judgeRepeats: flags.judgeRepeats, answersFile: flags.answersFile });
         for (const bar of bars.values()) bar.stop();
         if (flags.json) printJson(io, document);
         else printRun(context, document);
@@ -143,7 +145,7 @@ function registerList(evalCommand: Command, context: CommandContext): void {
   evalCommand
     .command('list')
     .description('list recorded experiments, newest first')
-    .option('--tenant <tenant>', 'only experiments of this tenant')
+    .option('--tenant <tenant>', 'only experiments of this tenant', tenantOption)
     .option('--limit <n>', 'at most this many (default 50)', intOption('--limit', 1, 10_000))
     .option('--json', 'print one JSON document')
     .action(async (flags) => {
@@ -268,7 +270,14 @@ function printRun(context: CommandContext, document: EvalRunDocument): void {
     io.stdout(`comparison with ${document.comparison.baselineId} (${document.comparison.queries} shared queries):\n`);
     io.stdout(comparisonTable(document.comparison.metrics));
   }
+  if (document.segments) {
+    const shown = ['answer_accuracy', 'answer_containment', 'token_f1', 'refusal_accuracy', 'false_refusal_rate', 'citation_doc_precision'];
+    const interval = (m: MeanWithCI | undefined) => (m === undefined ? '' : `${m.mean.toFixed(3)} [${m.lower.toFixed(3)}, ${m.upper.toFixed(3)}]`);
+    io.stdout('per segment:\n');
+    io.stdout(table(document.segments.map((segment) => ({ segment: segment.segment, n: segment.n, ...Object.fromEntries(shown.map((name) => [name, interval(segment.metrics[name])])) })), ['segment', 'n', ...shown]));
+  }
   if (document.runFile) io.stdout(`run file: ${document.runFile}\n`);
+  if (golden.answersFile) io.stdout(`answers file: ${golden.answersFile}\n`);
   io.stdout(`verdict: ${document.verdict} (${document.verdictReason})\n`);
   io.stdout(`done in ${(document.durationMs / 1000).toFixed(1)} s\n`);
 }

@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
 import { CHUNKER_NAMES, type ChunkerName } from '../../ingest/chunkers/index.js';
 import { limitHeapGrowth } from '../../ingest/heap-growth.js';
 import type { CommandContext } from '../context.js';
 import { printJson, table, UsageError } from '../output.js';
-import { collect, intOption } from '../options.js';
-import { createProgress } from '../progress.js';
+import { collect, intOption, tenantOption } from '../options.js';
+import { createProgress, formatCount } from '../progress.js';
 
 /** `groundwork ingest <path...>`: load, chunk, embed and store documents; re-runs touch only what changed. */
 export function registerIngest(program: Command, context: CommandContext): void {
@@ -12,7 +14,7 @@ export function registerIngest(program: Command, context: CommandContext): void 
     .command('ingest')
     .description('ingest files and folders into a tenant (incremental: unchanged documents are skipped)')
     .argument('<path...>', 'files or folders')
-    .option('--tenant <tenant>', 'tenant (default from config)')
+    .option('--tenant <tenant>', 'tenant (default from config)', tenantOption)
     .option('--chunker <name>', `chunker: ${CHUNKER_NAMES.join(', ')}`)
     .option('--chunk-size <n>', 'chunk size in tokens', intOption('--chunk-size', 16, 8192))
     .option('--chunk-overlap <n>', 'overlap in tokens', intOption('--chunk-overlap', 0, 4096))
@@ -26,12 +28,15 @@ export function registerIngest(program: Command, context: CommandContext): void 
       if (flags.chunker && !(CHUNKER_NAMES as readonly string[]).includes(flags.chunker)) {
         throw new UsageError(`--chunker must be one of ${CHUNKER_NAMES.join(', ')}, got "${flags.chunker}"`);
       }
+      // Before opening the store, and naming the path as typed (the library names the absolute one).
+      const missing = paths.find((path) => !existsSync(path));
+      if (missing !== undefined) throw new InputError('path', `${missing} does not exist`, { path: missing });
       const gw = await context.open();
       limitHeapGrowth(gw.config.ingest.heapGrowthPercent); // this process is the batch job
       const { io } = context;
       try {
         for (const notice of gw.notices) io.stderr(`note: ${notice}\n`);
-        const progress = createProgress(io, 'ingest', !flags.json || io.isTty);
+        const progress = createProgress(io, 'ingest', !flags.json || io.isTty, 'documents');
         const started = Date.now();
         const summary = await gw.ingest(paths, {
           tenant: flags.tenant,
@@ -48,7 +53,7 @@ export function registerIngest(program: Command, context: CommandContext): void 
             progress.update({
               done: p.files,
               total: p.totalFiles,
-              detail: `${p.chunks} chunks, ${p.tokens} tokens, ${(p.bytes / 1e6 / seconds).toFixed(2)} MB/s`,
+              detail: `${formatCount(p.chunks)} chunks, ${formatCount(p.tokens)} tokens, ${(p.bytes / 1e6 / seconds).toFixed(2)} MB/s`,
             });
           },
         });

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { parseFilterExpression } from '../../retrieve/filters.js';
 import type { CommandContext } from '../context.js';
+import { emptyTenantNotice } from '../empty-tenant.js';
 import { printJson, table } from '../output.js';
-import { collect, intOption, modeOption } from '../options.js';
+import { collect, intOption, modeOption, tenantOption } from '../options.js';
 
 /** `groundwork retrieve "<query>"`: ranked chunks with per-leg scores (`--explain`). */
 export function registerRetrieve(program: Command, context: CommandContext): void {
@@ -10,7 +11,7 @@ export function registerRetrieve(program: Command, context: CommandContext): voi
     .command('retrieve')
     .description('rank chunks for a query')
     .argument('<query>', 'the query')
-    .option('--tenant <tenant>', 'tenant (default from config)')
+    .option('--tenant <tenant>', 'tenant (default from config)', tenantOption)
     .option('--mode <mode>', 'sparse, dense or hybrid', modeOption)
     .option('--k <n>', 'results to return', intOption('--k', 1, 1000))
     .option('--filter <expr>', 'field=value, field>=n, source^=prefix, heading~=text, tags:any=a,b (repeatable)', collect)
@@ -21,6 +22,8 @@ export function registerRetrieve(program: Command, context: CommandContext): voi
       const gw = await context.open();
       try {
         const result = await gw.retrieve({ query, tenant: flags.tenant, mode: flags.mode, k: flags.k, filters });
+        const empty = result.chunks.length === 0 ? await emptyTenantNotice(gw.db, flags.tenant ?? gw.config.tenant) : undefined;
+        if (empty) result.notices.push(empty);
         if (flags.json) {
           printJson(context.io, flags.explain ? result : { ...result, chunks: result.chunks.map(({ scores, ...rest }) => ({ ...rest, scores: { final: rest.score } })) });
           return;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { bootstrapAdminKey, type CreatedApiKey } from '../../server/api-keys.js';
 import { serverOptionsSchema, type ServerOptionsInput } from '../../server/server-options.js';
 import { startServer } from '../../server/start-server.js';
 import type { CommandContext } from '../context.js';
@@ -21,11 +22,27 @@ const stopOnSignal = (): Promise<void> =>
     process.once('SIGTERM', stop);
   });
 
+/** What `serve` prints (to stderr, this once) about the admin key it created on its first start. */
+export function bootstrapMessage(key: CreatedApiKey, url: string): string {
+  return [
+    `First start with auth on and no API key: created admin key ${key.id} for tenant "${key.tenant}".`,
+    'It is shown only this once (the store keeps its hash): save it now.',
+    '',
+    `  ${key.secret}`,
+    '',
+    `Send it with every /v1 request:  curl -H "Authorization: Bearer ${key.secret}" ${url}/v1/documents`,
+    'As an admin key it also creates, lists and revokes keys (POST/GET/DELETE /v1/keys), for any tenant; from the CLI while this server runs:',
+    `  GROUNDWORK_SERVER_URL=${url} GROUNDWORK_ADMIN_KEY=<this key> groundwork keys create --tenant T`,
+    '',
+  ].join('\n');
+}
+
 /**
  * `groundwork serve [--port N] [--host H] [--no-auth] [--workers N]`: the HTTP service until
  * SIGINT/SIGTERM, then a graceful shutdown. Options come from the config's `server` section,
  * then the flags. Auth is on unless `--no-auth` (or `server.auth: false`). With the embedded
- * PGlite store (one process only) an ingestion worker runs inside the server.
+ * PGlite store (one process only) an ingestion worker runs inside the server. On the first start
+ * with auth on and no active key, it creates an admin key and prints it once to stderr.
  */
 export function registerServe(program: Command, context: CommandContext, deps: ServeDeps = {}): void {
   program
@@ -62,7 +79,17 @@ export function registerServe(program: Command, context: CommandContext, deps: S
         await groundwork.close();
         throw error;
       }
+      // First start with auth on and no key yet: without this key nobody could call the server,
+      // and `keys create` cannot open the embedded database while it runs.
+      let bootstrap: CreatedApiKey | undefined;
+      try {
+        bootstrap = options.auth ? await bootstrapAdminKey(groundwork.db, config.tenant) : undefined;
+      } catch (error) {
+        await running.close();
+        throw error;
+      }
       for (const note of notes) context.io.stderr(`note: ${note}\n`);
+      if (bootstrap) context.io.stderr(bootstrapMessage(bootstrap, running.url));
       if (flags.json) printJson(context.io, { url: running.url, auth: options.auth, inProcessWorkers: options.inProcessWorkers, database: groundwork.db.kind });
       else context.io.stderr(`groundwork serving on ${running.url} (auth ${options.auth ? 'on' : 'off'}); Ctrl-C to stop\n`);
       await (deps.waitForStop ?? stopOnSignal)();

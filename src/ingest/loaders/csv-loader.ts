@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { LoadedDocument, Loader } from '../types.js';
-import { baseTitle, decodeText, requireContent } from './decode-text.js';
+import { baseTitle, decodeText, plainTitle, requireContent } from './decode-text.js';
 import { SkipError } from './load-skip.js';
 
 /** How CSV rows become documents. */
@@ -54,7 +54,7 @@ export function createCsvLoader(options: CsvOptions = DEFAULT_CSV_OPTIONS): Load
         const [firstLine, lastLine] = [first + 2, first + group.length + 1];
         const single = group.length === 1 && size === 1;
         const id = single && idIndex >= 0 ? group[0][idIndex] : undefined;
-        const title = single && titleIndex >= 0 ? group[0][titleIndex] : `${baseTitle(relativePath)} rows ${firstLine}-${lastLine}`;
+        const title = single && titleIndex >= 0 ? plainTitle(group[0][titleIndex]) : `${baseTitle(relativePath)} rows ${firstLine}-${lastLine}`;
         documents.push({
           externalId: id ? `${relativePath}#${id}` : `${relativePath}#rows-${firstLine}-${lastLine}`,
           source: `${path}#L${firstLine}`,

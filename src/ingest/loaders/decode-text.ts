@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+import { neutralizeMarkup } from '../../neutralize-markup.js';
 import { SkipError } from './load-skip.js';
 
 /** Bytes inspected for NUL characters when deciding a file is binary (git looks at the first 8000). */
@@ -30,11 +31,16 @@ export function decodeText(bytes: Uint8Array, path: string, encoding = 'utf-8'):
   }
 }
 
-/** The file name without folders and its last extension, used as a fallback title. */
+/** The file name without folders and its last extension, used as a fallback title (markup neutralized: file names are data too). */
 export function baseTitle(relativePath: string): string {
   const name = relativePath.split(/[\\/]/).pop() ?? relativePath;
   const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(0, dot) : name;
+  return neutralizeMarkup(dot > 0 ? name.slice(0, dot) : name);
+}
+
+/** A title taken from a document's own fields (PDF info, a JSON or CSV field) as plain data: trimmed, markup neutralized. */
+export function plainTitle(value: string): string {
+  return neutralizeMarkup(value.replace(/\s+/g, ' ').trim());
 }
 
 /** Throws an 'empty' skip when the text has no visible characters. */

@@ -1,4 +1,5 @@
 import { HTMLElement, NodeType, parse, type Node } from 'node-html-parser';
+import { neutralizeMarkup } from '../../neutralize-markup.js';
 
 /** Elements that are page furniture, not content: dropped with everything inside. */
 const BOILERPLATE = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'nav', 'footer', 'aside', 'form', 'button', 'select', 'head', 'dialog']);
@@ -15,13 +16,16 @@ export interface HtmlConversion {
 /**
  * Converts HTML to markdown-style text: the main content (`main`, else `article`, else `body`)
  * with headings as `#` lines, lists as `- ` lines, tables as pipe tables and `pre` as fenced code;
- * navigation, footers, asides, forms and scripts are dropped.
+ * navigation, footers, asides, forms and scripts are dropped. Text is decoded, so markup a page
+ * wrote as text (`&lt;script&gt;`) would come back live: in the title, headings, paragraphs, lists
+ * and tables it is neutralized (`‹script›`, see neutralizeMarkup). `pre` blocks keep their code as
+ * written, inside a fence.
  */
 export function htmlToMarkdown(html: string): HtmlConversion {
   const root = parse(html, { comment: false, blockTextElements: { script: true, style: true } });
-  const title = clean(root.querySelector('title')?.text ?? '') || root.querySelector('meta[property="og:title"]')?.getAttribute('content')?.trim() || undefined;
+  const title = clean(root.querySelector('title')?.text ?? '') || clean(root.querySelector('meta[property="og:title"]')?.getAttribute('content') ?? '') || undefined;
   const metadata: Record<string, string> = {};
-  const description = root.querySelector('meta[name="description"]')?.getAttribute('content')?.trim();
+  const description = clean(root.querySelector('meta[name="description"]')?.getAttribute('content') ?? '');
   if (description) metadata.description = description;
   const lang = root.querySelector('html')?.getAttribute('lang');
   if (lang) metadata.lang = lang;
@@ -115,9 +119,9 @@ function tableMarkdown(table: HTMLElement): string {
   return [line(nonEmpty[0]), `|${' --- |'.repeat(width)}`, ...nonEmpty.slice(1).map(line)].join('\n');
 }
 
-/** Collapses whitespace runs (newlines from <br> kept) and trims. */
+/** Collapses whitespace runs (newlines from <br> kept), trims, and neutralizes decoded markup. */
 function clean(text: string): string {
-  return text
+  return neutralizeMarkup(text)
     .split('\n')
     .map((line) => line.replace(/[ \t\r\f\v\u00a0]+/g, ' ').trim())
     .filter((line, index, lines) => line || (index > 0 && lines[index - 1]))

@@ -1,5 +1,5 @@
 import type { LoadedDocument, Loader } from '../types.js';
-import { baseTitle, decodeText, requireContent } from './decode-text.js';
+import { baseTitle, decodeText, plainTitle, requireContent } from './decode-text.js';
 import { SkipError } from './load-skip.js';
 
 /** Which record fields hold the id, text, title and metadata (first present field wins; dotted paths allowed). */
@@ -64,7 +64,7 @@ export function createJsonLoader(fields: JsonFieldMapping = DEFAULT_JSON_FIELDS)
         return {
           externalId,
           source: ordinal < 0 ? path : `${path}#${ordinal}`,
-          title: title !== undefined && String(title).trim() ? String(title) : id !== undefined ? String(id) : baseTitle(relativePath),
+          title: title !== undefined && String(title).trim() ? plainTitle(String(title)) : id !== undefined ? plainTitle(String(id)) : baseTitle(relativePath),
           text: Array.isArray(text) ? text.map(String).join('\n\n') : String(text),
           format: 'text',
           metadata: { modifiedAt, ...metadata },

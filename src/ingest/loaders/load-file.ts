@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { neutralizeMarkup } from '../../neutralize-markup.js';
 import type { LoadedDocument } from '../types.js';
 import type { LoaderRegistry } from './loader-registry.js';
 import { SkipError, type LoadSkip } from './load-skip.js';
@@ -48,10 +49,21 @@ export async function loadFile(
   try {
     const documents = await loader.load({ path, relativePath, bytes, mtime });
     if (documents.length === 0) return skip('empty', `${loader.name} loader found no documents`);
-    return { ok: true, loader: loader.name, documents };
+    return { ok: true, loader: loader.name, documents: documents.map((document) => asData(document, file)) };
   } catch (error) {
     if (error instanceof SkipError) return { ok: false, skip: error.toSkip() };
     // A parser library failing on this file's bytes: the file is corrupt for us, the run goes on.
     return skip('corrupt', `${loader.name} loader failed: ${(error as Error).message}`);
   }
+}
+
+/**
+ * A loaded document as groundwork keeps it, whatever loader made it: a source that names the file
+ * by its path relative to the ingest root (the absolute path kept apart as `location`, so server
+ * paths never reach users), and a title that carries no live markup.
+ */
+function asData(document: LoadedDocument, file: { path: string; relativePath: string }): LoadedDocument {
+  const title = neutralizeMarkup(document.title);
+  if (!document.source.startsWith(file.path)) return { ...document, title };
+  return { ...document, title, source: file.relativePath + document.source.slice(file.path.length), location: document.location ?? document.source };
 }

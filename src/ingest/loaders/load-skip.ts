@@ -28,13 +28,17 @@ export interface LoadSkip {
 export class SkipError extends GroundworkError {
   readonly reason: SkipReason;
   readonly path: string;
-  constructor(path: string, reason: SkipReason, message: string, cause?: unknown) {
-    super('INPUT', `${path}: ${reason}: ${message}`, { details: { path, reason }, cause });
+  /** What is wrong, without the path and reason the error message also names (`no text`). */
+  readonly detail: string;
+  constructor(path: string, reason: SkipReason, detail: string, cause?: unknown) {
+    super('INPUT', `${path}: ${reason}: ${detail}`, { details: { path, reason }, cause });
     this.reason = reason;
     this.path = path;
+    this.detail = detail;
   }
 
+  /** The skip as the summary reports it: path, reason and detail, each said once. */
   toSkip(): LoadSkip {
-    return { path: this.path, reason: this.reason, message: this.message };
+    return { path: this.path, reason: this.reason, message: this.detail };
   }
 }

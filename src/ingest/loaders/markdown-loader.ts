@@ -2,13 +2,21 @@ import { parse as parseYaml } from 'yaml';
 import type { Loader } from '../types.js';
 import { baseTitle, decodeText, requireContent } from './decode-text.js';
 import { SkipError } from './load-skip.js';
+import { markdownTitle } from './markdown-title.js';
+import { stripRawHtml } from './strip-raw-html.js';
 
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
-const FIRST_H1 = /^ {0,3}#[ \t]+(.+?)[ \t#]*$/m;
+const FIRST_H1 = /^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/m;
+/** A setext H1: a line of text underlined with `=`. */
+const SETEXT_H1 = /^ {0,3}(\S.*)\r?\n {0,3}=+[ \t]*$/m;
+/** READMEs often open with a centered `<h1>` instead of a `#` line. */
+const HTML_H1 = /<h1\b[^>]*>([\s\S]*?)<\/h1\s*>/i;
 
 /**
  * Markdown files: YAML front matter becomes metadata (dates as ISO strings) and is removed from the
- * text; the title is front matter `title`, else the first H1, else the file name.
+ * text; the title is front matter `title`, else the first H1 (`#`, setext or `<h1>`), else the file
+ * name, always as plain text (see markdownTitle). Raw HTML in the text is reduced to its text
+ * (stripRawHtml): documents are data, and their markup never reaches an answer live.
  */
 export function createMarkdownLoader(): Loader {
   return {
@@ -30,12 +38,26 @@ export function createMarkdownLoader(): Loader {
         }
         frontMatter = jsonSafe(parsed ?? {}) as Record<string, unknown>;
       }
-      const text = match ? raw.slice(match[0].length) : raw;
+      const body = match ? raw.slice(match[0].length) : raw;
+      const text = stripRawHtml(body);
       requireContent(text, path);
-      const title = typeof frontMatter.title === 'string' && frontMatter.title.trim() ? frontMatter.title.trim() : (FIRST_H1.exec(text)?.[1] ?? baseTitle(relativePath));
+      const title = (typeof frontMatter.title === 'string' ? markdownTitle(frontMatter.title) : '') || firstHeading(body) || baseTitle(relativePath);
       return [{ externalId: relativePath, source: path, title, text, format: 'markdown', metadata: { modifiedAt: mtime.toISOString(), ...frontMatter } }];
     },
   };
+}
+
+/** The first H1 of the document (`#` line, setext or `<h1>`, whichever comes first) as plain text, or ''. */
+function firstHeading(markdown: string): string {
+  const found = [FIRST_H1, SETEXT_H1, HTML_H1]
+    .map((pattern) => pattern.exec(markdown))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .sort((a, b) => a.index - b.index);
+  for (const match of found) {
+    const title = markdownTitle(match[1]);
+    if (title) return title;
+  }
+  return '';
 }
 
 /** YAML values made JSON-safe: dates become ISO strings. */

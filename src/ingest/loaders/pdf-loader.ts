@@ -1,5 +1,5 @@
 import type { DocumentSection, Loader } from '../types.js';
-import { baseTitle } from './decode-text.js';
+import { baseTitle, plainTitle } from './decode-text.js';
 import { SkipError } from './load-skip.js';
 
 /** Readers accept %%EOF within the last 1024 bytes (Adobe's tolerance); missing means truncated. */
@@ -37,7 +37,7 @@ export function createPdfLoader(): Loader {
         }
         if (sections.length === 0) throw new SkipError(path, 'empty', 'no extractable text (scanned images?)');
         const info = ((await pdf.getMetadata().catch(() => undefined))?.info ?? {}) as Record<string, unknown>;
-        const title = typeof info.Title === 'string' && info.Title.trim() ? info.Title.trim() : baseTitle(relativePath);
+        const title = typeof info.Title === 'string' && info.Title.trim() ? plainTitle(info.Title) : baseTitle(relativePath);
         return [{
           externalId: relativePath,
           source: path,

@@ -4,8 +4,8 @@ import { askResultJson } from '../../ask-json.js';
 import type { AskResult } from '../../groundwork.js';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { startAnswerStream } from '../answer-stream.js';
-import { toErrorResponse } from '../error-response.js';
 import { parseJsonBody } from '../parse-input.js';
+import { streamFailed } from '../request-log.js';
 import { askBodySchema } from '../request-schemas.js';
 import { withRequestSignal } from '../request-guards.js';
 import { resolveTenant } from '../resolve-tenant.js';
@@ -17,7 +17,8 @@ export function askResponse(result: AskResult, requestId: string): Record<string
 
 /**
  * `POST /v1/ask`: a cited answer, or with `stream: true` server-sent events in the order
- * `sources`, `token`..., `citations`, `usage`, `done` (an `error` event if it fails midway).
+ * `sources`, `token`..., `citations`, `usage`, `done`; or, when it fails midway (also when the
+ * server shuts down before it ends), an `error` event as its last event.
  */
 export function registerAskRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   const { groundwork, options, metrics } = deps;
@@ -46,7 +47,7 @@ export function registerAskRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
         for await (const event of answer.rest()) await send(event);
       } catch (error) {
         await answer.cancel();
-        await send({ type: 'error', ...toErrorResponse(error, c.get('requestId')).body });
+        await send({ type: 'error', ...streamFailed(c, error) });
       }
     });
   });

@@ -8,8 +8,8 @@ import { MAX_QUERY_CHARS } from '../../retrieve/retriever.js';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { startAnswerStream } from '../answer-stream.js';
 import { citationFooter } from '../citation-footer.js';
-import { toErrorResponse } from '../error-response.js';
 import { parseJsonBody } from '../parse-input.js';
+import { streamFailed } from '../request-log.js';
 import { withRequestSignal } from '../request-guards.js';
 import { resolveTenant } from '../resolve-tenant.js';
 
@@ -76,7 +76,9 @@ const openAIUsage = (usage: Usage) => ({
 /**
  * `POST /v1/chat/completions`: OpenAI-compatible, plain and streaming, so any OpenAI SDK or chat
  * UI can use groundwork as its model. Citations are in the message text (inline markers and a
- * "Sources:" list) and in an extra `citations` field (on the final chunk when streaming).
+ * "Sources:" list) and in an extra `citations` field (on the final chunk when streaming). A stream
+ * that fails midway (also one cut by a server shutdown) sends `{error: {code, message}}` as its
+ * last chunk (OpenAI SDKs raise it), then `data: [DONE]`.
  */
 export function registerChatCompletionsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   const { groundwork, options, metrics } = deps;
@@ -146,7 +148,7 @@ export function registerChatCompletionsRoute(app: Hono<AppEnv>, deps: RouteDeps)
         if (body.stream_options?.include_usage && usage) await send({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: openAIUsage(usage) });
       } catch (error) {
         await answer.cancel();
-        await send(toErrorResponse(error, c.get('requestId')).body);
+        await send(streamFailed(c, error));
       }
       await stream.writeSSE({ data: '[DONE]' });
     });

@@ -15,14 +15,16 @@ import { checkUploadName, uploadedSourceItems, type UploadedFile } from '../uplo
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 
-const listQuerySchema = z
+/** Query of `GET /v1/documents`. */
+export const listQuerySchema = z
   .object({
     tenant: z.string().optional(),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
     after: z.coerce.number().int().min(0).default(0),
   })
   .strict();
-const tenantQuerySchema = z.object({ tenant: z.string().optional() }).strict();
+/** Query of `DELETE /v1/documents/:id`. */
+export const tenantQuerySchema = z.object({ tenant: z.string().optional() }).strict();
 
 type DocumentRow = {
   id: number;

@@ -1,8 +1,12 @@
 import type { Hono } from 'hono';
 import { pendingMigrations } from '../../db/migrate.js';
 import type { AppEnv, RouteDeps } from '../app-env.js';
+import { redactPathsDeep } from '../redact-paths.js';
 
-/** `GET /health` (the process is up), `GET /ready` (database, migrations, models) and `GET /metrics`. */
+/**
+ * `GET /health` (the process is up), `GET /ready` (database, migrations, models) and `GET /metrics`.
+ * They need no API key, so they show no filesystem paths.
+ */
 export function registerHealthRoutes(app: Hono<AppEnv>, deps: RouteDeps & { isDraining: () => boolean }): void {
   const { groundwork, metrics } = deps;
   const started = Date.now();
@@ -36,7 +40,8 @@ export function registerHealthRoutes(app: Hono<AppEnv>, deps: RouteDeps & { isDr
     };
     checks.accepting = { ok: !deps.isDraining() };
     const ready = Object.values(checks).every((check) => check.ok);
-    return c.json({ ready, checks }, ready ? 200 : 503);
+    // /ready is open to anyone: notices and errors name directories (the models dir, the data dir).
+    return c.json({ ready, checks: redactPathsDeep(checks) }, ready ? 200 : 503);
   });
 
   app.get('/metrics', async (c) => {

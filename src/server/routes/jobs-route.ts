@@ -5,7 +5,8 @@ import { getIngestJob } from '../ingest-jobs.js';
 import { parseQuery } from '../parse-input.js';
 import { resolveTenant } from '../resolve-tenant.js';
 
-const querySchema = z.object({ tenant: z.string().optional() }).strict();
+/** Query of `GET /v1/jobs/:id`. */
+export const querySchema = z.object({ tenant: z.string().optional() }).strict();
 
 /** `GET /v1/jobs/:id`: an ingestion job's status and, once done, its ingest summary. */
 export function registerJobsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {

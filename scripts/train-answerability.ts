@@ -1,0 +1,137 @@
+/**
+ * Trains the answer-or-refuse model that ships with the package (models/answerability/default.json),
+ * from public data only, reproducibly (deterministic splits, seeded sampling):
+ * - squad2-train-sample (../shared/datasets/squad2-train-sample): the tuning two thirds of the
+ *   articles of `groupedHoldout` (the split bench/answers.ts reports on; the held-out third is never
+ *   read here, not even its passages). Their passages are ingested as documents; their answerable
+ *   and unanswerable questions are rows.
+ * - withheld evidence: a seeded third of those passages left out of a second tenant; the answerable
+ *   questions of a left-out passage whose answers appear in no remaining passage are rows labelled
+ *   unanswerable (the evidence is not in the corpus).
+ * Grouped by article for cross-validation. Prints a JSON summary; writes the model and its card.
+ *   node --import tsx scripts/train-answerability.ts [--backend postgres|pglite] [--out models/answerability/default.json] [--max-false-refusal 0.05]
+ */
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchDatabase } from '../bench/bench-database.js';
+import type { ConfigInput } from '../src/config/schema.js';
+import { answerContainment } from '../src/eval/answer-correctness.js';
+import { answerabilityModelCard } from '../src/eval/answerability-experiment.js';
+import { answerabilityRows } from '../src/eval/answerability-rows.js';
+import { hashDatasetFiles } from '../src/eval/dataset-hash.js';
+import { parseGoldenSet, type GoldenItem } from '../src/eval/golden-set.js';
+import { groupedHoldout } from '../src/eval/grouped-holdout.js';
+import { mulberry32 } from '../src/eval/prng.js';
+import { referenceAnswers } from '../src/eval/run-answer-metrics.js';
+import { confidenceBaseline, trainAnswerability, type AnswerabilityRow } from '../src/generate/train-answerability.js';
+import { createGroundwork } from '../src/groundwork.js';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'postgres' },
+    squad: { type: 'string', default: '../shared/datasets/squad2-train-sample' },
+    out: { type: 'string', default: 'models/answerability/default.json' },
+    'max-false-refusal': { type: 'string', default: '0.05' },
+    'rows-cache': { type: 'string' },
+  },
+});
+/** Seed of the withheld-passage draw; the article split itself is seedless (SHA-256 order). */
+const SEED = 19;
+/** Share of the training passages withheld from the second tenant. */
+const WITHHELD_SHARE = 1 / 3;
+
+const started = performance.now();
+const squad = values.squad!;
+const goldenText = await readFile(join(squad, 'golden.jsonl'), 'utf8');
+const all = parseGoldenSet(goldenText);
+const articleOf = (item: GoldenItem) => String(item.metadata.article);
+const impossible = new Set(all.filter((item) => !item.answerable).map(articleOf));
+const split = groupedHoldout(all.map(articleOf), { strataOf: (article) => (impossible.has(article) ? 'has-unanswerable' : 'answerable-only') });
+const trainArticles = new Set(split.tuning);
+const items = all.filter((item) => trainArticles.has(articleOf(item)));
+const passages = [...new Set(items.flatMap((item) => item.relevant_doc_ids))].sort();
+// Passages of training articles without questions are still part of those articles' corpus.
+const allPassages = (await readdir(join(squad, 'passages'))).sort();
+const articleOfPassage = new Map<string, string>();
+for (const item of all) for (const id of item.relevant_doc_ids) articleOfPassage.set(id, articleOf(item));
+const trainPassages = allPassages.filter((file) => trainArticles.has(articleOfPassage.get(file) ?? '') || passages.includes(file));
+
+const random = mulberry32(SEED);
+const shuffled = [...trainPassages];
+for (let i = shuffled.length - 1; i > 0; i -= 1) {
+  const j = Math.floor(random() * (i + 1));
+  [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+}
+const withheld = new Set(shuffled.slice(0, Math.round(WITHHELD_SHARE * shuffled.length)));
+const remaining = trainPassages.filter((file) => !withheld.has(file));
+const remainingText = await Promise.all(remaining.map((file) => readFile(join(squad, 'passages', file), 'utf8')));
+const withheldItems = items
+  .filter((item) => item.answerable && item.relevant_doc_ids.every((id) => withheld.has(id)))
+  .filter((item) => !remainingText.some((text) => answerContainment(text, referenceAnswers(item)) === 1))
+  .map((item): GoldenItem => ({ ...item, id: `${item.id}-withheld`, answerable: false, relevant_doc_ids: [], segment: 'squad2-withheld-evidence' }));
+
+const scratch = await mkdtemp(join(tmpdir(), 'gw-train-answerability-'));
+const config: ConfigInput = values.backend === 'postgres' ? { databaseUrl: await benchDatabase('gw_train_answerability') } : { dataDir: join(scratch, 'data') };
+const gw = await createGroundwork({ config: { ...config, cache: { enabled: false }, retrieve: { mode: 'sparse' } }, useEnvironment: false });
+let rows: AnswerabilityRow[];
+try {
+  if (values['rows-cache'] && (await readFile(values['rows-cache'], 'utf8').catch(() => undefined))) {
+    rows = JSON.parse(await readFile(values['rows-cache'], 'utf8')) as AnswerabilityRow[];
+  } else {
+    for (const [tenant, files] of [['answerability-full', trainPassages], ['answerability-withheld', remaining]] as const) {
+      const dir = join(scratch, tenant);
+      await mkdir(dir, { recursive: true });
+      await Promise.all(files.map((file) => copyFile(join(squad, 'passages', file), join(dir, file))));
+      await gw.ingest([dir], { tenant });
+    }
+    const full = await answerabilityRows(gw, items, { tenant: 'answerability-full', mode: 'sparse', groupOf: articleOf });
+    const left = await answerabilityRows(gw, withheldItems, { tenant: 'answerability-withheld', mode: 'sparse', groupOf: articleOf });
+    rows = [...full, ...left];
+    if (values['rows-cache']) await writeFile(values['rows-cache'], JSON.stringify(rows));
+  }
+} finally {
+  await gw.close();
+  await rm(scratch, { recursive: true, force: true });
+}
+
+const maxFalseRefusal = Number(values['max-false-refusal']);
+const dataHashes = {
+  'squad2-train-sample/golden.jsonl': await hashDatasetFiles(squad, ['golden.jsonl']),
+  'squad2-train-sample/passages (training articles)': await hashDatasetFiles(join(squad, 'passages'), trainPassages),
+};
+const trained = trainAnswerability(rows, {
+  maxFalseRefusal,
+  seed: SEED,
+  dataHashes,
+  sources: ['squad2-train-sample: tuning two thirds of the articles (groupedHoldout by article)', `withheld evidence: ${withheld.size} of ${trainPassages.length} passages left out (seed ${SEED})`],
+  now: new Date('2026-12-07T00:00:00Z'),
+});
+// The baseline at the same budget, cross-validated the same way (fold rows scored by a threshold fitted on the others).
+const baseline = confidenceBaseline(rows, rows, maxFalseRefusal, SEED);
+const model = trained.model;
+model.evaluation.baselineConfidenceThreshold = { falseRefusal: baseline.falseRefusal.mean, refusal: baseline.refusal.mean, threshold: baseline.threshold, note: 'fitted and scored on the training rows (optimistic for the baseline)' };
+const out = values.out!;
+await mkdir(dirname(out), { recursive: true });
+await writeFile(out, `${JSON.stringify(model, null, 1)}\n`);
+await writeFile(out.replace(/\.json$/, '.card.md'), `${answerabilityModelCard(model, { source: model.training.sources.join('; ') })}\n`);
+console.log(
+  JSON.stringify(
+    {
+      script: 'train-answerability',
+      out,
+      rows: rows.length,
+      answerable: rows.filter((row) => row.answerable).length,
+      squadUnanswerable: rows.filter((row) => !row.answerable && !row.id.endsWith('-withheld')).length,
+      withheldEvidence: rows.filter((row) => row.id.endsWith('-withheld')).length,
+      articles: trainArticles.size,
+      operatingPoint: model.operatingPoint,
+      crossValidated: model.evaluation.crossValidated,
+      baselineConfidenceThreshold: model.evaluation.baselineConfidenceThreshold,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+    },
+    null,
+    2,
+  ),
+);

@@ -1,0 +1,53 @@
+import { createComparisonGuard } from '../cache/guards/comparison-guard.js';
+import { createEntityGuard } from '../cache/guards/entity-guard.js';
+import { extractQuantities, type Quantity } from '../cache/guards/extract-quantities.js';
+import type { GuardReason } from '../cache/guards/guard-types.js';
+import { createNegationGuard } from '../cache/guards/negation-guard.js';
+import { tokenizeQuestion } from '../cache/guards/question-tokens.js';
+
+// The answer cache's guards, built once: they hold no state between calls.
+const negation = createNegationGuard();
+// A swap only (the question names X, the evidence names other entities and not X); an evidence
+// sentence naming more entities than the question is normal.
+const entity = createEntityGuard({ rejectOneSided: false, rejectSingleWordSwap: false });
+// Opposite directions only: evidence states bare numbers where questions bound them ("more than 5").
+const comparison = createComparisonGuard({ rejectOneSidedNumericBound: false, checkArgumentOrder: false });
+
+function withoutDiacritics(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '');
+}
+
+function sameValue(a: Quantity, b: Quantity): boolean {
+  return Math.abs(a.value - b.value) <= 1e-9 * Math.max(1, Math.abs(a.value));
+}
+
+/**
+ * Why a piece of evidence cannot answer a question, by the answer cache's guards (src/cache/guards)
+ * applied between the question and the evidence (the sentence or table row with its title and
+ * headings), one way round:
+ * - number: every quantity the question states ("the 12th", "1887", "Tier 1") must be in the
+ *   evidence with the same value (a question about the 12th is not answered by the 15th);
+ * - negation: a negated question ("Which plans do not include SSO?") needs negated evidence;
+ * - entity: the question names an entity the evidence lacks while naming others (a swap);
+ * - comparison: both compare on one axis in opposite directions ("before" vs "after").
+ * An empty list: no objection.
+ * @example evidenceMismatches('Who won the 12th edition?', 'The 15th edition was won by Ada.') // one number reason
+ */
+export function evidenceMismatches(questionText: string, evidenceText: string): GuardReason[] {
+  // Diacritics dropped on both sides, as contentTerms does: "Beyonce" names "Beyoncé".
+  const question = withoutDiacritics(questionText);
+  const evidence = withoutDiacritics(evidenceText);
+  const reasons: GuardReason[] = [];
+  const available = extractQuantities(tokenizeQuestion(evidence));
+  for (const quantity of extractQuantities(tokenizeQuestion(question))) {
+    if (!available.some((other) => sameValue(quantity, other))) {
+      reasons.push({ guard: 'number', code: 'number.value', detail: `"${quantity.text}" in the question is not in the evidence` });
+    }
+  }
+  // The negation guard counts cues against the other text: against nothing, it reports whether a text has any.
+  if (negation.check(question, '').length > 0 && negation.check(evidence, '').length === 0) {
+    reasons.push({ guard: 'negation', code: 'negation.polarity', detail: 'the question is negated and the evidence is not' });
+  }
+  reasons.push(...entity.check(question, evidence), ...comparison.check(question, evidence));
+  return reasons;
+}

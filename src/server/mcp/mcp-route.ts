@@ -1,0 +1,34 @@
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Hono } from 'hono';
+import type { AppEnv, RouteDeps } from '../app-env.js';
+import { resolveTenant } from '../resolve-tenant.js';
+import { packageVersion } from '../routes/openapi-route.js';
+import { createMcpServer } from './create-mcp-server.js';
+
+/**
+ * `/mcp`: MCP over Streamable HTTP (stateless: one server and transport per request, JSON
+ * responses), behind the same auth, limits and timeouts as /v1. Every call acts on the API key's
+ * tenant; with auth off, on the named or configured tenant.
+ */
+export function registerMcpRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const { groundwork } = deps;
+  const version = packageVersion();
+  app.all('/mcp', async (c) => {
+    const principal = c.get('principal');
+    const server = createMcpServer({
+      groundwork,
+      options: groundwork.config.mcp,
+      resolveTenant: (requested) => resolveTenant(principal, requested, groundwork.config.tenant),
+      signal: c.get('signal'),
+      version,
+    });
+    // Stateless: no session id, so any server process behind a load balancer can answer any call.
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(c.req.raw);
+    } finally {
+      await server.close();
+    }
+  });
+}
