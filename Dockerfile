@@ -28,7 +28,7 @@ ENV NODE_ENV=production \
     GROUNDWORK_PORT=8787
 WORKDIR /app
 RUN groupadd --system groundwork && useradd --system --gid groundwork --home-dir /app --shell /usr/sbin/nologin groundwork \
-    && mkdir -p /data && chown groundwork:groundwork /data
+    && mkdir -p /data/models && chown -R groundwork:groundwork /data
 COPY --from=build --chown=root:root /app/package.json /app/package-lock.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist

@@ -13,7 +13,7 @@
  * JSON document with a few failing examples per kind.
  *   node --import tsx bench/answers.ts [--backend pglite|postgres] [--sample 1000 | --all] [--part heldout|tuning] [--examples 5]
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,8 @@ import { mulberry32 } from '../src/eval/prng.js';
 import { answerText, referenceAnswers } from '../src/eval/run-answer-metrics.js';
 import { runGoldenEval } from '../src/eval/run-golden-eval.js';
 import { isExtractiveAnswerer } from '../src/generate/extractive-answerer.js';
+import { ANSWERABILITY_CONFIDENT_SCORE, ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE, decideAnswerability, extractiveOverrides, loadAnswerabilityModel } from '../src/generate/answerability-model.js';
+import { withheldEvidence } from '../src/eval/withheld-evidence.js';
 import { createGroundwork, type Groundwork } from '../src/groundwork.js';
 import { loadChunkEdges } from '../src/retrieve/load-chunk-edges.js';
 import { benchDatabase } from './bench-database.js';
@@ -39,14 +41,22 @@ const { values } = parseArgs({
     examples: { type: 'string', default: '5' },
     squad: { type: 'string', default: '../shared/datasets/squad2-train-sample' },
     only: { type: 'string' },
+    answerability: { type: 'string', default: 'both' },
   },
 });
+if (!['off', 'default', 'both'].includes(values.answerability!)) throw new Error('--answerability is off, default or both');
+/** The answerability settings compared: without the model, with the packaged one. */
+const SETTINGS = values.answerability === 'both' ? (['off', 'default'] as const) : ([values.answerability] as Array<'off' | 'default'>);
+/** Share of the held-out passages left out of the withheld-evidence tenant, and its seed (the training script's). */
+const WITHHELD_SHARE = 1 / 3;
+const WITHHELD_SEED = 19;
 if (!['pglite', 'postgres'].includes(values.backend!)) throw new Error('--backend is pglite or postgres');
 if (!['heldout', 'tuning'].includes(values.part!)) throw new Error('--part is heldout or tuning');
 const SAMPLE_SEED = 19;
 /** The answerer is timed over this many retrieved chunks (the issue's cost budget: 10 ms p95 at 10). */
 const TIMED_CHUNKS = 10;
 const examplesPerKind = Number(values.examples);
+const answerabilityModel = loadAnswerabilityModel('default');
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -65,8 +75,8 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
-async function open(config: ConfigInput): Promise<Groundwork> {
-  return createGroundwork({ config: { ...config, cache: { enabled: false }, retrieve: { mode: 'sparse' } }, useEnvironment: false });
+async function open(config: ConfigInput, answerability: 'off' | 'default' = 'off'): Promise<Groundwork> {
+  return createGroundwork({ config: { ...config, cache: { enabled: false }, retrieve: { mode: 'sparse' }, generate: { answerability: { model: answerability } } }, useEnvironment: false });
 }
 
 /**
@@ -85,7 +95,8 @@ async function answererTimes(gw: Groundwork, tenant: string, items: readonly Gol
     const started = performance.now();
     const chunks = await loadChunkEdges(gw.db, tenant, retrieval.chunks.slice(0, TIMED_CHUNKS));
     const loaded = performance.now();
-    model.answerFromContext(item.question, chunks);
+    const decision = gw.config.generate.answerability.model === 'off' ? undefined : decideAnswerability(answerabilityModel!, item.question, chunks, retrieval.confidence);
+    if (decision === undefined || decision.answer) model.answerFromContext(item.question, chunks, decision ? extractiveOverrides(decision.score) : {});
     const done = performance.now();
     total.push(done - started);
     edges.push(loaded - started);
@@ -145,42 +156,71 @@ async function evaluate(gw: Groundwork, name: string, tenant: string, items: Gol
 
 const scratch = await mkdtemp(join(tmpdir(), 'gw-bench-answers-'));
 const config: ConfigInput = values.backend === 'postgres' ? { databaseUrl: await benchDatabase('gw_bench_answers') } : { dataDir: join(scratch, 'data') };
-const gw = await open(config);
-const results: Record<string, unknown> = {};
+const results: Record<string, Record<string, unknown>> = {};
 try {
-  if (values.only !== 'samples') {
-    const all = parseGoldenSet(await readFile(join(values.squad!, 'golden.jsonl'), 'utf8'));
-    const articleOf = (item: GoldenItem) => String(item.metadata.article);
-    const impossible = new Set(all.filter((item) => !item.answerable).map(articleOf));
-    const split = groupedHoldout(all.map(articleOf), { strataOf: (article) => (impossible.has(article) ? 'has-unanswerable' : 'answerable-only') });
-    const articles = new Set(values.part === 'heldout' ? split.heldOut : split.tuning);
-    const part = all.filter((item) => articles.has(articleOf(item)));
-    const items = values.all ? part : seededSample(part, Number(values.sample), SAMPLE_SEED);
-    const ingestStarted = performance.now();
-    const ingest = await gw.ingest([join(values.squad!, 'passages')], { tenant: 'squad2' });
-    results.squad2 = {
-      part: values.part,
-      articles: [...articles].sort(),
-      partQuestions: part.length,
-      sampled: values.all ? 'all' : `${items.length} (seed ${SAMPLE_SEED})`,
-      ingest: { documents: ingest.documents.added + ingest.documents.unchanged, chunks: ingest.chunks, seconds: round((performance.now() - ingestStarted) / 1000, 1) },
-      ...(await evaluate(gw, 'squad2', 'squad2', items, scratch)),
-    };
+  // Ingest once (the answerability setting does not change what is stored).
+  const ingestGw = await open(config);
+  const setup: Record<string, unknown> = {};
+  let squadItems: GoldenItem[] = [];
+  let withheldItems: GoldenItem[] = [];
+  try {
+    if (values.only !== 'samples') {
+      const all = parseGoldenSet(await readFile(join(values.squad!, 'golden.jsonl'), 'utf8'));
+      const articleOf = (item: GoldenItem) => String(item.metadata.article);
+      const impossible = new Set(all.filter((item) => !item.answerable).map(articleOf));
+      const split = groupedHoldout(all.map(articleOf), { strataOf: (article) => (impossible.has(article) ? 'has-unanswerable' : 'answerable-only') });
+      const articles = new Set(values.part === 'heldout' ? split.heldOut : split.tuning);
+      const part = all.filter((item) => articles.has(articleOf(item)));
+      squadItems = values.all ? part : seededSample(part, Number(values.sample), SAMPLE_SEED);
+      const ingestStarted = performance.now();
+      const ingest = await ingestGw.ingest([join(values.squad!, 'passages')], { tenant: 'squad2' });
+      // Withheld evidence over this part's articles: a third of their passages left out of a second tenant.
+      const articleOfPassage = new Map(all.flatMap((item) => item.relevant_doc_ids.map((id) => [id, articleOf(item)] as const)));
+      const partFiles = (await readdir(join(values.squad!, 'passages'))).filter((file) => articles.has(articleOfPassage.get(file) ?? ''));
+      const texts = new Map(await Promise.all(partFiles.map(async (file) => [file, await readFile(join(values.squad!, 'passages', file), 'utf8')] as const)));
+      const variant = withheldEvidence(part, texts, { share: WITHHELD_SHARE, seed: WITHHELD_SEED });
+      const keptDir = join(scratch, 'withheld-corpus');
+      await mkdir(keptDir, { recursive: true });
+      await Promise.all(variant.remaining.map((file) => copyFile(join(values.squad!, 'passages', file), join(keptDir, file))));
+      await ingestGw.ingest([keptDir], { tenant: 'squad2-withheld' });
+      withheldItems = values.all ? variant.items : seededSample(variant.items, Number(values.sample), SAMPLE_SEED);
+      setup.squad2 = {
+        part: values.part,
+        articles: [...articles].sort(),
+        partQuestions: part.length,
+        sampled: values.all ? 'all' : `${squadItems.length} (seed ${SAMPLE_SEED})`,
+        ingest: { documents: ingest.documents.added + ingest.documents.unchanged, chunks: ingest.chunks, seconds: round((performance.now() - ingestStarted) / 1000, 1) },
+      };
+      setup.withheldEvidence = { passagesWithheld: variant.withheld.size, of: partFiles.length, questions: variant.items.length, evaluated: withheldItems.length, seed: WITHHELD_SEED };
+    }
+    if (values.only !== 'squad2') await ingestGw.ingest(['samples/corpus'], { tenant: 'samples' });
+  } finally {
+    await ingestGw.close();
   }
-  if (values.only !== 'squad2') {
-    await gw.ingest(['samples/corpus'], { tenant: 'samples' });
-    const items = parseGoldenSet(await readFile('samples/golden.jsonl', 'utf8'));
-    results.samples = await evaluate(gw, 'samples', 'samples', items, scratch);
+  const samples = values.only !== 'squad2' ? parseGoldenSet(await readFile('samples/golden.jsonl', 'utf8')) : [];
+  for (const setting of SETTINGS) {
+    const gw = await open(config, setting);
+    const outcome: Record<string, unknown> = {};
+    try {
+      if (values.only !== 'samples') {
+        outcome.squad2 = { ...(setup.squad2 as object), ...(await evaluate(gw, `squad2-${setting}`, 'squad2', squadItems, scratch)) };
+        outcome.withheldEvidence = { ...(setup.withheldEvidence as object), ...(await evaluate(gw, `withheld-${setting}`, 'squad2-withheld', withheldItems, scratch)) };
+      }
+      if (values.only !== 'squad2') outcome.samples = await evaluate(gw, `samples-${setting}`, 'samples', samples, scratch);
+    } finally {
+      await gw.close();
+    }
+    results[setting === 'off' ? 'withoutModel' : 'withModel'] = outcome;
   }
 } finally {
-  await gw.close();
   await rm(scratch, { recursive: true, force: true });
 }
 console.log(
   JSON.stringify(
     {
       bench: 'answers',
-      command: `node --import tsx bench/answers.ts --backend ${values.backend} ${values.all ? '--all' : `--sample ${values.sample}`} --part ${values.part}`,
+      command: `node --import tsx bench/answers.ts --backend ${values.backend} ${values.all ? '--all' : `--sample ${values.sample}`} --part ${values.part} --answerability ${values.answerability}`,
+      answerabilityModel: { threshold: answerabilityModel?.operatingPoint.threshold, trainedAt: answerabilityModel?.trainedAt, extractiveMinCoverage: ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE, confidentScore: ANSWERABILITY_CONFIDENT_SCORE },
       answerer: 'extractive',
       retrieval: 'sparse (BM25)',
       results,

@@ -24,7 +24,7 @@ import { openPgDb } from '../src/db/pg-driver.js';
 import type { Db } from '../src/db/types.js';
 import { runIngest } from '../src/ingest/pipeline.js';
 import type { SparsePlan } from '../src/retrieve/sparse-leg.js';
-import { createEnglishAnalyzer } from '../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../src/search-index/analyzer.js';
 import { benchDatabase, dropBenchDatabase } from './bench-database.js';
 import { percentile } from './bench-embedder.js';
 import { blocksSearch, createBlocksLayout } from './layouts/blocks-layout.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { openDb } from '../src/db/open-db.js';
 import type { Db } from '../src/db/types.js';
 import { runIngest } from '../src/ingest/pipeline.js';
-import { createEnglishAnalyzer } from '../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../src/search-index/analyzer.js';
 import { retrieveOptionsSchema } from '../src/retrieve/retrieve-options.js';
 import { createPostingCache } from '../src/retrieve/posting-cache.js';
 import { createRetriever } from '../src/retrieve/retriever.js';

@@ -13,8 +13,8 @@ import { createGroundwork } from '../dist/groundwork.js';
 import { openDb } from '../dist/db/open-db.js';
 import { limitHeapGrowth } from '../dist/ingest/heap-growth.js';
 import { loadSources } from '../dist/ingest/load-sources.js';
-import { createEnglishAnalyzer } from '../dist/retrieve/analyzer.js';
-import { analyzeWrite } from '../dist/ingest/document-store.js';
+import { createEnglishAnalyzer } from '../dist/search-index/analyzer.js';
+import { analyzeWrite } from '../dist/search-index/document-analysis.js';
 
 /** @type {{ dir: string; dataDir: string; files: number; bytes: number; batchDocuments?: number; skipBreakdown?: boolean }} */
 const job = JSON.parse(process.argv[2]);

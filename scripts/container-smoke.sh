@@ -25,7 +25,7 @@ user=$(docker exec "$NAME" id -un)
 key=$(docker logs "$NAME" 2>&1 | grep -oE 'gwk_[A-Za-z0-9_-]+' | head -1)
 [ -n "$key" ] || { echo "no admin key in the logs" >&2; docker logs "$NAME" >&2; exit 1; }
 upload=$(curl -fsS -H "Authorization: Bearer $key" -F "file=@samples/corpus/travel-and-expense-policy.md" "$URL/v1/documents" | head -c 400)
-answer=$(curl -fsS -H "Authorization: Bearer $key" -H 'content-type: application/json' -d '{"question":"What is the daily meal allowance?"}' "$URL/v1/ask")
+answer=$(curl -fsS -H "Authorization: Bearer $key" -H 'content-type: application/json' -d '{"question":"How much is the per diem for meals when travelling overnight?"}' "$URL/v1/ask")
 for _ in $(seq 1 40); do
   status=$(docker inspect -f '{{.State.Health.Status}}' "$NAME")
   [ "$status" = starting ] || break

@@ -17,14 +17,12 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDatabase } from '../bench/bench-database.js';
 import type { ConfigInput } from '../src/config/schema.js';
-import { answerContainment } from '../src/eval/answer-correctness.js';
 import { answerabilityModelCard } from '../src/eval/answerability-experiment.js';
 import { answerabilityRows } from '../src/eval/answerability-rows.js';
 import { hashDatasetFiles } from '../src/eval/dataset-hash.js';
 import { parseGoldenSet, type GoldenItem } from '../src/eval/golden-set.js';
 import { groupedHoldout } from '../src/eval/grouped-holdout.js';
-import { mulberry32 } from '../src/eval/prng.js';
-import { referenceAnswers } from '../src/eval/run-answer-metrics.js';
+import { withheldEvidence } from '../src/eval/withheld-evidence.js';
 import { confidenceBaseline, trainAnswerability, type AnswerabilityRow } from '../src/generate/train-answerability.js';
 import { createGroundwork } from '../src/groundwork.js';
 
@@ -58,19 +56,8 @@ const articleOfPassage = new Map<string, string>();
 for (const item of all) for (const id of item.relevant_doc_ids) articleOfPassage.set(id, articleOf(item));
 const trainPassages = allPassages.filter((file) => trainArticles.has(articleOfPassage.get(file) ?? '') || passages.includes(file));
 
-const random = mulberry32(SEED);
-const shuffled = [...trainPassages];
-for (let i = shuffled.length - 1; i > 0; i -= 1) {
-  const j = Math.floor(random() * (i + 1));
-  [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
-}
-const withheld = new Set(shuffled.slice(0, Math.round(WITHHELD_SHARE * shuffled.length)));
-const remaining = trainPassages.filter((file) => !withheld.has(file));
-const remainingText = await Promise.all(remaining.map((file) => readFile(join(squad, 'passages', file), 'utf8')));
-const withheldItems = items
-  .filter((item) => item.answerable && item.relevant_doc_ids.every((id) => withheld.has(id)))
-  .filter((item) => !remainingText.some((text) => answerContainment(text, referenceAnswers(item)) === 1))
-  .map((item): GoldenItem => ({ ...item, id: `${item.id}-withheld`, answerable: false, relevant_doc_ids: [], segment: 'squad2-withheld-evidence' }));
+const passageText = new Map(await Promise.all(trainPassages.map(async (file) => [file, await readFile(join(squad, 'passages', file), 'utf8')] as const)));
+const { withheld, remaining, items: withheldItems } = withheldEvidence(items, passageText, { share: WITHHELD_SHARE, seed: SEED });
 
 const scratch = await mkdtemp(join(tmpdir(), 'gw-train-answerability-'));
 const config: ConfigInput = values.backend === 'postgres' ? { databaseUrl: await benchDatabase('gw_train_answerability') } : { dataDir: join(scratch, 'data') };

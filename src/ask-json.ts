@@ -7,6 +7,8 @@ export function askResultJson(result: AskResult): Record<string, unknown> {
     citations: result.citations,
     refused: result.refused,
     ...(result.refusalReason ? { refusalReason: result.refusalReason } : {}),
+    // The answer-or-refuse model's calibrated P(answerable), when generate.answerability is on.
+    ...(result.answerabilityScore !== undefined ? { answerabilityScore: result.answerabilityScore } : {}),
     droppedCitations: result.droppedCitations,
     model: result.model,
     usage: result.usage,

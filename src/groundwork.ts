@@ -22,7 +22,7 @@ import type { AnswerEvent, AnswerResult } from './generate/answer-types.js';
 import { createChatModelFromOptions } from './generate/create-chat-model-from-options.js';
 import { createLazyTiktokenCounter } from './generate/lazy-tiktoken-counter.js';
 import { zeroUsage, type ChatMessage, type ChatModel, type Embedder, type Reranker } from './models/types.js';
-import { createEnglishAnalyzer, type Analyzer } from './retrieve/analyzer.js';
+import { createEnglishAnalyzer, type Analyzer } from './search-index/analyzer.js';
 import { loadChunkEdges } from './retrieve/load-chunk-edges.js';
 import { createPostingCache } from './retrieve/posting-cache.js';
 import { createRetriever, type Retriever } from './retrieve/retriever.js';
@@ -123,7 +123,8 @@ async function loadPredictor(config: Readonly<Config>) {
 export const PROMPT_TEMPLATE_VERSION = 'grounded-1';
 
 function isResolved(config: unknown): config is Readonly<Config> {
-  return Object.isFrozen(config);
+  // Object.isFrozen(undefined) is true: no config at all is not a resolved one.
+  return typeof config === 'object' && config !== null && Object.isFrozen(config);
 }
 
 /**

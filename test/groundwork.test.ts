@@ -66,3 +66,22 @@ describe('createGroundwork: streamed answers', () => {
     }
   });
 });
+
+describe('createGroundwork with no argument', () => {
+  it('reads the configuration from the environment (here an in-memory store) instead of throwing', async () => {
+    const before = process.env.GROUNDWORK_DATA_DIR;
+    process.env.GROUNDWORK_DATA_DIR = 'memory://';
+    try {
+      const gw = await createGroundwork();
+      try {
+        expect(gw.db.location).toBe('memory');
+        expect(gw.config.tenant).toBe('default');
+      } finally {
+        await gw.close();
+      }
+    } finally {
+      if (before === undefined) delete process.env.GROUNDWORK_DATA_DIR;
+      else process.env.GROUNDWORK_DATA_DIR = before;
+    }
+  });
+});

@@ -7,7 +7,8 @@
  * the same postings are also written with writePostingBlocks into a copy of the table in its own
  * schema, through a connection whose search_path puts that schema first.
  */
-import { BLOCK_CHUNKS, packAnalysis, writePostingBlocks } from '../../src/ingest/document-store.js';
+import { BLOCK_CHUNKS, writePostingBlocks } from '../../src/search-index/posting-blocks.js';
+import { packAnalysis } from '../../src/search-index/document-analysis.js';
 import { openPgDb } from '../../src/db/pg-driver.js';
 import type { Db, Queryable } from '../../src/db/types.js';
 import { sparseSearch, type SparsePlan } from '../../src/retrieve/sparse-leg.js';

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeWrite, chunkTerms } from '../../src/ingest/document-store.js';
+import { analyzeWrite, chunkTerms } from '../../src/search-index/document-analysis.js';
 import type { SourceItem } from '../../src/ingest/pipeline.js';
 import type { ChunkDraft, Chunker, LoadedDocument } from '../../src/ingest/types.js';
-import type { Analyzer } from '../../src/retrieve/analyzer.js';
+import type { Analyzer } from '../../src/search-index/analyzer.js';
 import { MAX_QUERY_TERMS } from '../../src/retrieve/retrieve-options.js';
 import { seededRandom } from '../bench-embedder.js';
 

@@ -8,7 +8,7 @@ import { appendSalientTerms } from './condense-question.js';
 import { isExtractiveAnswerer, type ExtractiveAnswerer } from './extractive-answerer.js';
 import { DEFAULT_MAX_CONTEXT_TOKENS, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_TEMPERATURE } from './generate-options.js';
 import type { RefusalReason } from './refusal.js';
-import { ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE, decideAnswerability } from './answerability-model.js';
+import { decideAnswerability, extractiveOverrides } from './answerability-model.js';
 import type { ExtractiveOptions } from './answer-extractively.js';
 
 /** What answerQuestion and streamAnswer do for one request, decided before any model call. */
@@ -71,7 +71,7 @@ export function prepareAnswer(input: AnswerQuestionInput): AnswerPlan {
     return {
       ...scored,
       // The model has decided to answer: the coverage floor only keeps off-topic sentences out.
-      ...(answerabilityScore === undefined ? {} : { overrides: { minCoverage: ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE } }),
+      ...(answerabilityScore === undefined ? {} : { overrides: extractiveOverrides(answerabilityScore) }),
       kind: 'extractive',
       prompt,
       model: chatModel,

@@ -2,20 +2,10 @@ import { maintainTables } from '../db/maintenance.js';
 import type { Db } from '../db/types.js';
 import { GroundworkError } from '../errors.js';
 import type { Embedder } from '../models/types.js';
-import { ANALYZER_VERSION, type Analyzer } from '../retrieve/analyzer.js';
-import { bindEmbedderForIngest, switchToBuildingEmbedder } from '../retrieve/embedder-binding.js';
-import {
-  analyzeWrite,
-  compactTermStats,
-  DEFAULT_STATEMENT_LIMITS,
-  deleteDocuments,
-  existingDocuments,
-  recordIndexChange,
-  writeDocuments,
-  type DocumentWrite,
-  type StatementLimits,
-  type WriteOutcome,
-} from './document-store.js';
+import { ANALYZER_VERSION, type Analyzer } from '../search-index/analyzer.js';
+import { bindEmbedderForIngest, switchToBuildingEmbedder } from '../search-index/embedder-binding.js';
+import { compactTermStats, DEFAULT_STATEMENT_LIMITS, deleteDocuments, existingDocuments, recordIndexChange, writeDocuments, type DocumentWrite, type StatementLimits, type WriteOutcome } from './document-store.js';
+import { analyzeWrite } from '../search-index/document-analysis.js';
 import { hashJson } from './stable-hash.js';
 import { defaultPrepareWorkers, PrepareWorkerOutOfMemory, startPrepareWorkers, type PortableChunker, type PreparedDocument, type PreparePool } from './prepare-workers.js';
 import type { Chunker, LoadedDocument } from './types.js';

@@ -4,9 +4,9 @@
  * the ones the pipeline computes in-thread: same chunker, token counter and analyzer version.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEnglishAnalyzer } from '../retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../search-index/analyzer.js';
 import { createChunker } from './chunkers/create-chunker.js';
-import { analyzeWrite } from './document-store.js';
+import { analyzeWrite } from '../search-index/document-analysis.js';
 import { packPrepared, transferables, type PreparedOnTheWire, type PrepareReply, type PrepareRequest, type PrepareWorkerSpec } from './prepare-workers.js';
 import { createTiktokenCounter } from './tokens/tiktoken-counter.js';
 

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { GroundworkError } from '../errors.js';
 import { workerEntry } from '../worker-entry-url.js';
 import type { ChunkerName } from './chunkers/create-chunker.js';
-import type { DocumentAnalysis } from './document-store.js';
+import type { DocumentAnalysis } from '../search-index/document-analysis.js';
 import { TIKTOKEN_ENCODINGS, type TiktokenEncodingName } from './tokens/tiktoken-counter.js';
 import type { ChunkDraft, LoadedDocument } from './types.js';
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/types.js';
 import { GroundworkError } from '../errors.js';
 import { vectorParam } from '../db/vector-param.js';
-import { distanceSql, exactDistanceSql, type RegisteredEmbedder } from './embedder-binding.js';
+import { distanceSql, exactDistanceSql, type RegisteredEmbedder } from '../search-index/embedder-binding.js';
 import type { LegResult } from './fusion.js';
 
 export interface DenseQuery {

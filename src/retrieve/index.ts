@@ -1,6 +1,6 @@
 export type { ChunkEdges, Filter, RetrievalMode, RetrieveRequest, RetrieveResult, RetrievedChunk } from './types.js';
 export { loadChunkEdges, CHUNK_EDGE_CHARS } from './load-chunk-edges.js';
-export { createEnglishAnalyzer, ENGLISH_STOP_WORDS, ANALYZER_VERSION, type Analyzer } from './analyzer.js';
+export { createEnglishAnalyzer, ENGLISH_STOP_WORDS, ANALYZER_VERSION, type Analyzer } from '../search-index/analyzer.js';
 export { retrieveOptionsSchema, BM25_DEFAULT_K1, BM25_DEFAULT_B, RRF_DEFAULT_K, HNSW_DEFAULT_EF_SEARCH, MAX_QUERY_TERMS, type RetrieveOptions } from './retrieve-options.js';
 export { createRetriever, loadChunks, MAX_QUERY_CHARS, type Retriever, type RetrieverDeps } from './retriever.js';
 export { sparseSearch, type SparseQuery, type SparseResult, type SparsePlan } from './sparse-leg.js';
@@ -15,4 +15,4 @@ export {
   switchToBuildingEmbedder,
   checkQueryEmbedder,
   type RegisteredEmbedder,
-} from './embedder-binding.js';
+} from '../search-index/embedder-binding.js';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.js';
 import type { LegResult } from './fusion.js';
-import { idf } from './sparse-leg.js';
+import { idf } from '../search-index/bm25.js';
 
 /**
  * An in-process cache of BM25 posting lists, checked against the tenant's index version on every

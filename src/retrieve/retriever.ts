@@ -1,9 +1,9 @@
 import type { Db } from '../db/types.js';
 import { InputError } from '../errors.js';
 import type { Embedder, Reranker } from '../models/types.js';
-import type { Analyzer } from './analyzer.js';
+import type { Analyzer } from '../search-index/analyzer.js';
 import { denseSearch, DENSE_FILTER_FIRST_PARAM } from './dense-leg.js';
-import { checkQueryEmbedder } from './embedder-binding.js';
+import { checkQueryEmbedder } from '../search-index/embedder-binding.js';
 import { compileFilters, parseFilters } from './filters.js';
 import { reciprocalRankFusion, weightedFusion, type LegResult } from './fusion.js';
 import { MAX_QUERY_TERMS, type RetrieveOptions } from './retrieve-options.js';

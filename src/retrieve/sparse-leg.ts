@@ -3,6 +3,7 @@ import { compileFilters } from './filters.js';
 import type { LegResult } from './fusion.js';
 import type { CachedScoring, PostingCache } from './posting-cache.js';
 import type { Filter } from './types.js';
+import { idf } from '../search-index/bm25.js';
 
 export interface SparseQuery {
   tenant: string;
@@ -285,11 +286,6 @@ function fromCache(query: SparseQuery, scored: CachedScoring): SparseResult {
     collectionSize: scored.n,
     plan: { essentialTerms: known.length, probedTerms: 0, postingsScanned: scored.postings, postingsTotal: scored.postings, source: 'memory' },
   };
-}
-
-/** Lucene's BM25 idf (the posting cache scores with it too). */
-export function idf(n: number, df: number): number {
-  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
 /**

@@ -90,7 +90,7 @@ export function createApp(groundwork: Groundwork, options: CreateAppOptions = {}
   registerModelsRoute(app, deps);
   registerEmbeddingsRoute(app, deps);
   registerMcpRoute(app, deps);
-  registerDocumentsRoutes(app, { ...deps, loaders: uploadLoaders(options.loaders) });
+  registerDocumentsRoutes(app, { ...deps, loaders: uploadLoaders(options.loaders, groundwork.config.ingest) });
   registerJobsRoute(app, deps);
   registerKeysRoutes(app, deps);
   registerOpenApiRoute(app, { tools: options.tools ?? toolCatalog(classicMlTools) });

@@ -38,7 +38,7 @@ export async function runIngestWorker(options: IngestWorkerOptions): Promise<Ing
   const db = groundwork.db;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? DEFAULT_JOB_LEASE_MS;
-  const loaders = uploadLoaders(options.loaders);
+  const loaders = uploadLoaders(options.loaders, groundwork.config.ingest);
   const summary: IngestWorkerSummary = { workerId, done: [], failed: [] };
   while (!options.signal?.aborted) {
     const job = await claimIngestJob(db, workerId, leaseMs);

@@ -117,6 +117,13 @@ const OPERATIONS: OperationDoc[] = [
     body: 'EmbeddingsRequest',
     responses: { 200: { description: '{object: "list", data: [{object: "embedding", index, embedding (floats, or base64 little-endian float32)}], model, usage}' } },
   },
+  {
+    method: 'post',
+    path: '/mcp',
+    summary: "MCP (Model Context Protocol) over Streamable HTTP, stateless: JSON-RPC in, JSON out. Tools search, ask, list_documents, ingest; documents as resources; the key's tenant only",
+    auth: true,
+    responses: { 200: { description: 'a JSON-RPC response' } },
+  },
   { method: 'get', path: '/v1/tools', summary: 'The classic-ML tools', auth: true, responses: { 200: { description: 'the tools', schema: 'ToolList' } } },
   {
     method: 'post',

@@ -45,6 +45,7 @@ export const askResponseSchema = z.object({
   citations: z.array(citationSchema),
   refused: z.boolean(),
   refusalReason: z.enum(['no-context', 'low-confidence', 'unanswerable', 'no-supporting-sentence', 'model-refused']).optional(),
+  answerabilityScore: z.number().min(0).max(1).optional(),
   droppedCitations: z.number().int(),
   model: z.string(),
   usage: usageSchema,

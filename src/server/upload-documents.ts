@@ -1,7 +1,8 @@
 import { InputError } from '../errors.js';
-import { looksBinary } from '../ingest/loaders/decode-text.js';
+import type { CsvOptions } from '../ingest/loaders/csv-loader.js';
 import { defaultLoaders } from '../ingest/loaders/default-loaders.js';
-import { SkipError } from '../ingest/loaders/load-skip.js';
+import type { JsonFieldMapping } from '../ingest/loaders/json-loader.js';
+import { loadBytes } from '../ingest/loaders/load-file.js';
 import { createLoaderRegistry, type LoaderRegistry } from '../ingest/loaders/loader-registry.js';
 import type { SourceItem } from '../ingest/pipeline.js';
 import type { Loader } from '../ingest/types.js';
@@ -14,13 +15,15 @@ export interface UploadedFile {
 
 /** Where uploaded documents say they came from: `upload:<file name>`. */
 export const UPLOAD_SOURCE_PREFIX = 'upload:';
-/** Bytes handed to loaders' sniff functions (as the file loader does). */
-const SNIFF_BYTES = 4096;
 const SAFE_NAME = /^[^\0\r\n]{1,255}$/;
 
-/** The loaders used for uploads: every shipped loader (text, Markdown, HTML, PDF, DOCX, JSON, CSV), then the given ones (they win on shared extensions). */
-export function uploadLoaders(extra: readonly Loader[] = []): LoaderRegistry {
-  return createLoaderRegistry([...defaultLoaders(), ...extra]);
+/**
+ * The loaders used for uploads: every shipped loader (text, Markdown, HTML, PDF, DOCX, JSON, CSV)
+ * with the config's JSON field mapping and CSV options, as `groundwork ingest` uses them, then the
+ * given ones (they win on shared extensions).
+ */
+export function uploadLoaders(extra: readonly Loader[] = [], settings: { json?: JsonFieldMapping; csv?: CsvOptions } = {}): LoaderRegistry {
+  return createLoaderRegistry([...defaultLoaders(settings), ...extra]);
 }
 
 /** Checks an upload's file name (it becomes the document's external id). */
@@ -32,35 +35,23 @@ export function checkUploadName(name: string, field: string): string {
 
 /**
  * Loads uploaded files into source items for `groundwork.ingest`, the way `loadFile` treats files
- * on disk: the registry picks the loader by extension and first bytes; empty, oversized, binary,
- * unsupported, malformed or corrupt files are skips with their reason, never errors. The file
- * name is the document's external id, so uploading it again updates it.
+ * on disk (the same `loadBytes`): the registry picks the loader by extension and first bytes;
+ * empty, oversized, binary, unsupported, malformed or corrupt files are skips with their reason,
+ * never errors. The file name is the document's external id, so uploading it again updates it.
  */
 export async function* uploadedSourceItems(files: readonly UploadedFile[], registry: LoaderRegistry, options: { maxFileBytes: number; uploadedAt?: Date }): AsyncGenerator<SourceItem> {
   const mtime = options.uploadedAt ?? new Date();
   for (const file of files) {
     const path = UPLOAD_SOURCE_PREFIX + file.name;
-    const skip = (reason: string, message: string): SourceItem => ({ skip: { path, reason: `${reason}: ${message}` } });
-    if (file.bytes.byteLength === 0) {
-      yield skip('empty', 'zero bytes');
-      continue;
-    }
     if (file.bytes.byteLength > options.maxFileBytes) {
-      yield skip('too-large', `${file.bytes.byteLength} bytes exceeds the ${options.maxFileBytes}-byte limit (ingest.maxFileBytes)`);
+      yield { skip: { path, reason: `too-large: ${file.bytes.byteLength} bytes exceeds the ${options.maxFileBytes}-byte limit (ingest.maxFileBytes)` } };
       continue;
     }
-    const loader = registry.pick(file.name, file.bytes.subarray(0, SNIFF_BYTES));
-    if (!loader) {
-      yield looksBinary(file.bytes) ? skip('binary', 'binary content with no loader for it') : skip('unsupported', 'no loader for this file type');
+    const result = await loadBytes({ path, relativePath: file.name, bytes: file.bytes, mtime }, registry);
+    if (!result.ok) {
+      yield { skip: { path, reason: `${result.skip.reason}: ${result.skip.message}` } };
       continue;
     }
-    try {
-      const documents = await loader.load({ path, relativePath: file.name, bytes: file.bytes, mtime });
-      if (documents.length === 0) yield skip('empty', `${loader.name} loader found no documents`);
-      for (const document of documents) yield { document: { ...document, metadata: { ...document.metadata, uploaded: true } } };
-    } catch (error) {
-      if (error instanceof SkipError) yield skip(error.reason, error.detail);
-      else yield skip('corrupt', `${loader.name} loader failed: ${(error as Error).message}`);
-    }
+    for (const document of result.documents) yield { document: { ...document, metadata: { ...document.metadata, uploaded: true } } };
   }
 }

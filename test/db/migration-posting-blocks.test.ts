@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, readMigrations } from '../../src/db/migrate.js';
 import type { Db } from '../../src/db/types.js';
 import { runIngest } from '../../src/ingest/pipeline.js';
-import { createEnglishAnalyzer } from '../../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { retrieveOptionsSchema } from '../../src/retrieve/retrieve-options.js';
 import { createRetriever } from '../../src/retrieve/retriever.js';
 import { driverCases } from '../helpers/db-drivers.js';

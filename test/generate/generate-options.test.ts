@@ -16,7 +16,10 @@ describe('generateOptionsSchema', () => {
       timeoutMs: 60_000,
       maxSentences: 3,
       encoding: 'o200k_base',
+      refusal: { maxFalseRefusal: 0.05 },
+      answerability: { model: 'off' },
     });
+    expect(() => generateOptionsSchema.parse({ refusal: { maxFalseRefusal: 0.9 } })).toThrow();
     expect(() => generateOptionsSchema.parse({ provider: 'cohere' })).toThrow();
     expect(() => generateOptionsSchema.parse({ refusalThreshold: 1.5 })).toThrow();
     expect(() => generateOptionsSchema.parse({ unknownKey: 1 })).toThrow();

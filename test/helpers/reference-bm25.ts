@@ -1,4 +1,4 @@
-import type { Analyzer } from '../../src/retrieve/analyzer.js';
+import type { Analyzer } from '../../src/search-index/analyzer.js';
 
 /**
  * An independent in-memory Okapi BM25 (Lucene idf), written plainly from the formula, to check

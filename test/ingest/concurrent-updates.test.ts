@@ -3,7 +3,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { openPgDb } from '../../src/db/pg-driver.js';
 import type { Db } from '../../src/db/types.js';
 import { runIngest } from '../../src/ingest/pipeline.js';
-import { createEnglishAnalyzer } from '../../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { freshTestDatabase, postgresReachable } from '../helpers/postgres.js';
 import { doc, wholeDocumentChunker } from '../helpers/whole-document-chunker.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digitList, jsonArrayBuffer } from '../../src/ingest/document-store.js';
+import { digitList, jsonArrayBuffer } from '../../src/db/bytea-lists.js';
 import { mulberry32 } from '../../src/random.js';
 
 // Posting arrays travel to PostgreSQL as comma-separated digits written into a buffer.

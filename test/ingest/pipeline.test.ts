@@ -3,7 +3,7 @@ import { migrate } from '../../src/db/migrate.js';
 import type { Db } from '../../src/db/types.js';
 import { runIngest, type SourceItem } from '../../src/ingest/pipeline.js';
 import type { LoadedDocument } from '../../src/ingest/types.js';
-import { createEnglishAnalyzer } from '../../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { driverCases } from '../helpers/db-drivers.js';
 import { hashedEmbedder } from '../helpers/hashed-embedder.js';
 import { doc, wholeDocumentChunker } from '../helpers/whole-document-chunker.js';

@@ -12,7 +12,7 @@ import { createChunker } from '../../src/ingest/chunkers/index.js';
 import { runIngest, type SourceItem } from '../../src/ingest/pipeline.js';
 import { defaultPrepareWorkers, type PortableChunkerSpec } from '../../src/ingest/prepare-workers.js';
 import { createTiktokenCounter } from '../../src/ingest/tokens/index.js';
-import { createEnglishAnalyzer } from '../../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { doc } from '../helpers/whole-document-chunker.js';
 
 // Every worker thread the pipeline starts, and which of them have exited.
@@ -125,7 +125,7 @@ import { migrate } from ${src('db/migrate.js')};
 import { createChunker } from ${src('ingest/chunkers/index.js')};
 import { runIngest } from ${src('ingest/pipeline.js')};
 import { createTiktokenCounter } from ${src('ingest/tokens/index.js')};
-import { createEnglishAnalyzer } from ${src('retrieve/analyzer.js')};
+import { createEnglishAnalyzer } from ${src('search-index/analyzer.js')};
 const spec = ${JSON.stringify(spec)};
 const options = (db, tenant) => ({ db, tenant, chunker: createChunker('markdown', { ...spec, tokenCounter: createTiktokenCounter('cl100k_base') }),
   portableChunker: { spec }, prepareWorkers: 2, analyzer: createEnglishAnalyzer(), configFingerprint: {}, titleWeight: 1, batchDocuments: 1 });

@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroundwork, type Groundwork } from '../../src/groundwork.js';
 import { createChunker } from '../../src/ingest/chunkers/index.js';
-import { analyzeWrite } from '../../src/ingest/document-store.js';
+import { analyzeWrite } from '../../src/search-index/document-analysis.js';
 import { loadSources } from '../../src/ingest/load-sources.js';
 import type { IngestSummary, SourceItem } from '../../src/ingest/pipeline.js';
 import { startPrepareWorkers, type PrepareWorkerSpec } from '../../src/ingest/prepare-workers.js';
 import { createTiktokenCounter } from '../../src/ingest/tokens/index.js';
 import type { ChunkDraft, LoadedDocument } from '../../src/ingest/types.js';
-import { createEnglishAnalyzer } from '../../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { doc } from '../helpers/whole-document-chunker.js';
 
 const CHUNK_SIZE = 96;

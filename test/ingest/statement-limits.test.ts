@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import type { Db, Queryable } from '../../src/db/types.js';
-import { BLOCK_CHUNKS, blockGroups, packAnalysis, type BlockEntry } from '../../src/ingest/document-store.js';
+import { BLOCK_CHUNKS, blockGroups, type BlockEntry } from '../../src/search-index/posting-blocks.js';
+import { packAnalysis } from '../../src/search-index/document-analysis.js';
 import { runIngest, type SourceItem } from '../../src/ingest/pipeline.js';
 import type { LoadedDocument } from '../../src/ingest/types.js';
-import { createEnglishAnalyzer } from '../../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { retrieveOptionsSchema } from '../../src/retrieve/retrieve-options.js';
 import { createRetriever } from '../../src/retrieve/retriever.js';
 import { driverCases } from '../helpers/db-drivers.js';

@@ -5,7 +5,7 @@ import { deleteDocuments, recordIndexChange } from '../../src/ingest/document-st
 import { runIngest } from '../../src/ingest/pipeline.js';
 import type { LoadedDocument } from '../../src/ingest/types.js';
 import { mulberry32 } from '../../src/random.js';
-import { createEnglishAnalyzer } from '../../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { sparseSearch, type SparseQuery } from '../../src/retrieve/sparse-leg.js';
 import type { Filter } from '../../src/retrieve/types.js';
 import { driverCases } from '../helpers/db-drivers.js';

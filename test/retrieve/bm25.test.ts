@@ -3,7 +3,7 @@ import { migrate } from '../../src/db/migrate.js';
 import type { Db } from '../../src/db/types.js';
 import { deleteDocuments, recordIndexChange } from '../../src/ingest/document-store.js';
 import { runIngest } from '../../src/ingest/pipeline.js';
-import { createEnglishAnalyzer } from '../../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { retrieveOptionsSchema } from '../../src/retrieve/retrieve-options.js';
 import { createRetriever } from '../../src/retrieve/retriever.js';
 import { driverCases } from '../helpers/db-drivers.js';

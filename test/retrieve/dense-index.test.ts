@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import type { Db } from '../../src/db/types.js';
-import { hnswIndexName, registerEmbedder } from '../../src/retrieve/embedder-binding.js';
+import { hnswIndexName, registerEmbedder } from '../../src/search-index/embedder-binding.js';
 import { driverCases } from '../helpers/db-drivers.js';
 
 // The dense index: half precision on a PostgreSQL server (half the size), float on PGlite (whose

@@ -6,7 +6,7 @@ import { deleteDocuments, recordIndexChange } from '../../src/ingest/document-st
 import { runIngest } from '../../src/ingest/pipeline.js';
 import type { LoadedDocument } from '../../src/ingest/types.js';
 import { mulberry32 } from '../../src/random.js';
-import { createEnglishAnalyzer } from '../../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { createPostingCache, type PostingCache } from '../../src/retrieve/posting-cache.js';
 import { retrieveOptionsSchema } from '../../src/retrieve/retrieve-options.js';
 import { sparseSearch, type SparseQuery, type SparseResult } from '../../src/retrieve/sparse-leg.js';

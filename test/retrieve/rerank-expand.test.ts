@@ -4,7 +4,7 @@ import { migrate } from '../../src/db/migrate.js';
 import type { Db } from '../../src/db/types.js';
 import { runIngest } from '../../src/ingest/pipeline.js';
 import type { Reranker } from '../../src/models/types.js';
-import { createEnglishAnalyzer } from '../../src/retrieve/analyzer.js';
+import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { retrieveOptionsSchema } from '../../src/retrieve/retrieve-options.js';
 import { createRetriever } from '../../src/retrieve/retriever.js';
 import { doc, wholeDocumentChunker } from '../helpers/whole-document-chunker.js';

@@ -52,6 +52,27 @@ describe('documents and jobs on PGlite', () => {
     expect(saw.chunks[0]).toMatchObject({ externalId: 'saw.html', title: 'Band saw guide' });
   });
 
+  it("uploads use the config's JSON field mapping and CSV options, as `groundwork ingest` does", async () => {
+    const mapped = await createGroundwork({
+      config: { dataDir: 'memory://', tenant: 'default', ingest: { json: { idFields: ['sku'], textFields: ['blurb'], titleFields: ['label'] }, csv: { idColumn: 'code' } } },
+      useEnvironment: false,
+    });
+    try {
+      const keys = await tenantKeys(mapped);
+      const mappedApp = createApp(mapped, { log: false });
+      const records = new File([JSON.stringify([{ sku: 'W-7', label: 'Winch seven', blurb: 'The winch seven drum holds forty metres of rope.' }])], 'winches.json');
+      const rows = new File(['code,text\nP-2,The pulley two sheave is made of bronze.\n'], 'pulleys.csv');
+      const res = await mappedApp.request('/v1/documents', { method: 'POST', body: form(records, rows), headers: { authorization: keys.acme } });
+      expect(res.status).toBe(200);
+      const listed = await readJson(await mappedApp.request('/v1/documents', { headers: { authorization: keys.acme } }));
+      const ids = listed.documents.map((d: { externalId: string }) => d.externalId).sort();
+      expect(ids).toEqual(['W-7', 'pulleys.csv#P-2']);
+      expect(listed.documents.find((d: { externalId: string }) => d.externalId === 'W-7').title).toBe('Winch seven');
+    } finally {
+      await mapped.close();
+    }
+  });
+
   it('400 without a file or without multipart, 403 naming another tenant, 413 over the upload limit', async () => {
     const empty = new FormData();
     empty.append('note', 'no files');

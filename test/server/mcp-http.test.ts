@@ -130,5 +130,8 @@ describe('MCP over Streamable HTTP at /mcp (the SDK client)', () => {
     const res = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+    const get = await fetch(`${server.url}/mcp`, { headers: { authorization: keys.acme, accept: 'text/event-stream' } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
   });
 });

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { neutralizeMarkup } from '../../neutralize-markup.js';
 import type { LoadedDocument } from '../types.js';
 import type { LoaderRegistry } from './loader-registry.js';
@@ -42,12 +43,24 @@ export async function loadFile(
   } catch (error) {
     return skip('unreadable', (error as NodeJS.ErrnoException).code ?? (error as Error).message);
   }
+  return loadBytes({ path, relativePath, bytes, mtime }, registry);
+}
+
+/**
+ * Runs the registry's loader on bytes already in memory (a file read by loadFile, an HTTP upload):
+ * picks the loader by name and first bytes; binary, unsupported, empty, malformed or corrupt
+ * content comes back as a skip with its reason, never as an error.
+ */
+export async function loadBytes(file: { path: string; relativePath: string; bytes: Uint8Array; mtime: Date }, registry: LoaderRegistry): Promise<LoadResult> {
+  const { path, bytes } = file;
+  const skip = (reason: LoadSkip['reason'], message: string): LoadResult => ({ ok: false, skip: { path, reason, message } });
+  if (bytes.byteLength === 0) return skip('empty', 'zero bytes');
   const loader = registry.pick(path, bytes.subarray(0, SNIFF_BYTES));
   if (!loader) {
     return looksBinary(bytes) ? skip('binary', 'binary content with no loader for it') : skip('unsupported', 'no loader for this file type');
   }
   try {
-    const documents = await loader.load({ path, relativePath, bytes, mtime });
+    const documents = await loader.load(file);
     if (documents.length === 0) return skip('empty', `${loader.name} loader found no documents`);
     return { ok: true, loader: loader.name, documents: documents.map((document) => asData(document, file)) };
   } catch (error) {
@@ -64,6 +77,7 @@ export async function loadFile(
  */
 function asData(document: LoadedDocument, file: { path: string; relativePath: string }): LoadedDocument {
   const title = neutralizeMarkup(document.title);
-  if (!document.source.startsWith(file.path)) return { ...document, title };
+  // Only a file on disk has a server path to hide; an upload's source (upload:<name>) stays as it is.
+  if (!isAbsolute(file.path) || !document.source.startsWith(file.path)) return { ...document, title };
   return { ...document, title, source: file.relativePath + document.source.slice(file.path.length), location: document.location ?? document.source };
 }

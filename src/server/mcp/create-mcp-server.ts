@@ -30,10 +30,14 @@ const question = z.string().min(1).max(MAX_QUERY_CHARS).refine((s) => s.trim().l
 const mode = z.enum(['sparse', 'dense', 'hybrid']);
 const tenant = z.string().optional().describe('tenant (default: the API key\'s own, or the configured one); another tenant is refused');
 
-/** A tool result for an error groundwork threw on purpose: its code, then its message. */
+/**
+ * A tool result for an error: ours with its code, then its message; anything else as INTERNAL,
+ * its details on stderr only (a database error may name hosts or paths).
+ */
 function toolError(error: unknown): CallToolResult {
   if (error instanceof GroundworkError) return { isError: true, content: [{ type: 'text', text: `${error.code}: ${error.message}` }] };
-  throw error;
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'MCP tool failed', error: (error as Error)?.stack ?? String(error) })}\n`);
+  return { isError: true, content: [{ type: 'text', text: 'INTERNAL: internal error (see the server log)' }] };
 }
 
 const result = (text: string, structured: Record<string, unknown>): CallToolResult => ({ content: [{ type: 'text', text }], structuredContent: structured });

@@ -14,6 +14,12 @@ export function registerMcpRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   const { groundwork } = deps;
   const version = packageVersion();
   app.all('/mcp', async (c) => {
+    // Stateless: no server-initiated stream (GET) and no session to end (DELETE). The SDK client
+    // takes a 405 on GET as "no stream offered".
+    if (c.req.method !== 'POST') {
+      c.header('Allow', 'POST');
+      return c.json({ jsonrpc: '2.0', error: { code: -32000, message: 'method not allowed: this MCP endpoint is stateless; send JSON-RPC requests with POST' }, id: null }, 405);
+    }
     const principal = c.get('principal');
     const server = createMcpServer({
       groundwork,
