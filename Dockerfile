@@ -17,8 +17,10 @@ COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
 COPY migrations ./migrations
-# `npm ci` runs `prepare` (npm run build): dist/ and the PGlite template; then drop the dev tools.
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund && npm cache clean --force
+# `npm ci` runs `prepare` (npm run build): dist/ and the PGlite template; then drop the dev tools,
+# and onnxruntime-node's macOS and Windows binaries (~220 MB; the image runs Linux).
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund && npm cache clean --force \
+    && rm -rf node_modules/onnxruntime-node/bin/napi-v*/darwin node_modules/onnxruntime-node/bin/napi-v*/win32
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \

@@ -16,7 +16,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import { get_encoding } from 'tiktoken';
 import { createChunker, type ChunkerName } from '../src/ingest/chunkers/create-chunker.js';
-import { createTiktokenCounter } from '../src/ingest/tokens/tiktoken-counter.js';
+import { createTiktokenCounter } from '../src/models/tokens/tiktoken-counter.js';
 import type { ChunkDraft, Chunker, LoadedDocument } from '../src/ingest/types.js';
 
 const CHUNK_SIZE = 512;

@@ -13,7 +13,7 @@ import type { IngestSummary, SourceItem, runIngest } from './ingest/pipeline.js'
 import { hashJson } from './ingest/stable-hash.js';
 import { portableChunkerSpec, type PortableChunker } from './ingest/prepare-workers.js';
 import { createAnswerCache, type AnswerCache, type CacheInfo } from './cache/answer-cache.js';
-import { resolveTokenCounter } from './ingest/tokens/index.js';
+import { resolveTokenCounter } from './models/tokens/index.js';
 import type { Chunker, Loader } from './ingest/types.js';
 import { answerQuestion } from './generate/answer-question.js';
 import { loadAnswerabilityModel } from './generate/answerability-model.js';

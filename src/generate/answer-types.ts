@@ -1,4 +1,4 @@
-import type { TokenCounter } from '../ingest/types.js';
+import type { TokenCounter } from '../models/tokens/token-counter.js';
 import type { ChatMessage, ChatModel, Usage } from '../models/types.js';
 import type { RetrieveResult } from '../retrieve/types.js';
 import type { ChunkReference, Citation, DroppedCitation } from './citation-types.js';

@@ -51,6 +51,8 @@ export const answerabilityModelSchema = z.object({
     unanswerable: z.number().int(),
     groups: z.number().int(),
     folds: z.number().int(),
+    /** True when rows were weighted in the fits (TrainAnswerabilityOptions.weights). */
+    weighted: z.boolean().optional(),
     seed: z.number().int().optional(),
     /** SHA-256 of each training input (golden files, corpora), by name. */
     dataHashes: z.record(z.string(), z.string()),

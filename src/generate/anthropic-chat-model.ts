@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ConfigError } from '../errors.js';
-import type { TokenCounter } from '../ingest/types.js';
+import type { TokenCounter } from '../models/tokens/token-counter.js';
 import type { ChatModel, GenerateRequest, GenerateResult, StreamEvent, ToolCall, Usage } from '../models/types.js';
 import { minCacheableTokens } from './anthropic-cache-minimums.js';
 import { DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_PROVIDER_TIMEOUT_MS } from './generate-options.js';

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { TokenCounter } from '../ingest/types.js';
+import type { TokenCounter } from '../models/tokens/token-counter.js';
 import type { ChatMessage } from '../models/types.js';
 import type { RetrievedChunk } from '../retrieve/types.js';
 import { countMessageTokens, countPromptTokens } from './count-message-tokens.js';

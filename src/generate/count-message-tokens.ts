@@ -1,4 +1,4 @@
-import type { TokenCounter } from '../ingest/types.js';
+import type { TokenCounter } from '../models/tokens/token-counter.js';
 import type { ChatMessage } from '../models/types.js';
 
 /**

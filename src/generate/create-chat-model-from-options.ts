@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { TokenCounter } from '../ingest/types.js';
+import type { TokenCounter } from '../models/tokens/token-counter.js';
 import type { ChatModel } from '../models/types.js';
 import { createAnthropicChatModel } from './anthropic-chat-model.js';
 import { createExtractiveAnswerer } from './extractive-answerer.js';

@@ -1,4 +1,4 @@
-import type { TokenCounter } from '../ingest/types.js';
+import type { TokenCounter } from '../models/tokens/token-counter.js';
 import { createTiktokenCounter, type TiktokenCounter } from './tiktoken-counter.js';
 
 /** A prompt token counter that loads tiktoken's ranks on its first count, not when it is made. */

@@ -1,4 +1,4 @@
-import type { TokenCounter } from '../ingest/types.js';
+import type { TokenCounter } from '../models/tokens/token-counter.js';
 import type { RetrievedChunk } from '../retrieve/types.js';
 import { citationLabel } from './citation-label.js';
 import { renderFencedDocument } from './fence.js';

@@ -1,4 +1,4 @@
-import { createTiktokenCounter as createIngestTiktokenCounter, type TiktokenCounter } from '../ingest/tokens/tiktoken-counter.js';
+import { createTiktokenCounter as createIngestTiktokenCounter, type TiktokenCounter } from '../models/tokens/tiktoken-counter.js';
 
 export type { TiktokenCounter };
 

@@ -38,6 +38,11 @@ interface RawFit {
   model: ReturnType<typeof fitLogisticRegression>;
 }
 
+/** Rows repeated by their integer weight: the project's logistic regression takes no sample weights. */
+function replicate<T>(values: readonly T[], weights: readonly number[] | undefined): T[] {
+  return weights === undefined ? [...values] : values.flatMap((value, i) => Array<T>(weights[i]).fill(value));
+}
+
 function fitRaw(x: number[][], y: (0 | 1)[], C: number): RawFit {
   const width = x[0].length;
   const means = Array.from({ length: width }, (_, j) => x.reduce((s, row) => s + row[j], 0) / x.length);
@@ -82,6 +87,11 @@ export interface TrainAnswerabilityOptions {
   folds?: number;
   C?: number;
   seed?: number;
+  /**
+   * Integer weight per row (default 1), applied to the fits by repeating rows: so a rare kind of
+   * unanswerable question is not outvoted by a common one. Rates and the operating point count each row once.
+   */
+  weights?: readonly number[];
   dataHashes?: Record<string, string>;
   sources?: string[];
   now?: Date;
@@ -113,6 +123,10 @@ export function trainAnswerability(rows: readonly AnswerabilityRow[], options: T
   const groupCount = new Set(rows.map((row) => row.group)).size;
   const folds = Math.min(options.folds ?? ANSWERABILITY_FOLDS, groupCount);
   if (folds < 2) throw new InputError('rows', `${groupCount} group(s); grouped cross-validation needs at least 2`);
+  const weights = options.weights;
+  if (weights !== undefined && (weights.length !== rows.length || weights.some((w) => !Number.isInteger(w) || w < 1))) {
+    throw new InputError('weights', `one integer >= 1 per row (${rows.length} rows)`);
+  }
   const x = rows.map((row) => featureVector(row.features));
   const y = answerable.map((value) => (value ? 1 : 0) as 0 | 1);
 
@@ -124,17 +138,18 @@ export function trainAnswerability(rows: readonly AnswerabilityRow[], options: T
     if (test.length === 0) continue;
     const trainY = train.map((i) => y[i]);
     if (!trainY.includes(0) || !trainY.includes(1)) throw new InputError('rows', `fold ${fold + 1} of ${folds} trains on one class only; add questions of both kinds to more groups`);
-    const fit = fitRaw(train.map((i) => x[i]), trainY, C);
+    const trainWeights = weights && train.map((i) => weights[i]);
+    const fit = fitRaw(replicate(train.map((i) => x[i]), trainWeights), replicate(trainY, trainWeights), C);
     for (const i of test) outOfFold[i] = logitOf(fit, x[i]);
   }
-  const platt = fitLogisticRegression(outOfFold.map((logit) => [logit]), y, { C: PLATT_C });
+  const platt = fitLogisticRegression(replicate(outOfFold.map((logit) => [logit]), weights), replicate(y, weights), { C: PLATT_C });
   const a = platt.coefficients[0];
   if (!(a > 0)) throw new InputError('rows', 'the features do not separate answerable from unanswerable questions out of fold (Platt slope <= 0)');
   const calibrated = outOfFold.map((logit) => 1 / (1 + Math.exp(-(a * logit + platt.intercept))));
   const threshold = operatingThreshold(calibrated, answerable, budget);
   const rates = decisionRates(calibrated, answerable, threshold, options.seed);
 
-  const final = fitRaw(x, y, C);
+  const final = fitRaw(replicate(x, weights), replicate(y, weights), C);
   const model: AnswerabilityModel = {
     kind: 'groundwork-answerability-model',
     version: ANSWERABILITY_MODEL_VERSION,
@@ -150,6 +165,7 @@ export function trainAnswerability(rows: readonly AnswerabilityRow[], options: T
       unanswerable: rows.length - positives,
       groups: groupCount,
       folds,
+      ...(weights !== undefined ? { weighted: true } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       dataHashes: options.dataHashes ?? {},
       sources: options.sources ?? [],

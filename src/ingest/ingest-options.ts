@@ -5,7 +5,7 @@ import { DEFAULT_CSV_OPTIONS } from './loaders/csv-loader.js';
 import { DEFAULT_JSON_FIELDS } from './loaders/json-loader.js';
 import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap-growth.js';
 import { DEFAULT_MAX_FILE_BYTES } from './loaders/load-file.js';
-import { TIKTOKEN_ENCODINGS } from './tokens/tiktoken-counter.js';
+import { TIKTOKEN_ENCODINGS } from '../models/tokens/tiktoken-counter.js';
 
 /**
  * 512 tokens with 50 of overlap: the common RAG default (LangChain and LlamaIndex examples use

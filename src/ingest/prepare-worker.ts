@@ -8,7 +8,7 @@ import { createEnglishAnalyzer } from '../search-index/analyzer.js';
 import { createChunker } from './chunkers/create-chunker.js';
 import { analyzeWrite } from '../search-index/document-analysis.js';
 import { packPrepared, transferables, type PreparedOnTheWire, type PrepareReply, type PrepareRequest, type PrepareWorkerSpec } from './prepare-workers.js';
-import { createTiktokenCounter } from './tokens/tiktoken-counter.js';
+import { createTiktokenCounter } from '../models/tokens/tiktoken-counter.js';
 
 const spec = workerData as PrepareWorkerSpec;
 const port = parentPort!;

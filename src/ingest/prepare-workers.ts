@@ -4,7 +4,7 @@ import { GroundworkError } from '../errors.js';
 import { workerEntry } from '../worker-entry-url.js';
 import type { ChunkerName } from './chunkers/create-chunker.js';
 import type { DocumentAnalysis } from '../search-index/document-analysis.js';
-import { TIKTOKEN_ENCODINGS, type TiktokenEncodingName } from './tokens/tiktoken-counter.js';
+import { TIKTOKEN_ENCODINGS, type TiktokenEncodingName } from '../models/tokens/tiktoken-counter.js';
 import type { ChunkDraft, LoadedDocument } from './types.js';
 
 /**

@@ -64,13 +64,8 @@ export interface Chunk extends ChunkDraft {
   documentId: number;
 }
 
-/** Counts tokens of a text the way the target model will (special tokens and prefixes included). */
-export interface TokenCounter {
-  readonly name: string;
-  count(text: string): number;
-  /** Token boundaries as character offsets (end offsets), for exact splits and overlaps. */
-  encodeOffsets?(text: string): number[];
-}
+/** Moved to src/models/tokens/token-counter.ts; re-exported here for the ingest plug-in types. */
+export type { TokenCounter } from '../models/tokens/token-counter.js';
 
 /** Splits a document into chunks that never exceed maxTokens of the token counter. */
 export interface Chunker {

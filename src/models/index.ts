@@ -27,3 +27,4 @@ export {
 } from './models-options.js';
 export { createEmbedderFromOptions, type EmbedderChoice, type ModelFactoryContext } from './create-embedder-from-options.js';
 export { createRerankerFromOptions } from './create-reranker-from-options.js';
+export * from './tokens/index.js';

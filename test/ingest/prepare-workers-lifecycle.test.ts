@@ -11,7 +11,7 @@ import type { Db } from '../../src/db/types.js';
 import { createChunker } from '../../src/ingest/chunkers/index.js';
 import { runIngest, type SourceItem } from '../../src/ingest/pipeline.js';
 import { defaultPrepareWorkers, type PortableChunkerSpec } from '../../src/ingest/prepare-workers.js';
-import { createTiktokenCounter } from '../../src/ingest/tokens/index.js';
+import { createTiktokenCounter } from '../../src/models/tokens/index.js';
 import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { doc } from '../helpers/whole-document-chunker.js';
 
@@ -124,7 +124,7 @@ describe('prepare workers: a process under tsx exits on its own after ingesting 
 import { migrate } from ${src('db/migrate.js')};
 import { createChunker } from ${src('ingest/chunkers/index.js')};
 import { runIngest } from ${src('ingest/pipeline.js')};
-import { createTiktokenCounter } from ${src('ingest/tokens/index.js')};
+import { createTiktokenCounter } from ${src('models/tokens/index.js')};
 import { createEnglishAnalyzer } from ${src('search-index/analyzer.js')};
 const spec = ${JSON.stringify(spec)};
 const options = (db, tenant) => ({ db, tenant, chunker: createChunker('markdown', { ...spec, tokenCounter: createTiktokenCounter('cl100k_base') }),

@@ -6,7 +6,7 @@ import { analyzeWrite } from '../../src/search-index/document-analysis.js';
 import { loadSources } from '../../src/ingest/load-sources.js';
 import type { IngestSummary, SourceItem } from '../../src/ingest/pipeline.js';
 import { startPrepareWorkers, type PrepareWorkerSpec } from '../../src/ingest/prepare-workers.js';
-import { createTiktokenCounter } from '../../src/ingest/tokens/index.js';
+import { createTiktokenCounter } from '../../src/models/tokens/index.js';
 import type { ChunkDraft, LoadedDocument } from '../../src/ingest/types.js';
 import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { doc } from '../helpers/whole-document-chunker.js';

@@ -1,7 +1,7 @@
 import { GroundworkError } from '../../errors.js';
 import type { ChunkDraft, LoadedDocument } from '../types.js';
-import type { TokenizedText } from '../tokens/tokenized-text.js';
-import { tokensEndingBy } from '../tokens/tokenized-text.js';
+import type { TokenizedText } from '../../models/tokens/tokenized-text.js';
+import { tokensEndingBy } from '../../models/tokens/tokenized-text.js';
 import type { ChunkerSettings } from './chunker-options.js';
 import { splitByTokens } from './split-by-tokens.js';
 

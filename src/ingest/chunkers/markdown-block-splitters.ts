@@ -1,4 +1,4 @@
-import type { TokenizedText } from '../tokens/tokenized-text.js';
+import type { TokenizedText } from '../../models/tokens/tokenized-text.js';
 import type { ChunkerSettings } from './chunker-options.js';
 import type { PlannedChunk } from './chunk-plan.js';
 import type { MarkdownBlock } from './markdown-blocks.js';

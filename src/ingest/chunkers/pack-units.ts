@@ -1,4 +1,4 @@
-import type { TokenizedText } from '../tokens/tokenized-text.js';
+import type { TokenizedText } from '../../models/tokens/tokenized-text.js';
 
 /**
  * Greedy packing of consecutive units (spans) into chunks of at most maxTokens, with an overlap of

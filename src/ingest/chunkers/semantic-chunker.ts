@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import type { Chunker, ChunkDraft } from '../types.js';
-import { tokenizeText } from '../tokens/generic-tokenized-text.js';
+import { tokenizeText } from '../../models/tokens/generic-tokenized-text.js';
 import { finalizeChunks, type PlannedChunk } from './chunk-plan.js';
 import { resolveChunkerSettings, type ChunkerOptions } from './chunker-options.js';
 import { documentRegions } from './document-regions.js';

@@ -1,5 +1,5 @@
-import type { TokenizedText } from '../tokens/tokenized-text.js';
-import { tokensEndingBy } from '../tokens/tokenized-text.js';
+import type { TokenizedText } from '../../models/tokens/tokenized-text.js';
+import { tokensEndingBy } from '../../models/tokens/tokenized-text.js';
 
 /**
  * Splits [start, end) into consecutive spans of at most `budget` planning tokens each, ending on

@@ -1,4 +1,4 @@
-import type { TokenizedText } from '../tokens/tokenized-text.js';
+import type { TokenizedText } from '../../models/tokens/tokenized-text.js';
 import { packUnits } from './pack-units.js';
 import { splitByTokens } from './split-by-tokens.js';
 

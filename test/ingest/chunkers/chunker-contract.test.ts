@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHUNKER_NAMES, createChunker } from '../../../src/ingest/chunkers/create-chunker.js';
-import { createEmbedderTokenCounter } from '../../../src/ingest/tokens/embedder-token-counter.js';
-import { createTiktokenCounter } from '../../../src/ingest/tokens/tiktoken-counter.js';
+import { createEmbedderTokenCounter } from '../../../src/models/tokens/embedder-token-counter.js';
+import { createTiktokenCounter } from '../../../src/models/tokens/tiktoken-counter.js';
 import type { ChunkDraft, LoadedDocument, TokenCounter } from '../../../src/ingest/types.js';
 import { wordEmbedder } from './test-embedders.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createChunker } from '../../../src/ingest/chunkers/create-chunker.js';
-import { createTiktokenCounter } from '../../../src/ingest/tokens/tiktoken-counter.js';
+import { createTiktokenCounter } from '../../../src/models/tokens/tiktoken-counter.js';
 import type { ChunkDraft } from '../../../src/ingest/types.js';
 import { wordEmbedder } from './test-embedders.js';
 

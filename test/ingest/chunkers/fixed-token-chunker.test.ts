@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFixedTokenChunker } from '../../../src/ingest/chunkers/fixed-token-chunker.js';
-import { createTiktokenCounter } from '../../../src/ingest/tokens/tiktoken-counter.js';
-import { tokensEndingBy } from '../../../src/ingest/tokens/tokenized-text.js';
+import { createTiktokenCounter } from '../../../src/models/tokens/tiktoken-counter.js';
+import { tokensEndingBy } from '../../../src/models/tokens/tokenized-text.js';
 import type { ChunkDraft } from '../../../src/ingest/types.js';
 
 const tokenCounter = createTiktokenCounter('cl100k_base');

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMarkdownChunker } from '../../../src/ingest/chunkers/markdown-chunker.js';
-import { createTiktokenCounter } from '../../../src/ingest/tokens/tiktoken-counter.js';
+import { createTiktokenCounter } from '../../../src/models/tokens/tiktoken-counter.js';
 import type { ChunkDraft, LoadedDocument } from '../../../src/ingest/types.js';
 
 const tokenCounter = createTiktokenCounter('cl100k_base');

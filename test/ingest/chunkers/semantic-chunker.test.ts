@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { breakpointThreshold, createSemanticChunker } from '../../../src/ingest/chunkers/semantic-chunker.js';
 import { createChunker } from '../../../src/ingest/chunkers/create-chunker.js';
-import { createTiktokenCounter } from '../../../src/ingest/tokens/tiktoken-counter.js';
+import { createTiktokenCounter } from '../../../src/models/tokens/tiktoken-counter.js';
 import type { ChunkDraft } from '../../../src/ingest/types.js';
 import { wordEmbedder } from './test-embedders.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRecursiveChunker } from '../../../src/ingest/chunkers/recursive-chunker.js';
 import { createSentenceChunker } from '../../../src/ingest/chunkers/sentence-chunker.js';
-import { createTiktokenCounter } from '../../../src/ingest/tokens/tiktoken-counter.js';
+import { createTiktokenCounter } from '../../../src/models/tokens/tiktoken-counter.js';
 import type { ChunkDraft, LoadedDocument } from '../../../src/ingest/types.js';
 
 const tokenCounter = createTiktokenCounter('cl100k_base');

@@ -6,7 +6,7 @@ import { createLoaderRegistry } from '../../../src/ingest/loaders/loader-registr
 import { defaultLoaders } from '../../../src/ingest/loaders/default-loaders.js';
 import { loadFile, type LoadResult } from '../../../src/ingest/loaders/load-file.js';
 import { createMarkdownChunker } from '../../../src/ingest/chunkers/markdown-chunker.js';
-import { createTiktokenCounter } from '../../../src/ingest/tokens/tiktoken-counter.js';
+import { createTiktokenCounter } from '../../../src/models/tokens/tiktoken-counter.js';
 import type { Loader } from '../../../src/ingest/types.js';
 import { makeDocx } from '../../fixtures/ingest/make-docx.js';
 import { makePdf } from '../../fixtures/ingest/make-pdf.js';

@@ -1,4 +1,4 @@
-import type { TokenCounter } from '../types.js';
+import type { TokenCounter } from './token-counter.js';
 import { isTokenizingCounter, tokensEndingBy, type TokenizedText } from './tokenized-text.js';
 
 /** Planning granularity for counters that give neither offsets nor `tokenize`: one unit per char. */

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { get_encoding } from 'tiktoken';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTiktokenCounter } from '../../../src/ingest/tokens/tiktoken-counter.js';
-import { createEmbedderTokenCounter } from '../../../src/ingest/tokens/embedder-token-counter.js';
-import { resolveTokenCounter } from '../../../src/ingest/tokens/resolve-token-counter.js';
-import { tokenizeText } from '../../../src/ingest/tokens/generic-tokenized-text.js';
-import { wordEmbedder } from '../chunkers/test-embedders.js';
+import { createTiktokenCounter } from '../../../src/models/tokens/tiktoken-counter.js';
+import { createEmbedderTokenCounter } from '../../../src/models/tokens/embedder-token-counter.js';
+import { resolveTokenCounter } from '../../../src/models/tokens/resolve-token-counter.js';
+import { tokenizeText } from '../../../src/models/tokens/generic-tokenized-text.js';
+import { wordEmbedder } from '../../ingest/chunkers/test-embedders.js';
 
 const cl100k = createTiktokenCounter('cl100k_base');
 const o200k = createTiktokenCounter('o200k_base');

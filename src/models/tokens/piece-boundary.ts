@@ -3,7 +3,7 @@
  * place a piece boundary at `pos`, whatever text precedes or follows: no alternative of either regex
  * matches an ASCII letter or digit followed by a space, nor a newline followed by an ASCII letter or
  * digit. BPE never merges across pieces, so the tokens between two such positions are the same
- * whether the text is encoded whole or sliced. test/ingest/tokens checks this against direct counts.
+ * whether the text is encoded whole or sliced. test/models/tokens checks this against direct counts.
  */
 export function isPieceBoundary(text: string, pos: number): boolean {
   if (pos <= 0 || pos >= text.length) return false;

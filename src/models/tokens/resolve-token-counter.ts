@@ -1,5 +1,5 @@
-import type { Embedder } from '../../models/types.js';
-import type { TokenCounter } from '../types.js';
+import type { Embedder } from '../types.js';
+import type { TokenCounter } from './token-counter.js';
 import { createEmbedderTokenCounter } from './embedder-token-counter.js';
 import { createTiktokenCounter, type TiktokenEncodingName } from './tiktoken-counter.js';
 

@@ -1,6 +1,6 @@
 import { get_encoding, type Tiktoken } from 'tiktoken';
 import { ConfigError } from '../../errors.js';
-import type { TokenCounter } from '../types.js';
+import type { TokenCounter } from './token-counter.js';
 import { tokensEndingBy, type TokenizedText, type TokenizingCounter } from './tokenized-text.js';
 import { isPieceBoundary } from './piece-boundary.js';
 import { createPieceEncoder, SPLIT_PATTERNS } from './tiktoken-pieces.js';

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.js';
-import type { Embedder } from '../../models/types.js';
-import type { TokenCounter } from '../types.js';
+import type { Embedder } from '../types.js';
+import type { TokenCounter } from './token-counter.js';
 import { type TokenizedText, type TokenizingCounter } from './tokenized-text.js';
 import type { TiktokenCounter } from './tiktoken-counter.js';
 
