@@ -5,7 +5,7 @@ import type { ChatModel, GenerateRequest, GenerateResult, StreamEvent, ToolCall,
 import { minCacheableTokens } from './anthropic-cache-minimums.js';
 import { DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_PROVIDER_TIMEOUT_MS } from './generate-options.js';
 import { createTiktokenCounter } from './tiktoken-counter.js';
-import { toProviderError } from './to-provider-error.js';
+import { asProviderFailure } from '../models/provider-error.js';
 
 /** Context window of current Claude models (Anthropic model overview: 200k tokens). */
 export const ANTHROPIC_CONTEXT_WINDOW = 200_000;
@@ -117,7 +117,7 @@ export function createAnthropicChatModel(options: AnthropicChatModelOptions): Ch
           finishReason: message.stop_reason ?? undefined,
         };
       } catch (error) {
-        throw toProviderError(error, context(request));
+        throw asProviderFailure(error, context(request));
       }
     },
     async *stream(request: GenerateRequest): AsyncIterable<StreamEvent> {
@@ -153,7 +153,7 @@ export function createAnthropicChatModel(options: AnthropicChatModelOptions): Ch
         }
         usage = usageOf(rawUsage);
       } catch (error) {
-        throw toProviderError(error, context(request));
+        throw asProviderFailure(error, context(request));
       }
       yield {
         type: 'done',

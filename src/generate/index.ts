@@ -50,4 +50,4 @@ export { evidenceMismatches } from './evidence-mismatches.js';
 export { streamAnswer } from './stream-answer.js';
 export { GROUNDED_SYSTEM_PROMPT } from './system-prompt.js';
 export { createTiktokenCounter, type TiktokenCounter } from './tiktoken-counter.js';
-export { toProviderError, type ProviderCallContext } from './to-provider-error.js';
+export { asProviderFailure, toProviderError, type ProviderCallContext } from '../models/provider-error.js';

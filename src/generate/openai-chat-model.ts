@@ -2,7 +2,7 @@ import type { AIMessage, AIMessageChunk, BaseMessage } from '@langchain/core/mes
 import { ConfigError } from '../errors.js';
 import type { ChatMessage, ChatModel, GenerateRequest, GenerateResult, StreamEvent, ToolCall, ToolDefinition, Usage } from '../models/types.js';
 import { DEFAULT_PROVIDER_TIMEOUT_MS } from './generate-options.js';
-import { toProviderError } from './to-provider-error.js';
+import { asProviderFailure } from '../models/provider-error.js';
 
 /**
  * Context windows of OpenAI models (platform.openai.com/docs/models), longest prefix wins. Servers
@@ -135,7 +135,7 @@ export function createOpenAIChatModel(options: OpenAIChatModelOptions): ChatMode
       try {
         message = await client(lc.openai, request).invoke(toLangChain(lc.messages, request.messages), callOptions(request));
       } catch (error) {
-        throw toProviderError(error, context(request));
+        throw asProviderFailure(error, context(request));
       }
       return {
         text: textOf(message.content),
@@ -160,7 +160,7 @@ export function createOpenAIChatModel(options: OpenAIChatModelOptions): ChatMode
           }
         }
       } catch (error) {
-        throw toProviderError(error, context(request));
+        throw asProviderFailure(error, context(request));
       }
       yield {
         type: 'done',

@@ -10,8 +10,12 @@ import { ANSWERABILITY_MODEL_VERSION, scoreAnswerability, type AnswerabilityMode
 
 /** Folds of the grouped cross-validation that the calibration and the operating point are fitted on. */
 export const ANSWERABILITY_FOLDS = 5;
-/** Inverse L2 strength on standardized features: scikit-learn's default C = 1. */
-export const ANSWERABILITY_C = 1;
+/**
+ * Inverse L2 strength on standardized features. Strong (scikit-learn's default is 1): on the
+ * squad2-train-sample training articles, grouped 5-fold ROC AUC was 0.801, 0.796, 0.785, 0.779 at
+ * C = 0.001, 0.01, 0.1, 10 (a few articles, many correlated coverage features: shrinkage transfers better).
+ */
+export const ANSWERABILITY_C = 0.01;
 /** Platt scaling fits two parameters on thousands of rows: practically unpenalized. */
 const PLATT_C = 1e4;
 /** Fewest rows of each class: below this, a 22-feature fit and its operating point are noise. */

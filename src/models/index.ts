@@ -7,7 +7,7 @@ export { createCohereEmbedder, type CohereEmbedderOptions } from './cohere-embed
 export { createCohereReranker, type CohereRerankerOptions } from './cohere-reranker.js';
 export { noReranker } from './no-reranker.js';
 export { withRetry, retryDelayMs, isRetryableError, type RetryOptions } from './retry.js';
-export { toProviderError, retryAfterFromHeaders } from './provider-error.js';
+export { asProviderFailure, toProviderError, retryAfterFromHeaders, type ProviderCallContext } from './provider-error.js';
 export { listModels, type InstalledModel } from './list-models.js';
 export { importModel, type ImportModelOptions } from './import-model.js';
 export { pullModel, type PullModelOptions, DEFAULT_HUB_URL } from './pull-model.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/errors.js';
-import { retryAfterFromHeaders, toProviderError } from '../../src/models/provider-error.js';
+import { InputError, ProviderError } from '../../src/errors.js';
+import { asProviderFailure, retryAfterFromHeaders, toProviderError } from '../../src/models/provider-error.js';
 import { retryDelayMs, withRetry } from '../../src/models/retry.js';
 
 const providerError = (status: number, retryAfterMs?: number) => new ProviderError({ provider: 'p', model: 'm', message: 'x', status, retryAfterMs });
@@ -92,6 +92,20 @@ describe('toProviderError', () => {
     const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
     expect(toProviderError(refused, { provider: 'p', model: 'm' }).isRetryable).toBe(true);
     expect(toProviderError(new RangeError('oops'), { provider: 'p', model: 'm' }).isRetryable).toBe(false);
+  });
+
+  it('one mapping for chat models and embedders: a caller abort is final, a timeout is retried, our own errors pass through', () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    const abortError = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+    expect(toProviderError(abortError, { provider: 'openai', model: 'm' })).toMatchObject({ isRetryable: false, message: 'openai m: request aborted by the caller' });
+    expect(toProviderError(new Error('socket hang up'), { provider: 'p', model: 'm', signal: aborted.signal }).isRetryable).toBe(false);
+    const timeout = Object.assign(new Error('Request timed out.'), { name: 'APIConnectionTimeoutError' });
+    expect(toProviderError(timeout, { provider: 'anthropic', model: 'c', timeoutMs: 500 })).toMatchObject({ isRetryable: true, message: 'anthropic c: request timed out after 500 ms' });
+    expect(toProviderError(new RangeError('oops'), { provider: 'p', model: 'm' }).message).toBe('p m: request failed: oops');
+    const ours = new InputError('messages', 'must not be empty');
+    expect(asProviderFailure(ours, { provider: 'p', model: 'm' })).toBe(ours);
+    expect(asProviderFailure(new RangeError('oops'), { provider: 'p', model: 'm' })).toBeInstanceOf(ProviderError);
   });
 
   it('prefers retry-after-ms and parses HTTP dates', () => {

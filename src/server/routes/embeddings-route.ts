@@ -76,7 +76,7 @@ function checkInputs(texts: string[], embedder: Embedder): number {
  * than the model's is refused (400): vectors are never cut down silently.
  */
 export function registerEmbeddingsRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
-  const { groundwork, options } = deps;
+  const { groundwork, options, metrics } = deps;
   app.post('/v1/embeddings', async (c) => {
     const body = await parseJsonBody(c, embeddingsBodySchema);
     // The tenant owns nothing here, but a key still may not name another tenant (403), as everywhere.
@@ -94,11 +94,13 @@ export function registerEmbeddingsRoute(app: Hono<AppEnv>, deps: RouteDeps): voi
     const texts = typeof body.input === 'string' ? [body.input] : body.input;
     if (texts.some((item) => typeof item !== 'string')) throw inputError('input', 'token-id inputs (arrays of integers) are not supported: send the text');
     const tokens = checkInputs(texts as string[], embedder);
+    const started = performance.now();
     const vectors = await withRequestSignal(
       c.get('signal'),
       body.input_type === 'query' ? Promise.all((texts as string[]).map((text) => embedder.embedQuery(text))) : embedDocumentsInBatches(embedder, texts as string[]),
       options.requestTimeoutMs,
     );
+    metrics.observeStage('embed', (performance.now() - started) / 1000);
     const base64 = body.encoding_format === 'base64';
     return c.json({
       object: 'list',
