@@ -26,7 +26,7 @@ import { mulberry32 } from '../src/eval/prng.js';
 import { answerText, referenceAnswers } from '../src/eval/run-answer-metrics.js';
 import { runGoldenEval } from '../src/eval/run-golden-eval.js';
 import { isExtractiveAnswerer } from '../src/generate/extractive-answerer.js';
-import { ANSWERABILITY_CONFIDENT_SCORE, ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE, decideAnswerability, extractiveOverrides, loadAnswerabilityModel } from '../src/generate/answerability-model.js';
+import { ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE, decideAnswerability, extractiveOverrides, loadAnswerabilityModel } from '../src/generate/answerability-model.js';
 import { withheldEvidence } from '../src/eval/withheld-evidence.js';
 import { createGroundwork, type Groundwork } from '../src/groundwork.js';
 import { loadChunkEdges } from '../src/retrieve/load-chunk-edges.js';
@@ -220,7 +220,7 @@ console.log(
     {
       bench: 'answers',
       command: `node --import tsx bench/answers.ts --backend ${values.backend} ${values.all ? '--all' : `--sample ${values.sample}`} --part ${values.part} --answerability ${values.answerability}`,
-      answerabilityModel: { threshold: answerabilityModel?.operatingPoint.threshold, trainedAt: answerabilityModel?.trainedAt, extractiveMinCoverage: ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE, confidentScore: ANSWERABILITY_CONFIDENT_SCORE },
+      answerabilityModel: { threshold: answerabilityModel?.operatingPoint.threshold, trainedAt: answerabilityModel?.trainedAt, extractiveMinCoverage: ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE },
       answerer: 'extractive',
       retrieval: 'sparse (BM25)',
       results,

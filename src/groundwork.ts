@@ -78,6 +78,11 @@ export interface AskRequest {
   /** Overrides generate.refusalThreshold for this request (evaluation uses 0); not cached. */
   refusalThreshold?: number;
   signal?: AbortSignal;
+  /**
+   * The request's id (the HTTP layer passes its `x-request-id`): it names the cost-ledger rows and
+   * the result, so a response can be matched to its ledger rows and logs. Made here when absent.
+   */
+  requestId?: string;
 }
 
 export interface AskResult extends AnswerResult {
@@ -295,6 +300,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
     async ask(request) {
       const started = performance.now();
       const tenant = assertTenantName(request.tenant ?? config.tenant);
+      const requestId = request.requestId ?? randomUUID();
       const compute = async (): Promise<Omit<AskResult, 'cache' | 'latencyMs'>> => {
         const { retrieval, input } = await prepare(request);
         const routed = await router.answer(
@@ -306,6 +312,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
             maxTokens: config.generate.maxOutputTokens,
             features: extractRoutingFeatures({ query: request.question, retrieval: { confidence: retrieval.confidence, scores: retrieval.chunks.map((c) => c.score) } }) as never,
             signal: request.signal,
+            requestId,
           },
           async (model, context) => {
             const result = await answerQuestion({ ...input, chatModel: model, signal: context.signal, maxOutputTokens: context.maxTokens });
@@ -358,7 +365,8 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
         },
       );
       const result = (cached.answer.metadata as { result: Omit<AskResult, 'cache' | 'latencyMs'> }).result;
-      return { ...result, ...(cached.cache.hit ? { costUsd: 0, usage: zeroUsage() } : {}), cache: cached.cache, latencyMs: Math.round(performance.now() - started) };
+      // A hit carries the id of the request that computed it: this answer is this request's.
+      return { ...result, requestId, ...(cached.cache.hit ? { costUsd: 0, usage: zeroUsage() } : {}), cache: cached.cache, latencyMs: Math.round(performance.now() - started) };
     },
     // Streams go to the configured answerer directly (a routing policy needs the whole answer to
     // check it), and are recorded in the cost ledger like routed calls. Budgets apply to ask().
@@ -377,7 +385,7 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
         await ledger.record({
           at: new Date(),
           tenant: request.tenant ?? config.tenant,
-          requestId: randomUUID(),
+          requestId: request.requestId ?? randomUUID(),
           route: 'ask-stream',
           kind: 'chat',
           model: chatModel.id,

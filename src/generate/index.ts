@@ -11,6 +11,19 @@ export { appendSalientTerms, CONDENSE_SYSTEM_PROMPT, condenseQuestion, type Cond
 export { contentTerms, isStopWord, words } from './content-terms.js';
 export { countMessageTokens, countPromptTokens, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from './count-message-tokens.js';
 export { createChatModelFromOptions, type ChatModelExtras } from './create-chat-model-from-options.js';
+export { ANSWERABILITY_FEATURES, answerabilityFeatures, type AnswerabilityFeatures } from './answerability-features.js';
+export {
+  ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE,
+  decideAnswerability,
+  DEFAULT_ANSWERABILITY_MODEL_PATH,
+  loadAnswerabilityModel,
+  parseAnswerabilityModel,
+  scoreAnswerability,
+  type AnswerabilityDecision,
+  type AnswerabilityModel,
+} from './answerability-model.js';
+export { DEFAULT_MAX_FALSE_REFUSAL } from './generate-options.js';
+export { confidenceBaseline, evaluateAnswerability, trainAnswerability, type AnswerabilityRow } from './train-answerability.js';
 export { createExtractiveAnswerer, EXTRACTIVE_CONTEXT_WINDOW, isExtractiveAnswerer, type ExtractiveAnswerer } from './extractive-answerer.js';
 export {
   beginFenceLine,

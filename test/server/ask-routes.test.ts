@@ -35,6 +35,27 @@ describe('answer routes with the extractive answerer (in-process)', () => {
     expect(body.model).toBe('extractive');
   });
 
+  it("one request id: the client's x-request-id names the response, its log line and its cost-ledger rows (plain, cached and streamed)", async () => {
+    const ledgerIds = async (id: string) => (await gw.db.query<{ n: number }>('SELECT count(*)::int AS n FROM cost_ledger WHERE request_id = $1', [id])).rows[0].n;
+    // An app of its own, so the other tests' cache metrics stay theirs.
+    const ownLogs: RequestLogLine[] = [];
+    const own = createApp(gw, { server: { auth: false }, log: (line) => ownLogs.push(line) });
+    const ask = (id: string, body: Record<string, unknown>) => own.request('/v1/ask', { ...json(body), headers: { 'content-type': 'application/json', 'x-request-id': id } });
+    const question = { question: 'What is the daily meal allowance while travelling?', tenant: 'acme' };
+    const plain = await ask('req-plain-0001', question);
+    expect(plain.headers.get('x-request-id')).toBe('req-plain-0001');
+    expect((await readJson(plain)).requestId).toBe('req-plain-0001');
+    expect(await ledgerIds('req-plain-0001')).toBe(1);
+    expect(ownLogs.find((line) => line.requestId === 'req-plain-0001')).toMatchObject({ status: 200 });
+    // Served from the cache: the answer is this request's, not the one that computed it.
+    const cached = await readJson(await ask('req-cached-0002', question));
+    expect(cached.cache.hit).toBe(true);
+    expect(cached.requestId).toBe('req-cached-0002');
+    const streamed = await ask('req-stream-0003', { ...question, stream: true });
+    await streamed.text();
+    expect(await ledgerIds('req-stream-0003')).toBe(1);
+  });
+
   it('streams SSE events in the order sources, token..., citations, usage, done, with the citations', async () => {
     const res = await app.request('/v1/ask', json({ question: 'How long is the drill warranty?', tenant: 'acme', stream: true }));
     expect(res.status).toBe(200);

@@ -25,7 +25,7 @@ export function registerAskRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
   app.post('/v1/ask', async (c) => {
     const body = await parseJsonBody(c, askBodySchema);
     const tenant = resolveTenant(c.get('principal'), body.tenant, groundwork.config.tenant);
-    const request = { question: body.question, tenant, mode: body.mode, topK: body.topK, filters: body.filters, history: body.history, signal: c.get('signal') };
+    const request = { question: body.question, tenant, mode: body.mode, topK: body.topK, filters: body.filters, history: body.history, signal: c.get('signal'), requestId: c.get('requestId') };
     if (!body.stream) {
       const started = performance.now();
       const result = await withRequestSignal(request.signal, groundwork.ask(request), options.requestTimeoutMs);

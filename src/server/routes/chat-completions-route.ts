@@ -86,7 +86,7 @@ export function registerChatCompletionsRoute(app: Hono<AppEnv>, deps: RouteDeps)
     const body = await parseJsonBody(c, chatCompletionsBodySchema);
     const tenant = resolveTenant(c.get('principal'), body.tenant, groundwork.config.tenant);
     const { question, history } = questionAndHistory(body.messages);
-    const request = { question, history, tenant, signal: c.get('signal') };
+    const request = { question, history, tenant, signal: c.get('signal'), requestId: c.get('requestId') };
     const id = `chatcmpl-${c.get('requestId')}`;
     const created = Math.floor(Date.now() / 1000);
 
