@@ -28,7 +28,6 @@ import { createPostingCache } from './retrieve/posting-cache.js';
 import { createRetriever, type Retriever } from './retrieve/retriever.js';
 import { createRouter, type RouteDecision, type Router } from './router/create-router.js';
 import { createModelRegistry } from './router/model-registry.js';
-import { costOfUsage } from './router/usage-cost.js';
 import { randomUUID } from 'node:crypto';
 import { createSqlCostLedger } from './router/cost-ledger.js';
 import { createSqlBudgetStore } from './router/sql-budget-store.js';
@@ -368,37 +367,24 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
       // A hit carries the id of the request that computed it: this answer is this request's.
       return { ...result, requestId, ...(cached.cache.hit ? { costUsd: 0, usage: zeroUsage() } : {}), cache: cached.cache, latencyMs: Math.round(performance.now() - started) };
     },
-    // Streams go to the configured answerer directly (a routing policy needs the whole answer to
-    // check it), and are recorded in the cost ledger like routed calls. Budgets apply to ask().
+    // Streams take the router's first choice of model under the same budgets and ledger as ask():
+    // a budget refusal comes before the first event, and one ledger row is written however the
+    // stream ends. A policy that checks whole answers (cascade) cannot check a stream.
     async *askStream(request) {
-      const started = performance.now();
+      const tenant = assertTenantName(request.tenant ?? config.tenant);
       const { input } = await prepare(request);
-      let usage = zeroUsage();
-      let outcome: 'ok' | 'error' = 'error';
-      try {
-        for await (const event of streamAnswer(input)) {
-          if (event.type === 'usage') usage = event.usage;
-          yield event;
-        }
-        outcome = 'ok';
-      } finally {
-        await ledger.record({
-          at: new Date(),
-          tenant: request.tenant ?? config.tenant,
-          requestId: request.requestId ?? randomUUID(),
+      yield* router.stream(
+        {
+          tenant,
+          requestId: request.requestId,
           route: 'ask-stream',
-          kind: 'chat',
-          model: chatModel.id,
-          provider: chatModel.provider,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          cachedInputTokens: usage.cachedInputTokens,
-          costUsd: registry.has(chatModel.id) ? costOfUsage(registry.get(chatModel.id), usage) : 0,
-          latencyMs: Math.round(performance.now() - started),
-          cacheHit: false,
-          outcome,
-        });
-      }
+          inputTokens: config.generate.maxContextTokens,
+          maxTokens: config.generate.maxOutputTokens,
+          signal: request.signal,
+        },
+        (model, context) => streamAnswer({ ...input, chatModel: model, signal: context.signal, maxOutputTokens: context.maxTokens }),
+        (event) => (event.type === 'usage' ? event.usage : undefined),
+      );
     },
     async close() {
       await embedder?.close?.();

@@ -22,7 +22,6 @@ export {
   type AnswerabilityDecision,
   type AnswerabilityModel,
 } from './answerability-model.js';
-export { DEFAULT_MAX_FALSE_REFUSAL } from './generate-options.js';
 export { confidenceBaseline, evaluateAnswerability, trainAnswerability, type AnswerabilityRow } from './train-answerability.js';
 export { createExtractiveAnswerer, EXTRACTIVE_CONTEXT_WINDOW, isExtractiveAnswerer, type ExtractiveAnswerer } from './extractive-answerer.js';
 export {
@@ -39,6 +38,7 @@ export {
   DEFAULT_EXTRACTIVE_MAX_SENTENCES,
   DEFAULT_HISTORY_SHARE,
   DEFAULT_MAX_CONTEXT_TOKENS,
+  DEFAULT_MAX_FALSE_REFUSAL,
   DEFAULT_MAX_OUTPUT_TOKENS,
   DEFAULT_MODELS,
   DEFAULT_PROVIDER_TIMEOUT_MS,

@@ -81,6 +81,15 @@ export interface RoutedAnswer<R> {
 export interface Router {
   readonly policy: RouterPolicy;
   answer<R extends RunOutput>(request: RouterRequest, run: (model: ChatModel, context: RunContext) => Promise<R>): Promise<RoutedAnswer<R>>;
+  /**
+   * A streamed answer under the same budgets and ledger as `answer`: the budget is reserved before
+   * the first token (a refusal throws BUDGET_EXCEEDED, nothing streamed), and one ledger row is
+   * written when the stream ends, however it ends. The model is the policy's first choice (fixed:
+   * its model; cheapest-capable: its pick; fallback and cascade: their first model): a stream
+   * cannot be checked or retried once its tokens have gone out. `usageOf` reads the usage from the
+   * events that carry it.
+   */
+  stream<E>(request: RouterRequest, run: (model: ChatModel, context: RunContext) => AsyncIterable<E>, usageOf: (event: E) => Usage | undefined): AsyncGenerator<E>;
   /** The per-provider resilience wrappers (circuit state for /ready and metrics). */
   readonly providers: ReadonlyMap<string, ProviderResilience>;
 }
@@ -143,34 +152,77 @@ export function createRouter(args: CreateRouterArgs): Router {
     );
   }
 
+  const checkRequest = (request: RouterRequest): void => {
+    if (!request.tenant) throw new InputError('tenant', 'required for routing (budgets and the ledger are per tenant)');
+    if (!Number.isFinite(request.inputTokens) || request.inputTokens < 0) throw new InputError('inputTokens', `expected a non-negative number, got ${request.inputTokens}`);
+  };
+  /** The one ledger row of a model call, for answers and streams alike. */
+  const recordStep = async (request: RouterRequest, requestId: string, step: RouteStep, startedAt: number, usage: Usage, cacheHit: boolean): Promise<void> => {
+    await args.ledger?.record({
+      at: new Date(startedAt),
+      tenant: request.tenant,
+      requestId,
+      route: request.route ?? 'documents',
+      kind: 'chat',
+      model: step.model,
+      provider: byId.get(step.model)!.provider,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      costUsd: step.costUsd,
+      latencyMs: step.latencyMs,
+      cacheHit,
+      outcome: step.outcome,
+    });
+  };
+  const record = recordStep;
+  /** The model a policy tries first. */
+  const firstChoice = (request: RouterRequest, maxTokens: number): string => {
+    if (policy.kind === 'fixed') return policy.model;
+    if (policy.kind === 'cheapest-capable') {
+      const models = policy.models.map((id) => infos.get(id)!);
+      return selectCheapestCapable(models, request.features ?? {}, predictor, policy.target, { input: request.inputTokens, output: maxTokens }).chosen.id;
+    }
+    return policy.models[0];
+  };
+
   return {
     policy,
     providers,
+    async *stream<E>(request: RouterRequest, run: (model: ChatModel, context: RunContext) => AsyncIterable<E>, usageOf: (event: E) => Usage | undefined): AsyncGenerator<E> {
+      checkRequest(request);
+      const requestId = request.requestId ?? randomUUID();
+      const maxTokens = request.maxTokens ?? options.maxTokens;
+      const id = firstChoice(request, maxTokens);
+      const model = byId.get(id)!;
+      const info = infos.get(id)!;
+      const hold = budgets ? await budgets.reserve({ tenant: request.tenant, requestId, model: info, inputTokens: request.inputTokens, maxTokens, requestSpentUsd: 0 }) : undefined;
+      const startedAt = clock.now();
+      let usage: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+      let outcome: RouteStep['outcome'] = 'error';
+      let costUsd = 0;
+      try {
+        const signal = request.signal ?? new AbortController().signal;
+        for await (const event of run(model, { info, signal, attempt: 1, maxTokens })) {
+          usage = usageOf(event) ?? usage;
+          yield event;
+        }
+        outcome = 'ok';
+      } finally {
+        // A stream cut short still used what it used: the usage seen so far is billed.
+        costUsd = costOfUsage(info, usage);
+        await hold?.settle(costUsd);
+        const step: RouteStep = { model: id, outcome, costUsd, latencyMs: clock.now() - startedAt };
+        await record(request, requestId, step, startedAt, usage, usage.cachedInputTokens > 0);
+      }
+    },
     async answer<R extends RunOutput>(request: RouterRequest, run: (model: ChatModel, context: RunContext) => Promise<R>): Promise<RoutedAnswer<R>> {
-      if (!request.tenant) throw new InputError('tenant', 'required for routing (budgets and the ledger are per tenant)');
-      if (!Number.isFinite(request.inputTokens) || request.inputTokens < 0) throw new InputError('inputTokens', `expected a non-negative number, got ${request.inputTokens}`);
+      checkRequest(request);
       const requestId = request.requestId ?? randomUUID();
       const maxTokens = request.maxTokens ?? options.maxTokens;
       const steps: RouteStep[] = [];
       let committed = 0;
-      const record = async (step: RouteStep, startedAt: number, usage: Usage, cacheHit: boolean) => {
-        await args.ledger?.record({
-          at: new Date(startedAt),
-          tenant: request.tenant,
-          requestId,
-          route: request.route ?? 'documents',
-          kind: 'chat',
-          model: step.model,
-          provider: byId.get(step.model)!.provider,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          cachedInputTokens: usage.cachedInputTokens,
-          costUsd: step.costUsd,
-          latencyMs: step.latencyMs,
-          cacheHit,
-          outcome: step.outcome,
-        });
-      };
+      const record = (step: RouteStep, startedAt: number, usage: Usage, cacheHit: boolean) => recordStep(request, requestId, step, startedAt, usage, cacheHit);
 
       /** One model call: reserve (may refuse before any spend), call through resilience, settle. Errors are recorded here. */
       const call = async (id: string): Promise<{ result: R; step: RouteStep; startedAt: number }> => {

@@ -23,6 +23,7 @@ const textOf = (result: CallToolResult) => result.content.map((part) => (part.ty
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'gw-mcp-stdio-'));
   // An embedded store on disk with two tenants, closed before the subprocess opens it.
+  // No embedder (lexical-only), as the subprocess will find none installed in this data dir.
   const gw = await createGroundwork({ config: { dataDir, tenant: 'default' }, useEnvironment: false, chunker: wholeDocumentChunker('document'), embedder: undefined });
   await gw.ingest(ACME_DOCS.map((document) => ({ document })), { tenant: 'acme' });
   await gw.ingest(GLOBEX_DOCS.map((document) => ({ document })), { tenant: 'globex' });

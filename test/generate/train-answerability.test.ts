@@ -75,6 +75,14 @@ describe('trainAnswerability', () => {
     expect(loaded.training).toMatchObject({ rows: training.length, folds: 5 });
   });
 
+  it('weights repeat rows in the fits only: the rates still count each row once', () => {
+    const weights = training.map((row) => (row.answerable ? 1 : 3));
+    const weighted = trainAnswerability(training, { maxFalseRefusal: budget, weights });
+    expect(weighted.model.training).toMatchObject({ rows: training.length, weighted: true });
+    expect(weighted.crossValidatedScores).toHaveLength(training.length);
+    expect(() => trainAnswerability(training, { weights: [1, 2] })).toThrow(/one integer >= 1 per row/);
+  });
+
   it('refuses to train on one class', () => {
     expect(() => trainAnswerability(rows.filter((row) => row.answerable))).toThrow(/need at least 10 of each/);
   });
