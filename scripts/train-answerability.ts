@@ -17,7 +17,8 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDatabase } from '../bench/bench-database.js';
 import type { ConfigInput } from '../src/config/schema.js';
-import { answerabilityModelCard } from '../src/eval/answerability-experiment.js';
+import { rocAuc } from '../src/classic-ml/metrics/ranking-scores.js';
+import { answerabilityExperimentInput, answerabilityModelCard } from '../src/eval/answerability-experiment.js';
 import { answerabilityRows } from '../src/eval/answerability-rows.js';
 import { hashDatasetFiles } from '../src/eval/dataset-hash.js';
 import { parseGoldenSet, type GoldenItem } from '../src/eval/golden-set.js';
@@ -102,7 +103,24 @@ model.evaluation.baselineConfidenceThreshold = { falseRefusal: baseline.falseRef
 const out = values.out!;
 await mkdir(dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify(model, null, 1)}\n`);
-await writeFile(out.replace(/\.json$/, '.card.md'), `${answerabilityModelCard(model, { source: model.training.sources.join('; ') })}\n`);
+// Out-of-fold ROC AUC per kind of unanswerable question (each against every answerable one): where the model separates, and where not.
+const aucAgainstAnswerable = (kind: (row: AnswerabilityRow) => boolean) => {
+  const index = rows.flatMap((row, i) => (row.answerable || kind(row) ? [i] : []));
+  return rocAuc(index.map((i) => (rows[i].answerable ? 1 : 0)), index.map((i) => trained.crossValidatedScores[i]));
+};
+const isWithheld = (row: AnswerabilityRow) => row.id.endsWith('-withheld');
+model.evaluation.crossValidatedRocAucByKind = { withheldEvidence: aucAgainstAnswerable(isWithheld), squadUnanswerable: aucAgainstAnswerable((row) => !isWithheld(row)) };
+const limitations = [
+  `Out of fold it separates withheld-evidence questions from answerable ones (ROC AUC ${aucAgainstAnswerable(isWithheld).toFixed(3)}) but not SQuAD 2.0's unanswerable questions written to look answerable (ROC AUC ${aucAgainstAnswerable((row) => !isWithheld(row)).toFixed(3)}): lexical features do not see a swapped entity or year that the guards miss.`,
+  'Trained on 6 Wikipedia articles: the operating point is a property of that data; recalibrate on your own golden set (`groundwork answerability train`).',
+  'Features are lexical (BM25 coverage, answer types, guard mismatches): a paraphrased answer is under-scored.',
+];
+await writeFile(out.replace(/\.json$/, '.card.md'), `${answerabilityModelCard(model, { source: model.training.sources.join('; '), limitations })}\n`);
+// The EXP record's content (a store assigns its id: `groundwork answerability train` stores one in the configured database).
+await writeFile(
+  out.replace(/\.json$/, '.experiment.json'),
+  `${JSON.stringify(answerabilityExperimentInput(model, { tenant: 'answerability-full', path: join(squad, 'golden.jsonl'), codeVersion: 'scripts/train-answerability.ts', evaluation: {}, config: { retrieve: { mode: 'sparse' }, withheldShare: WITHHELD_SHARE, seed: SEED } }), null, 1)}\n`,
+);
 console.log(
   JSON.stringify(
     {
