@@ -96,13 +96,10 @@ const trained = trainAnswerability(rows, {
   sources: ['squad2-train-sample: tuning two thirds of the articles (groupedHoldout by article)', `withheld evidence: ${withheld.size} of ${trainPassages.length} passages left out (seed ${SEED})`],
   now: new Date('2026-12-07T00:00:00Z'),
 });
-// The baseline at the same budget, cross-validated the same way (fold rows scored by a threshold fitted on the others).
+// The confidence-threshold baseline at the same budget, fitted and scored on all training rows (in-sample: flatters the baseline).
 const baseline = confidenceBaseline(rows, rows, maxFalseRefusal, SEED);
 const model = trained.model;
 model.evaluation.baselineConfidenceThreshold = { falseRefusal: baseline.falseRefusal.mean, refusal: baseline.refusal.mean, threshold: baseline.threshold, note: 'fitted and scored on the training rows (optimistic for the baseline)' };
-const out = values.out!;
-await mkdir(dirname(out), { recursive: true });
-await writeFile(out, `${JSON.stringify(model, null, 1)}\n`);
 // Out-of-fold ROC AUC per kind of unanswerable question (each against every answerable one): where the model separates, and where not.
 const aucAgainstAnswerable = (kind: (row: AnswerabilityRow) => boolean) => {
   const index = rows.flatMap((row, i) => (row.answerable || kind(row) ? [i] : []));
@@ -115,6 +112,9 @@ const limitations = [
   'Trained on 6 Wikipedia articles: the operating point is a property of that data; recalibrate on your own golden set (`groundwork answerability train`).',
   'Features are lexical (BM25 coverage, answer types, guard mismatches): a paraphrased answer is under-scored.',
 ];
+const out = values.out!;
+await mkdir(dirname(out), { recursive: true });
+await writeFile(out, `${JSON.stringify(model, null, 1)}\n`);
 await writeFile(out.replace(/\.json$/, '.card.md'), `${answerabilityModelCard(model, { source: model.training.sources.join('; '), limitations })}\n`);
 // The EXP record's content (a store assigns its id: `groundwork answerability train` stores one in the configured database).
 await writeFile(
