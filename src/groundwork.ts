@@ -21,6 +21,7 @@ import { streamAnswer } from './generate/stream-answer.js';
 import type { AnswerEvent, AnswerResult } from './generate/answer-types.js';
 import { createChatModelFromOptions } from './generate/create-chat-model-from-options.js';
 import { createLazyTiktokenCounter } from './generate/lazy-tiktoken-counter.js';
+import { createEstimatingCounter } from './models/tokens/estimating-counter.js';
 import { zeroUsage, type ChatMessage, type ChatModel, type Embedder, type Reranker } from './models/types.js';
 import { createEnglishAnalyzer, type Analyzer } from './search-index/analyzer.js';
 import { loadChunkEdges } from './retrieve/load-chunk-edges.js';
@@ -159,7 +160,9 @@ export async function createGroundwork(options: CreateGroundworkOptions = {}): P
   const configured = options.reranker ?? (await createRerankerFromOptions(config.models.reranker, { modelsDir }));
   const reranker = configured === noReranker ? undefined : configured;
   // Loads tiktoken's ranks at the first prompt: answers from the cache and retrieve-only runs never need them.
-  const promptCounter = createLazyTiktokenCounter(config.generate.encoding);
+  // The offline extractive answerer sends its prompt to no model: its context is packed by an
+  // estimate, and a one-shot `ask` does not load tiktoken's ranks. Real models count exactly.
+  const promptCounter = !options.chatModel && config.generate.provider === 'extractive' ? createEstimatingCounter() : createLazyTiktokenCounter(config.generate.encoding);
   const chatModel = options.chatModel ?? createChatModelFromOptions(config.generate, { tokenCounter: promptCounter });
   // Read once here: a missing or malformed model file fails at start, naming the key.
   const answerability = loadAnswerabilityModel(config.generate.answerability.model);

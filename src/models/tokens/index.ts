@@ -6,3 +6,4 @@ export { resolveTokenCounter } from './resolve-token-counter.js';
 export { tokenizeText } from './generic-tokenized-text.js';
 export { isTokenizingCounter, tokensEndingBy } from './tokenized-text.js';
 export type { TokenizedText, TokenizingCounter } from './tokenized-text.js';
+export { createEstimatingCounter, CHARS_PER_TOKEN_ESTIMATE } from './estimating-counter.js';
