@@ -124,8 +124,12 @@ async function loadPredictor(config: Readonly<Config>) {
   return createTrainedPredictor(JSON.parse(readFileSync(path, 'utf8')) as unknown);
 }
 
-/** Bumped when the prompt assembly changes: cached answers of another version are not served. */
-export const PROMPT_TEMPLATE_VERSION = 'grounded-1';
+/**
+ * Bumped when the prompt assembly or the extractive answerer's evidence selection changes: cached
+ * answers of another version are not served. grounded-2: whole sentences, table rows, title and
+ * heading coverage, answer types and guards (2026-12-07).
+ */
+export const PROMPT_TEMPLATE_VERSION = 'grounded-2';
 
 function isResolved(config: unknown): config is Readonly<Config> {
   // Object.isFrozen(undefined) is true: no config at all is not a resolved one.

@@ -30,6 +30,13 @@ export const EXTRACTIVE_MIN_COVERAGE = 0.5;
  */
 export const OTHER_DOCUMENT_SCORE_SHARE = 0.8;
 /**
+ * A further quote from the same document needs this share of the coverage floor from its own
+ * text: title and headings are context for the best unit, but a second sentence that matches the
+ * question only through its heading ("EUR 85 per person" for business entertainment, under the
+ * same policy title as the per diem) adds nothing but noise.
+ */
+export const FURTHER_QUOTE_OWN_SHARE = 0.5;
+/**
  * Question terms found only in a unit's title or headings score this share of what they would if
  * the unit said them once. 1: the title is part of every sentence under it (tune on the tuning
  * articles of bench/answers.ts, never the held-out ones).
@@ -178,6 +185,7 @@ export function answerExtractively(question: string, chunks: readonly RetrievedC
     const best = chosen[0];
     const otherDocument = best !== undefined && !chosen.some((kept) => kept.candidate.chunk.documentId === entry.candidate.chunk.documentId);
     if (otherDocument && (entry.ownCoverage < minCoverage || entry.score < OTHER_DOCUMENT_SCORE_SHARE * best.score)) continue;
+    if (best !== undefined && entry.ownCoverage < FURTHER_QUOTE_OWN_SHARE * minCoverage) continue;
     if (!answers(entry)) continue;
     seenText.add(key);
     chosen.push(entry);

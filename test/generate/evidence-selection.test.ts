@@ -170,3 +170,17 @@ describe('a chunk cut to fit the context budget', () => {
     expect(whole.kind === 'extractive' && whole.chunks[0].edges).toEqual({ before: 'Earlier text. ', after: ' and more.' });
   });
 });
+
+describe('further quotes need support of their own', () => {
+  it('a second sentence that matches the question only through its heading is not quoted', () => {
+    const chunk = {
+      chunkId: 1, documentId: 1, documentVersion: 1, externalId: 'policy.md', source: 'policy.md', title: 'Travel and Expense Policy', headingPath: ['Meals and per diem'], page: undefined,
+      text: 'Employees travelling overnight receive a flat per diem of EUR 60 per day for meals. On the day of departure the per diem is EUR 45. The limit for business entertainment is EUR 85 per person, including tip.',
+      score: 10, scores: { final: 10 }, ordinal: 0, charStart: 0, charEnd: 200, metadata: {},
+    };
+    const answer = answerExtractively('How much is the per diem for meals when travelling overnight?', [chunk as never]);
+    expect(answer.refused).toBe(false);
+    expect(answer.text).toMatch(/EUR 60/);
+    expect(answer.text).not.toMatch(/entertainment/);
+  });
+});
