@@ -9,10 +9,11 @@ import { REFUSAL_TEXT } from '../../src/generate/refusal.js';
 import { streamAnswer } from '../../src/generate/stream-answer.js';
 import { GROUNDED_SYSTEM_PROMPT } from '../../src/generate/system-prompt.js';
 import { createTiktokenCounter } from '../../src/generate/tiktoken-counter.js';
-import type { ChatModel, GenerateRequest } from '../../src/models/types.js';
+import type { ChatModel } from '../../src/models/types.js';
 import { startFakeAnthropicServer, type FakeAnthropicServer } from '../helpers/fake-anthropic-server.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { chunk, INJECTION, retrieval, RETURNS, WARRANTY } from './chunk-fixtures.js';
+import { recordingChatModel } from '../helpers/recording-chat-model.js';
 
 const counter = createTiktokenCounter('o200k_base');
 let openai: FakeOpenAIServer;
@@ -25,25 +26,8 @@ afterAll(async () => {
   await Promise.all([openai.close(), anthropic.close()]);
 });
 
-/** A ChatModel that records every call and fails the test if it is ever asked to generate. */
-function recordingModel(): ChatModel & { calls: GenerateRequest[] } {
-  const calls: GenerateRequest[] = [];
-  return {
-    id: 'recording',
-    provider: 'recording',
-    contextWindow: 8192,
-    supportsTools: false,
-    calls,
-    async generate(request) {
-      calls.push(request);
-      return { text: 'should not be called', usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 }, model: 'recording' };
-    },
-    async *stream(request) {
-      calls.push(request);
-      yield { type: 'token', text: 'should not be called' };
-    },
-  };
-}
+/** A ChatModel that records every call. */
+const recordingModel = () => recordingChatModel('should not be called', { id: 'recording', contextWindow: 8192 });
 
 const openaiModel = () => createOpenAIChatModel({ model: 'gpt-4o-mini', baseUrl: openai.baseUrl, apiKey: 'k', timeoutMs: 3000 });
 const input = (overrides: Partial<AnswerQuestionInput>): AnswerQuestionInput => ({

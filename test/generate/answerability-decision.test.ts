@@ -4,32 +4,16 @@ import { loadAnswerabilityModel, type AnswerabilityModel } from '../../src/gener
 import { createExtractiveAnswerer } from '../../src/generate/extractive-answerer.js';
 import { streamAnswer } from '../../src/generate/stream-answer.js';
 import { createTiktokenCounter } from '../../src/generate/tiktoken-counter.js';
-import type { ChatModel, GenerateRequest } from '../../src/models/types.js';
+import type { ChatModel } from '../../src/models/types.js';
 import type { AnswerEvent } from '../../src/generate/answer-types.js';
 import { retrieval, RETURNS, WARRANTY } from './chunk-fixtures.js';
+import { recordingChatModel } from '../helpers/recording-chat-model.js';
 
 const counter = createTiktokenCounter('o200k_base');
 afterAll(() => counter.free());
 
-/** A ChatModel that records every call and answers with a cited sentence. */
-function recordingModel(): ChatModel & { calls: GenerateRequest[] } {
-  const calls: GenerateRequest[] = [];
-  return {
-    id: 'recording',
-    provider: 'recording',
-    contextWindow: 8192,
-    supportsTools: false,
-    calls,
-    async generate(request) {
-      calls.push(request);
-      return { text: 'Two years [Source: Acme Warranty Guide, page 4].', usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 }, model: 'recording' };
-    },
-    async *stream(request) {
-      calls.push(request);
-      yield { type: 'done', result: { text: 'x', usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 }, model: 'recording' } };
-    },
-  } as ChatModel & { calls: GenerateRequest[] };
-}
+/** A ChatModel that records every call. */
+const recordingModel = () => recordingChatModel('Two years [Source: Acme Warranty Guide, page 4].', { id: 'recording', contextWindow: 8192 });
 
 /** The packaged model with its operating point moved: 1 refuses everything, 0 answers everything. */
 function withThreshold(threshold: number): AnswerabilityModel {

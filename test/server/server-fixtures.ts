@@ -1,8 +1,11 @@
 import { createGroundwork, type Groundwork } from '../../src/groundwork.js';
-import type { ChatModel, GenerateRequest } from '../../src/models/types.js';
+import type { ChatModel } from '../../src/models/types.js';
 import type { Db } from '../../src/db/types.js';
 import { doc, wholeDocumentChunker } from '../helpers/whole-document-chunker.js';
 import { createApiKey } from '../../src/server/api-keys.js';
+import { recordingChatModel } from '../helpers/recording-chat-model.js';
+
+export { recordingChatModel };
 
 
 /** Tenant acme's documents: a travel policy and a warranty page. */
@@ -15,27 +18,6 @@ export const ACME_DOCS = [
 /** Tenant globex's document: a secret only globex may ever see. */
 export const GLOBEX_DOCS = [doc('secret.md', 'Project Falcon launches on the ninth of March with a budget of four million dollars.', { title: 'Falcon Plan' })];
 
-/** A ChatModel that records every call and answers with a fixed text (one token per word when streaming). */
-export function recordingChatModel(reply = 'The drill has a two year warranty [Source: Drill Warranty].'): ChatModel & { calls: GenerateRequest[] } {
-  const calls: GenerateRequest[] = [];
-  const usage = { inputTokens: 120, outputTokens: 12, cachedInputTokens: 0 };
-  return {
-    id: 'recording:test',
-    provider: 'recording',
-    contextWindow: 16_000,
-    supportsTools: false,
-    calls,
-    async generate(request) {
-      calls.push(request);
-      return { text: reply, usage, model: 'test' };
-    },
-    async *stream(request) {
-      calls.push(request);
-      for (const piece of reply.match(/\s*\S+\s*/g) ?? []) yield { type: 'token', text: piece };
-      yield { type: 'done', result: { text: reply, usage, model: 'test' } };
-    },
-  };
-}
 
 /** Groundwork on in-memory PGlite (or the given db) with both tenants' documents ingested. */
 export async function corpusGroundwork(options: { chatModel?: ChatModel; refusalThreshold?: number; db?: Db } = {}): Promise<Groundwork> {
