@@ -60,8 +60,7 @@ export async function runBeirEval(gw: Groundwork, options: BeirEvalOptions): Pro
     onProgress: (p) => options.onProgress?.({ phase: 'ingest', done: p.files, total, detail: `${p.chunks} chunks` }),
   });
   options.onProgress?.({ phase: 'ingest', done: total, total, detail: `${ingest.chunks} chunks written` });
-  const stored = await gw.db.query<{ count: number }>('SELECT count(*)::int AS count FROM documents WHERE tenant = $1', [tenant]);
-  const stale = stored.rows[0].count - total;
+  const stale = (await gw.countDocuments(tenant)) - total;
   if (stale > 0) notices.push(`tenant ${tenant} holds ${stale} documents that are not in ${dataset.dir}/corpus.jsonl; they can be retrieved and count as unjudged`);
 
   const retrieveK = Math.max(k, RECALL_CUTOFF);
@@ -70,6 +69,9 @@ export async function runBeirEval(gw: Groundwork, options: BeirEvalOptions): Pro
   const latenciesMs: number[] = [];
   let mode = options.mode ?? gw.config.retrieve.mode;
   let emptyQueries = 0;
+  // BEIR's evaluator drops a hit whose document id is the query id (ignore_identical_ids, default on):
+  // in sets such as ArguAna a query is also a corpus document and would otherwise find itself.
+  let identicalDropped = 0;
   for (const [index, query] of dataset.queries.entries()) {
     let ranking: RankedDocument[] = [];
     let chunks: RetrievedChunk[] = [];
@@ -86,6 +88,11 @@ export async function runBeirEval(gw: Groundwork, options: BeirEvalOptions): Pro
       chunks = result.chunks;
       confidence = result.confidence;
       ranking = chunksToDocumentRanking(chunks.map((chunk) => ({ externalId: chunk.externalId, score: chunk.score })));
+      if (!options.keepIdenticalIds) {
+        const before = ranking.length;
+        ranking = ranking.filter((document) => document.docId !== query._id);
+        identicalDropped += before - ranking.length;
+      }
     }
     run.set(query._id, ranking);
     rows.push({
@@ -107,7 +114,8 @@ export async function runBeirEval(gw: Groundwork, options: BeirEvalOptions): Pro
     await writeTrecRun(runFile, new Map([...run].map(([queryId, documents]) => [queryId, documents.slice(0, k)])));
   }
 
-  return recordEvalRun(
+  if (identicalDropped > 0) notices.push(`${identicalDropped} hits whose document id equals their query id were dropped (BEIR ignore_identical_ids; --keep-identical-ids keeps them)`);
+  const document = await recordEvalRun(
     gw,
     {
       kind: 'beir',
@@ -127,13 +135,15 @@ export async function runBeirEval(gw: Groundwork, options: BeirEvalOptions): Pro
         documentsUnchanged: ingest.documents.unchanged,
         chunksWritten: ingest.chunks,
         ingestMs: Math.round(ingest.durationMs),
+        identicalIdsDropped: identicalDropped,
       },
       latenciesMs,
-      settings: { k, retrieveK, split: dataset.split, documentScore: 'max over chunks (MaxP)', ingest: gw.chunkerFor().fingerprint },
+      settings: { k, retrieveK, split: dataset.split, documentScore: 'max over chunks (MaxP)', ingest: gw.chunkerFor().fingerprint, ignoreIdenticalIds: !options.keepIdenticalIds },
       notices,
       startedAt,
       runFile,
     },
     options,
   );
+  return { ...document, identicalIds: { ignored: !options.keepIdenticalIds, dropped: identicalDropped } };
 }

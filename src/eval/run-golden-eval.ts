@@ -82,14 +82,9 @@ export async function runGoldenEval(gw: Groundwork, options: GoldenRunOptions): 
   const golden = await loadGoldenSet(options.golden);
   const tenant = options.tenant ?? gw.config.tenant;
   const notices: string[] = [...gw.notices];
-  const stored = await gw.db.query<{ count: number }>('SELECT count(*)::int AS count FROM documents WHERE tenant = $1', [tenant]);
-  if (stored.rows[0].count === 0) notices.push(`tenant ${tenant} has no documents: ingest the corpus the golden set was written for first`);
+  if ((await gw.countDocuments(tenant)) === 0) notices.push(`tenant ${tenant} has no documents: ingest the corpus the golden set was written for first`);
   else {
-    const known = await gw.db.query<{ external_id: string }>('SELECT external_id FROM documents WHERE tenant = $1 AND external_id = ANY($2::text[])', [
-      tenant,
-      [...new Set(golden.items.flatMap((item) => item.relevant_doc_ids))],
-    ]);
-    const found = new Set(known.rows.map((row) => row.external_id));
+    const found = await gw.knownExternalIds(tenant, [...new Set(golden.items.flatMap((item) => item.relevant_doc_ids))]);
     const missing = [...new Set(golden.items.flatMap((item) => item.relevant_doc_ids))].filter((id) => !found.has(id));
     if (missing.length > 0) notices.push(`${missing.length} relevant_doc_ids are not documents of tenant ${tenant}, e.g. ${missing.slice(0, 3).join(', ')}`);
   }

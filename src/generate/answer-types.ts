@@ -4,6 +4,7 @@ import type { RetrieveResult } from '../retrieve/types.js';
 import type { ChunkReference, Citation, DroppedCitation } from './citation-types.js';
 import type { AnswerabilityModel } from './answerability-model.js';
 import type { RefusalReason } from './refusal.js';
+import type { AnswerDecision } from './prepare-answer.js';
 
 /** A document given to the model, as reported to clients before the answer (the `sources` event). */
 export interface AnswerSource extends ChunkReference {
@@ -36,6 +37,8 @@ export interface AnswerQuestionInput {
   fence?: string;
   /** The answer-or-refuse model (generate.answerability); without it the decision is the threshold and the answerer's own. */
   answerability?: AnswerabilityModel;
+  /** The answer-or-refuse decision when the caller made it already (decideAnswer); made here otherwise. */
+  decision?: AnswerDecision;
 }
 
 /** A checked answer: text, citations, refusal and cost. */
@@ -65,4 +68,17 @@ export type AnswerEvent =
   | { type: 'token'; text: string }
   | { type: 'citations'; citations: Citation[]; droppedCitations: number; dropped: DroppedCitation[]; answer: string }
   | { type: 'usage'; usage: Usage }
-  | { type: 'done'; refused: boolean; refusalReason?: RefusalReason; model: string; answer: string };
+  | {
+      type: 'done';
+      refused: boolean;
+      refusalReason?: RefusalReason;
+      model: string;
+      answer: string;
+      /** Added by the ask-stream use case: the request's id, its stage timings (ms) and the cache outcome. */
+      requestId?: string;
+      timings?: { [stage: string]: number | Record<string, number> };
+      cache?: { hit: boolean; layer: 'exact' | 'semantic' | null; similarity: number | null };
+      answerabilityScore?: number;
+      costUsd?: number;
+      confidence?: number;
+    };

@@ -30,25 +30,38 @@ export function sourcesOf(prompt: BuiltPrompt | undefined): AnswerSource[] {
 }
 
 /**
- * Validates the input and decides: refuse (no chunks, confidence under the threshold, or, with an
- * answerability model, a score under its operating point: no prompt, no model call), answer extractively from the packed chunks, or call the chat model.
+ * The answer-or-refuse decision, made before any model is chosen: refuse when there are no chunks,
+ * the retriever's confidence is under the threshold, or an answerability model scores the question
+ * under its operating point. It reads the question and the retrieval only, so it is the same
+ * whichever answerer the router picks afterwards.
  */
-export function prepareAnswer(input: AnswerQuestionInput): AnswerPlan {
-  const { question, retrieval, chatModel, refusalThreshold } = input;
+export type AnswerDecision = { kind: 'refuse'; reason: RefusalReason; answerabilityScore?: number } | { kind: 'answer'; answerabilityScore?: number };
+
+/** Validates the question and threshold, then decides answer or refuse (no prompt, no model call). */
+export function decideAnswer(input: Pick<AnswerQuestionInput, 'question' | 'retrieval' | 'refusalThreshold' | 'answerability'>): AnswerDecision {
+  const { question, retrieval, refusalThreshold } = input;
   if (typeof question !== 'string' || question.trim().length === 0) throw new InputError('question', 'must be a non-empty string');
   if (!Number.isFinite(refusalThreshold) || refusalThreshold < 0 || refusalThreshold > 1) {
     throw new InputError('refusalThreshold', `must be a number in [0, 1], got ${refusalThreshold}`);
   }
   if (retrieval.chunks.length === 0) return { kind: 'refuse', reason: 'no-context' };
   if (!(retrieval.confidence >= refusalThreshold)) return { kind: 'refuse', reason: 'low-confidence' };
-  let answerabilityScore: number | undefined;
-  if (input.answerability) {
-    // The learned decision reads the question and the retrieval only: under its operating point no
-    // prompt is built and no model is called, whichever answerer is configured.
-    const decision = decideAnswerability(input.answerability, question, retrieval.chunks, retrieval.confidence);
-    if (!decision.answer) return { kind: 'refuse', reason: 'unanswerable', answerabilityScore: decision.score };
-    answerabilityScore = decision.score;
+  if (!input.answerability) return { kind: 'answer' };
+  const decision = decideAnswerability(input.answerability, question, retrieval.chunks, retrieval.confidence);
+  return decision.answer ? { kind: 'answer', answerabilityScore: decision.score } : { kind: 'refuse', reason: 'unanswerable', answerabilityScore: decision.score };
+}
+
+/**
+ * Decides (or takes `input.decision`, made earlier by the caller): refuse (no prompt, no model
+ * call), answer extractively from the packed chunks, or call the chat model.
+ */
+export function prepareAnswer(input: AnswerQuestionInput): AnswerPlan {
+  const { question, retrieval, chatModel } = input;
+  const decision = input.decision ?? decideAnswer(input);
+  if (decision.kind === 'refuse') {
+    return decision.answerabilityScore === undefined ? { kind: 'refuse', reason: decision.reason } : { kind: 'refuse', reason: decision.reason, answerabilityScore: decision.answerabilityScore };
   }
+  const answerabilityScore = decision.answerabilityScore;
   const scored = answerabilityScore === undefined ? {} : { answerabilityScore };
 
   const maxOutputTokens = input.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;

@@ -51,9 +51,15 @@ describe('answer routes with the extractive answerer (in-process)', () => {
     const cached = await readJson(await ask('req-cached-0002', question));
     expect(cached.cache.hit).toBe(true);
     expect(cached.requestId).toBe('req-cached-0002');
-    const streamed = await ask('req-stream-0003', { ...question, stream: true });
-    await streamed.text();
-    expect(await ledgerIds('req-stream-0003')).toBe(1);
+    // A stream takes the same path: the cached answer, replayed under this request's id, at no cost.
+    const replayed = parseSse(await (await ask('req-stream-0003', { ...question, stream: true })).text());
+    expect(JSON.parse(replayed.at(-1)!.data)).toMatchObject({ requestId: 'req-stream-0003', cache: { hit: true }, refused: false });
+    expect(await ledgerIds('req-stream-0003')).toBe(0);
+    // A stream that is computed (history is never cached) writes one ledger row under its id.
+    const history = [{ role: 'user', content: 'I am travelling next week.' }, { role: 'assistant', content: 'Noted.' }];
+    const streamed = parseSse(await (await ask('req-stream-0004', { ...question, history, stream: true })).text());
+    expect(JSON.parse(streamed.at(-1)!.data)).toMatchObject({ requestId: 'req-stream-0004', cache: { hit: false } });
+    expect(await ledgerIds('req-stream-0004')).toBe(1);
   });
 
   it('streams SSE events in the order sources, token..., citations, usage, done, with the citations', async () => {

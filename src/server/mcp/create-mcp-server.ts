@@ -9,7 +9,6 @@ import { filtersSchema } from '../../retrieve/filters.js';
 import { MAX_QUERY_CHARS } from '../../retrieve/retriever.js';
 import { citationFooter } from '../citation-footer.js';
 import type { McpOptions } from './mcp-options.js';
-import { readDocumentText } from './read-document-text.js';
 
 /** The name MCP clients see for this server. */
 export const MCP_SERVER_NAME = 'groundwork';
@@ -136,13 +135,10 @@ export function createMcpServer(deps: CreateMcpServerOptions): McpServer {
     async (args) => {
       try {
         const limit = args.limit ?? 50;
-        const { rows } = await groundwork.db.query<{ id: number; external_id: string; source: string; title: string; version: number; chunk_count: number }>(
-          'SELECT id::int AS id, external_id, source, title, version, chunk_count FROM documents WHERE tenant = $1 AND id > $2 ORDER BY id LIMIT $3',
-          [deps.resolveTenant(args.tenant), args.after ?? 0, limit + 1],
-        );
-        const page = rows.slice(0, limit).map((r) => ({ id: r.id, externalId: r.external_id, source: r.source, title: r.title, version: r.version, chunkCount: r.chunk_count, uri: DOCUMENT_URI_TEMPLATE.replace('{id}', String(r.id)) }));
+        const listed = await groundwork.listDocuments({ tenant: deps.resolveTenant(args.tenant), limit, after: args.after ?? 0 });
+        const page = listed.documents.map((r) => ({ id: r.id, externalId: r.externalId, source: r.source, title: r.title, version: r.version, chunkCount: r.chunkCount, uri: DOCUMENT_URI_TEMPLATE.replace('{id}', String(r.id)) }));
         const text = page.length === 0 ? 'No documents.' : page.map((d) => `${d.id}\t${d.title || d.externalId}\t${d.source}`).join('\n');
-        return result(text, { documents: page, nextAfter: rows.length > limit ? page[page.length - 1].id : null });
+        return result(text, { documents: page, nextAfter: listed.nextAfter });
       } catch (error) {
         return toolError(error);
       }
@@ -184,11 +180,8 @@ export function createMcpServer(deps: CreateMcpServerOptions): McpServer {
     'document',
     new ResourceTemplate(DOCUMENT_URI_TEMPLATE, {
       list: async () => {
-        const { rows } = await groundwork.db.query<{ id: number; title: string; external_id: string; source: string }>(
-          'SELECT id::int AS id, title, external_id, source FROM documents WHERE tenant = $1 ORDER BY id LIMIT $2',
-          [deps.resolveTenant(undefined), options.maxListedResources],
-        );
-        return { resources: rows.map((r) => ({ uri: DOCUMENT_URI_TEMPLATE.replace('{id}', String(r.id)), name: r.title || r.external_id, description: r.source, mimeType: 'text/plain' })) };
+        const { documents } = await groundwork.listDocuments({ tenant: deps.resolveTenant(undefined), limit: options.maxListedResources });
+        return { resources: documents.map((r) => ({ uri: DOCUMENT_URI_TEMPLATE.replace('{id}', String(r.id)), name: r.title || r.externalId, description: r.source, mimeType: 'text/plain' })) };
       },
     }),
     { title: 'A document', description: 'The text of one document as indexed (its chunks joined in order)', mimeType: 'text/plain' },
@@ -196,7 +189,7 @@ export function createMcpServer(deps: CreateMcpServerOptions): McpServer {
       const raw = String(variables.id);
       const id = Number(raw);
       if (!/^\d{1,15}$/.test(raw)) throw new GroundworkError('INPUT', `id: must be a document id (a positive integer), got ${JSON.stringify(raw)}`);
-      const document = await readDocumentText(groundwork.db, deps.resolveTenant(undefined), id);
+      const document = await groundwork.readDocument(deps.resolveTenant(undefined), id);
       // Another tenant's document reads exactly like one that does not exist.
       if (!document) throw new GroundworkError('NOT_FOUND', `document ${id} does not exist`);
       return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: document.text }] };

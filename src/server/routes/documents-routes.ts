@@ -2,7 +2,6 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { GroundworkError, InputError } from '../../errors.js';
-import { deleteDocuments, recordIndexChange } from '../../ingest/document-store.js';
 import type { LoaderRegistry } from '../../ingest/loaders/loader-registry.js';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { enqueueIngestJob } from '../ingest-jobs.js';
@@ -26,19 +25,6 @@ export const listQuerySchema = z
 /** Query of `DELETE /v1/documents/:id`. */
 export const tenantQuerySchema = z.object({ tenant: z.string().optional() }).strict();
 
-type DocumentRow = {
-  id: number;
-  external_id: string;
-  source: string;
-  title: string;
-  version: number;
-  chunk_count: number;
-  token_count: number;
-  metadata: Record<string, unknown>;
-  created_at: Date;
-  updated_at: Date;
-};
-
 /**
  * `POST /v1/documents` (multipart: one or more files, optional `tenant` field): uploads up to
  * `uploadJobThresholdBytes` are ingested inline (200 with the ingest summary); larger ones are
@@ -48,7 +34,6 @@ type DocumentRow = {
  */
 export function registerDocumentsRoutes(app: Hono<AppEnv>, deps: RouteDeps & { loaders: LoaderRegistry }): void {
   const { groundwork, options, loaders } = deps;
-  const db = groundwork.db;
 
   app.post(
     '/v1/documents',
@@ -75,7 +60,7 @@ export function registerDocumentsRoutes(app: Hono<AppEnv>, deps: RouteDeps & { l
       if (files.length === 0) throw new InputError('file', 'no file in the upload: send one or more files as multipart form fields (e.g. -F file=@handbook.md)');
       const totalBytes = files.reduce((sum, f) => sum + f.bytes.byteLength, 0);
       if (totalBytes > options.uploadJobThresholdBytes) {
-        const job = await enqueueIngestJob(db, tenant, files);
+        const job = await enqueueIngestJob(groundwork.db, tenant, files);
         c.header('Location', `/v1/jobs/${job.id}`);
         return c.json({ jobId: job.id, status: job.status, tenant, files: files.length, totalBytes, statusUrl: `/v1/jobs/${job.id}` }, 202);
       }
@@ -89,29 +74,7 @@ export function registerDocumentsRoutes(app: Hono<AppEnv>, deps: RouteDeps & { l
   app.get('/v1/documents', async (c) => {
     const query = parseQuery(c, listQuerySchema);
     const tenant = resolveTenant(c.get('principal'), query.tenant, groundwork.config.tenant);
-    const { rows } = await db.query<DocumentRow>(
-      `SELECT id::int AS id, external_id, source, title, version, chunk_count, token_count, metadata, created_at, updated_at
-         FROM documents WHERE tenant = $1 AND id > $2 ORDER BY id LIMIT $3`,
-      [tenant, query.after, query.limit + 1],
-    );
-    const page = rows.slice(0, query.limit);
-    const more = rows.length > query.limit;
-    return c.json({
-      tenant,
-      documents: page.map((r) => ({
-        id: r.id,
-        externalId: r.external_id,
-        source: r.source,
-        title: r.title,
-        version: r.version,
-        chunkCount: r.chunk_count,
-        tokenCount: r.token_count,
-        metadata: r.metadata,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      })),
-      nextAfter: more ? page[page.length - 1].id : null,
-    });
+    return c.json(await groundwork.listDocuments({ tenant, limit: query.limit, after: query.after }));
   });
 
   app.delete('/v1/documents/:id', async (c) => {
@@ -120,11 +83,6 @@ export function registerDocumentsRoutes(app: Hono<AppEnv>, deps: RouteDeps & { l
     const raw = c.req.param('id');
     const id = Number(raw);
     if (!/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(id)) throw new InputError('id', `must be a document id (a positive integer), got ${JSON.stringify(raw)}`);
-    const indexVersion = await db.transaction(async (tx) => {
-      const result = await deleteDocuments(tx, tenant, [id]);
-      if (result.deleted.length === 0) throw new GroundworkError('NOT_FOUND', `document ${id} does not exist`, { details: { id } });
-      return recordIndexChange(tx, tenant, result.chunkDelta, result.lengthDelta);
-    });
-    return c.json({ deleted: id, tenant, indexVersion: Number(indexVersion) });
+    return c.json(await groundwork.deleteDocument(tenant, id));
   });
 }

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { legTimings } from '../../app/retrieve.js';
 import type { AppEnv, RouteDeps } from '../app-env.js';
 import { parseJsonBody } from '../parse-input.js';
 import { retrieveBodySchema } from '../request-schemas.js';
@@ -19,9 +20,10 @@ export function registerRetrieveRoute(app: Hono<AppEnv>, deps: RouteDeps): void 
       groundwork.retrieve({ query: body.query, tenant, k: body.k, mode: body.mode, filters: body.filters }),
       options.requestTimeoutMs,
     );
-    for (const [key, ms] of Object.entries(result.timings)) {
+    const { legsMs, rerankMs } = legTimings(result.timings);
+    for (const [key, ms] of Object.entries({ ...legsMs, rerankMs, totalMs: (result.timings as { totalMs?: number }).totalMs ?? 0 })) {
       const stage = key === 'totalMs' ? 'retrieve' : key.replace(TIMING_SUFFIX, '');
-      metrics.observeStage(stage, ms / 1000);
+      if (Number.isFinite(ms)) metrics.observeStage(stage, ms / 1000);
     }
     return c.json({ ...result, tenant, requestId: c.get('requestId') });
   });

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/types.js';
+import type { Db } from '../db/types.js';
 
 type ChunkSpan = { text: string; char_start: number; char_end: number };
 
