@@ -1,6 +1,6 @@
 /**
  * HTTP service under load: `/v1/retrieve` and `/v1/ask` at 50 concurrent connections on loopback.
- *   node --import tsx bench/http.ts [--duration 30] [--warmup 10] [--connections 50] [--chunks 10000]
+ *   node --import tsx bench/http.ts [--duration 30] [--warmup 10] [--connections 50] [--chunks 10000] [--telemetry on|off]
  * Store: PostgreSQL (BENCH_PG_ADMIN, default postgres://postgres@127.0.0.1:5432/postgres; database
  * gw_bench_http is created once and reused: ingest is incremental). Corpus: SciFact abstracts, one
  * chunk each, repeated with ~10% of words dropped per replica to reach --chunks. Sparse (BM25)
@@ -29,6 +29,9 @@ const flag = (name: string, fallback: string): string => {
 };
 const dataset = flag('--dataset', join(process.cwd(), '..', 'shared', 'datasets', 'scifact'));
 const DATABASE = 'gw_bench_http';
+const telemetryFlag = flag('--telemetry', 'on');
+if (telemetryFlag !== 'on' && telemetryFlag !== 'off') throw new Error(`--telemetry: expected on or off, got ${telemetryFlag}`);
+const TELEMETRY = telemetryFlag === 'on';
 const TENANT = 'bench';
 /** Pause between phases so one phase's cut-off requests do not load the next. */
 const SETTLE_MS = 5000;
@@ -68,7 +71,14 @@ function* synthesize(size: number): Generator<SourceItem> {
 async function serve(): Promise<void> {
   const chunks = Number(flag('--chunks', '10000'));
   const gw = await createGroundwork({
-    config: { databaseUrl: await benchDatabase(DATABASE, { mode: 'reuse' }), tenant: TENANT, retrieve: { mode: 'sparse' }, generate: { provider: 'extractive' } },
+    config: {
+      databaseUrl: await benchDatabase(DATABASE, { mode: 'reuse' }),
+      tenant: TENANT,
+      retrieve: { mode: 'sparse' },
+      generate: { provider: 'extractive' },
+      // --telemetry off measures the server without per-request telemetry (on by default, as `serve`).
+      monitor: { enabled: TELEMETRY },
+    },
     useEnvironment: false,
     chunker: wholeDocument,
   });
@@ -234,7 +244,7 @@ async function main(): Promise<void> {
         store: 'postgresql',
         chunks: ready.chunks,
         ingest: ready.ingest,
-        settings: { connections, durationSeconds: seconds, warmupSeconds: warmup, mode: 'sparse', answerer: 'extractive', auth: true, k: 10 },
+        settings: { connections, durationSeconds: seconds, warmupSeconds: warmup, mode: 'sparse', answerer: 'extractive', auth: true, k: 10, telemetry: TELEMETRY },
         retrieve,
         ask,
         cacheLookups,

@@ -16,6 +16,9 @@ import { PROMPT_TEMPLATE_VERSION, type Components } from './components.js';
 import { requestIdOf } from './request-id.js';
 import { legTimings, retrieveForAnswer } from './retrieve.js';
 import type { AskRequest, AskResult } from './types.js';
+import { traceCacheLookup, traceCacheWrite } from '../monitor/tracing/cache-spans.js';
+import { traceAskStream, traceDecision } from '../monitor/tracing/use-case-spans.js';
+import { currentRequestId } from '../monitor/tracing/with-span.js';
 
 type Done = Extract<AnswerEvent, { type: 'done' }>;
 type StoredResult = Omit<AskResult, 'cache' | 'latencyMs' | 'timings'>;
@@ -31,7 +34,14 @@ function* replay(result: StoredResult): Generator<AnswerEvent> {
   yield { type: 'done', refused: result.refused, ...(result.refusalReason ? { refusalReason: result.refusalReason } : {}), model: result.model, answer: result.answer };
 }
 
+/** The streamed answer's events, in an `ask stream` span that every stage span of it is under. */
 export async function* askStream(components: Components, request: AskRequest): AsyncGenerator<AnswerEvent> {
+  // Without an id of its own, the request takes the one of the trace it runs in (a traced CLI run's).
+  const requestId = requestIdOf(request.requestId ?? currentRequestId());
+  yield* traceAskStream(requestId, assertTenantName(request.tenant ?? components.config.tenant), () => askStreamStages(components, { ...request, requestId }));
+}
+
+async function* askStreamStages(components: Components, request: AskRequest): AsyncGenerator<AnswerEvent> {
   const startedAll = performance.now();
   const { config, router, cache } = components;
   const tenant = assertTenantName(request.tenant ?? config.tenant);
@@ -45,7 +55,7 @@ export async function* askStream(components: Components, request: AskRequest): A
   };
 
   let started = performance.now();
-  const found = useCache ? await cache.lookup(cacheRequest) : undefined;
+  const found = useCache ? await traceCacheLookup(() => cache.lookup(cacheRequest)) : undefined;
   timings.cacheMs = since(started);
   if (found?.hit) {
     const stored = (found.entry.metadata as { result?: StoredResult }).result;
@@ -64,7 +74,7 @@ export async function* askStream(components: Components, request: AskRequest): A
 
   started = performance.now();
   const input = answerInput(components, request, retrieval, { kind: 'answer' });
-  input.decision = decideAnswer(input);
+  input.decision = traceDecision(() => decideAnswer(input));
   timings.decisionMs = since(started);
   const scoreOf = input.decision.answerabilityScore === undefined ? {} : { answerabilityScore: input.decision.answerabilityScore };
   if (input.decision.kind === 'refuse') {
@@ -112,7 +122,7 @@ export async function* askStream(components: Components, request: AskRequest): A
       };
       const storeStarted = performance.now();
       try {
-        await cache.store(cacheRequest, { answer: event.answer, citations: citations.citations as never, documents, metadata: { result, requestId } });
+        await traceCacheWrite(() => cache.store(cacheRequest, { answer: event.answer, citations: citations!.citations as never, documents, metadata: { result, requestId } }));
       } catch (error) {
         // The answer is good and already sent; a failed cache write must not fail it. Said on stderr.
         process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: 'cache store failed after a streamed answer', requestId, error: (error as Error).message })}\n`);

@@ -16,6 +16,8 @@ import { PROMPT_TEMPLATE_VERSION, type Components } from './components.js';
 import { requestIdOf } from './request-id.js';
 import { legTimings, retrieveForAnswer } from './retrieve.js';
 import type { AskRequest, AskResult, AskTimings } from './types.js';
+import { traceAsk, traceDecision, traceGeneration } from '../monitor/tracing/use-case-spans.js';
+import { currentRequestId } from '../monitor/tracing/with-span.js';
 
 type Computed = Omit<AskResult, 'cache' | 'latencyMs' | 'timings'>;
 
@@ -36,7 +38,7 @@ async function computeAnswer(components: Components, tenant: string, requestId: 
 
   started = performance.now();
   const input = answerInput(components, request, retrieval, { kind: 'answer' });
-  const decision = decideAnswer(input);
+  const decision = traceDecision(() => decideAnswer(input));
   input.decision = decision;
   timings.decisionMs = since(started);
   if (decision.kind === 'refuse') {
@@ -58,7 +60,8 @@ async function computeAnswer(components: Components, tenant: string, requestId: 
   }
 
   started = performance.now();
-  const routed = await router.answer(
+  // The routing and every model call it makes (cascade steps, fallbacks) under one `generate` span.
+  const routed = await traceGeneration(() => router.answer(
     {
       tenant,
       route: 'ask',
@@ -83,7 +86,7 @@ async function computeAnswer(components: Components, tenant: string, requestId: 
         },
       };
     },
-  );
+  ));
   timings.generationMs = since(started);
   const { check: _check, ...result } = routed.result;
   const versions = new Map(retrieval.chunks.map((c) => [c.documentId, c.documentVersion]));
@@ -97,8 +100,14 @@ async function computeAnswer(components: Components, tenant: string, requestId: 
   };
 }
 
-/** A cited answer, or an honest refusal, for one question. */
+/** A cited answer, or an honest refusal, for one question (in an `ask` span that every stage span of it is under). */
 export async function ask(components: Components, request: AskRequest): Promise<AskResult> {
+  // Without an id of its own, the request takes the one of the trace it runs in (a traced CLI run's).
+  const requestId = requestIdOf(request.requestId ?? currentRequestId());
+  return traceAsk(requestId, assertTenantName(request.tenant ?? components.config.tenant), () => askStages(components, { ...request, requestId }));
+}
+
+async function askStages(components: Components, request: AskRequest): Promise<AskResult> {
   const started = performance.now();
   const tenant = assertTenantName(request.tenant ?? components.config.tenant);
   const requestId = requestIdOf(request.requestId);

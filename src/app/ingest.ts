@@ -5,6 +5,7 @@ import type { LoadSourcesOptions } from '../ingest/load-sources.js';
 import type { IngestSummary, SourceItem } from '../ingest/pipeline.js';
 import type { Components } from './components.js';
 import type { IngestOptions } from './types.js';
+import { traceIngest } from '../monitor/tracing/use-case-spans.js';
 
 export type IngestInput = string[] | AsyncIterable<SourceItem> | Iterable<SourceItem>;
 
@@ -37,7 +38,8 @@ export async function ingest(components: Components, paths: IngestInput, ingestO
     source = paths as AsyncIterable<SourceItem> | Iterable<SourceItem>;
   }
   const { runIngest } = await import('../ingest/pipeline.js');
-  return runIngest(source, {
+  // One `ingest` span over the run; the pipeline's per-batch spans (prepare, write) go under it.
+  return traceIngest(tenant, () => runIngest(source, {
     db: components.db,
     tenant,
     chunker,
@@ -55,5 +57,5 @@ export async function ingest(components: Components, paths: IngestInput, ingestO
     onDocumentsChanged: async (changedTenant, ids) => {
       await components.cache.invalidateDocuments(changedTenant, ids);
     },
-  });
+  }));
 }

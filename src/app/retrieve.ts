@@ -4,10 +4,12 @@ import { loadChunkEdges } from '../retrieve/load-chunk-edges.js';
 import type { RetrieveResult } from '../retrieve/types.js';
 import type { Components } from './components.js';
 import type { AskRequest, RetrieveInput } from './types.js';
+import { traceRetrieval } from '../monitor/tracing/use-case-spans.js';
 
 /** Ranked chunks for a query; the tenant is checked with the rule config, CLI and HTTP use. */
 export async function retrieve(components: Components, request: RetrieveInput): Promise<RetrieveResult> {
-  return components.retriever.retrieve({ ...request, tenant: assertTenantName(request.tenant ?? components.config.tenant) });
+  const tenant = assertTenantName(request.tenant ?? components.config.tenant);
+  return traceRetrieval(request.mode, () => components.retriever.retrieve({ ...request, tenant }));
 }
 
 /**
@@ -17,7 +19,11 @@ export async function retrieve(components: Components, request: RetrieveInput): 
 export function legTimings(timings: RetrieveResult['timings'] | undefined): { legsMs: Record<string, number>; rerankMs: number } {
   const raw = (timings ?? {}) as Record<string, unknown>;
   const rerankMs = typeof raw.rerankMs === 'number' ? raw.rerankMs : 0;
-  if (raw.legsMs && typeof raw.legsMs === 'object') return { legsMs: { ...(raw.legsMs as Record<string, number>) }, rerankMs };
+  if (raw.legsMs && typeof raw.legsMs === 'object') {
+    // The query embedding is the dense leg's own first step: reported beside the legs as `embed`.
+    const embed: Record<string, number> = typeof raw.embedMs === 'number' ? { embed: raw.embedMs } : {};
+    return { legsMs: { ...(raw.legsMs as Record<string, number>), ...embed }, rerankMs };
+  }
   const legsMs: Record<string, number> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value === 'number' && key !== 'totalMs' && key !== 'rerankMs') legsMs[key] = value;
@@ -31,7 +37,7 @@ export function legTimings(timings: RetrieveResult['timings'] | undefined): { le
  * whole sentence where a chunk boundary cuts it.
  */
 export async function retrieveForAnswer(components: Components, tenant: string, request: AskRequest): Promise<RetrieveResult> {
-  const retrieval = await components.retriever.retrieve({ query: request.question, tenant, mode: request.mode, k: request.topK, filters: request.filters });
+  const retrieval = await traceRetrieval(request.mode, () => components.retriever.retrieve({ query: request.question, tenant, mode: request.mode, k: request.topK, filters: request.filters, signal: request.signal }));
   if (components.reranker) retrieval.chunks = retrieval.chunks.slice(0, components.config.retrieve.topN);
   retrieval.chunks = await loadChunkEdges(components.db, tenant, retrieval.chunks);
   return retrieval;

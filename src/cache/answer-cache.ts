@@ -14,6 +14,7 @@ import { NO_EMBEDDER_KEY, scopeKey } from './scope-key.js';
 import { advisoryLockKey, isLockTimeout } from './single-flight-lock.js';
 import { createPostgresCacheStore, type CheckedEntry, type NearestCandidate, type NearestQuery } from './stores/postgres-cache-store.js';
 import type { CacheAnswer, CacheEntry, CacheLookup, CacheRequest, CacheStore, ExactKey, RejectedCandidate } from './types.js';
+import { traceCacheLookup, traceCacheWrite } from '../monitor/tracing/cache-spans.js';
 
 /** What goes into a response's `cache` field (and header). */
 /**
@@ -264,7 +265,7 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
     const answer = await compute();
     if (answer.cacheable === false) return answer;
     try {
-      await store(request, answer);
+      await traceCacheWrite(() => store(request, answer));
     } catch (error) {
       // The answer is good; a failed cache write must not fail the request. Counted and emitted.
       stats.record({ type: 'error', operation: 'store', message: (error as Error).message });
@@ -274,7 +275,7 @@ export function createAnswerCache(init: AnswerCacheInit): AnswerCache {
 
   let lockedFlights = 0;
   const getOrCompute = async (request: CacheRequest, compute: () => Promise<CacheAnswer>): Promise<CachedResult> => {
-    const found = await lookup(request);
+    const found = await traceCacheLookup(() => lookup(request));
     if (found.hit) return { answer: toAnswer(found.entry), cache: { hit: true, layer: found.layer, similarity: found.similarity }, computed: false };
     const miss: CacheInfo = { hit: false, layer: null, similarity: found.similarity };
     if (!options.enabled) return { answer: await compute(), cache: miss, computed: true };

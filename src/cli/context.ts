@@ -11,6 +11,8 @@ export interface CommandContext {
   config(overrides?: ConfigInput): Readonly<Config>;
   /** Opens groundwork (database, models); the command must close it. */
   open(overrides?: ConfigInput, plugins?: GroundworkPlugins): Promise<Groundwork>;
+  /** Ends the command with this exit code without throwing (a result that is a failure, e.g. a failed eval gate); set by registerCommands. */
+  setExit?: (code: number) => void;
 }
 
 export interface GlobalFlags {

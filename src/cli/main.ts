@@ -5,6 +5,9 @@ import { GroundworkError } from '../errors.js';
 import { createContext, type GlobalFlags } from './context.js';
 import { errorJson, printJson, processIo, UsageError, type CliIo } from './output.js';
 import { commandNameOf, isOneShotCommand, registerCommands } from './commands/index.js';
+import { startTracing, type Tracing } from '../monitor/tracing/start-tracing.js';
+import { withSpan } from '../monitor/tracing/with-span.js';
+import { newRequestId } from '../app/request-id.js';
 
 /** Global options that take a value: their value is not the subcommand's name. */
 const GLOBAL_VALUE_OPTIONS: ReadonlySet<string> = new Set(['--config']);
@@ -46,8 +49,15 @@ export async function main(argv: string[], io: CliIo = processIo(), env: Record<
     cmd.commands.forEach(override);
   };
   program.commands.forEach(override);
+  let tracing: Tracing | undefined;
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    // Traces go out only when OTEL_EXPORTER_OTLP_ENDPOINT is set (the SDK is imported then only);
+    // a one-shot command (ask, retrieve, demo) is one trace, and its spans are sent before exit.
+    tracing = await startTracing(env, { notice: (message) => io.stderr(`note: ${message}\n`) });
+    const name = commandNameOf(argv, GLOBAL_VALUE_OPTIONS);
+    const run = () => program.parseAsync(argv, { from: 'user' });
+    // Its request id is on every span of the run, and is the answer's (`requestId` of `ask --json`).
+    await (tracing && isOneShotCommand(name) ? withSpan(`groundwork ${name}`, { 'groundwork.command': name! }, run, { requestId: newRequestId() }) : run());
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -65,6 +75,9 @@ export async function main(argv: string[], io: CliIo = processIo(), env: Record<
     else io.stderr(`error: ${(error as Error)?.message ?? String(error)}\n`);
     if (verbose && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return EXIT_FAILURE;
+  } finally {
+    // Sends the spans still batched (`serve` returns here after SIGINT/SIGTERM and its drain).
+    await tracing?.shutdown();
   }
 }
 

@@ -1,5 +1,7 @@
 import { isTenantName, TENANT_NAME_RULE } from '../config/tenant-name.js';
 import { UsageError } from './output.js';
+import { RETRIEVAL_MODES } from '../retrieve/retrieval-modes.js';
+import type { RetrievalMode } from '../retrieve/types.js';
 
 /** Parses a positive integer flag value, naming the flag when it is not one. */
 export function intOption(flag: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
@@ -24,10 +26,11 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Checks a retrieval mode flag. */
-export function modeOption(value: string): 'sparse' | 'dense' | 'hybrid' {
-  if (value !== 'sparse' && value !== 'dense' && value !== 'hybrid') throw new UsageError(`--mode must be sparse, dense or hybrid, got "${value}"`);
-  return value;
+/** Checks a retrieval mode flag against the built-in modes (src/retrieve/retrieval-modes.ts). */
+export function modeOption(value: string): RetrievalMode {
+  const modes: readonly string[] = RETRIEVAL_MODES;
+  if (!modes.includes(value)) throw new UsageError(`--mode must be ${modes.slice(0, -1).join(', ')} or ${modes.at(-1)}, got "${value}"`);
+  return value as RetrievalMode;
 }
 
 /** Checks a `--tenant` flag value against the one tenant-name rule (src/config/tenant-name.ts). */

@@ -7,6 +7,8 @@ import { modelsOptionsSchema } from '../models/models-options.js';
 import { routerOptionsSchema } from '../router/router-options.js';
 import { serverOptionsSchema } from '../server/server-options.js';
 import { mcpOptionsSchema } from '../server/mcp/mcp-options.js';
+import { monitorOptionsSchema } from '../monitor/monitor-options.js';
+import { registryOptionsSchema } from '../registry/registry-options.js';
 import { retrieveOptionsSchema } from '../retrieve/retrieve-options.js';
 import { tenantNameSchema } from './tenant-name.js';
 
@@ -45,6 +47,10 @@ export const configSchema = z
     server: serverOptionsSchema.prefault({}),
     /** The MCP server (`groundwork mcp`, `/mcp` on serve): which folders its `ingest` tool may read. */
     mcp: mcpOptionsSchema.prefault({}),
+    /** Telemetry, drift checks and alerts (`groundwork monitor`, recorded and checked by `serve`). */
+    monitor: monitorOptionsSchema.prefault({}),
+    /** Registry arms, the canary and A/B controller and retraining from feedback (`groundwork registry`, run by `serve`). */
+    registry: registryOptionsSchema.prefault({}),
   })
   .strict();
 

@@ -35,6 +35,8 @@ export interface EvalRunOptions extends ResamplingOptions {
 export interface BeirEvalOptions extends EvalRunOptions {
   dataset: string;
   split?: string;
+  /** Keep hits whose document id equals the query id (default: dropped, as BEIR's ignore_identical_ids). */
+  keepIdenticalIds?: boolean;
 }
 
 /** A golden-set run over already-ingested documents. */
@@ -80,6 +82,8 @@ export interface EvalRunDocument {
   /** Golden runs with segments: per-segment means and intervals. */
   segments?: SegmentStats[];
   runFile?: string;
+  /** BEIR runs: whether hits whose document id equals the query id were dropped (ignore_identical_ids), and how many. */
+  identicalIds?: { ignored: boolean; dropped: number };
   notices: string[];
   durationMs: number;
 }

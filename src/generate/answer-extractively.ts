@@ -3,7 +3,7 @@ import type { RetrievedChunk } from '../retrieve/types.js';
 import { citationLabel } from './citation-label.js';
 import { chunkReference, type Citation } from './citation-types.js';
 import { contentTerms } from './content-terms.js';
-import { DEFAULT_EXTRACTIVE_MAX_SENTENCES } from './generate-options.js';
+import { DEFAULT_EXTRACTIVE_MAX_SENTENCES } from './extractive-options.js';
 import { REFUSAL_TEXT } from './refusal.js';
 import { evidenceMismatches } from './evidence-mismatches.js';
 import { evidenceUnits, type EvidenceUnit } from './evidence-units.js';

@@ -1,7 +1,7 @@
 import { zeroUsage } from '../models/types.js';
 import type { AnswerQuestionInput, AnswerResult } from './answer-types.js';
 import { prepareAnswer, sourcesOf } from './prepare-answer.js';
-import { isRefusal, REFUSAL_TEXT, startsWithRefusal, type RefusalReason } from './refusal.js';
+import { isRefusal, REFUSAL_TEXT, type RefusalReason } from './refusal.js';
 import { resolveCitations } from './resolve-citations.js';
 
 function refusal(model: string, reason: RefusalReason, rest: Partial<AnswerResult> = {}): AnswerResult {
@@ -44,9 +44,9 @@ async function answerPlan(input: AnswerQuestionInput, plan: ReturnType<typeof pr
   }
   const generated = await input.chatModel.generate(plan.request);
   const common = { usage: generated.usage, model: generated.model ? `${input.chatModel.provider}:${generated.model}` : modelId, sources, promptTokens: plan.prompt.tokenCount };
-  if (isRefusal(generated.text)) return refusal(common.model, 'model-refused', common);
   const resolved = resolveCitations(generated.text, plan.prompt.context);
-  if (startsWithRefusal(generated.text) && resolved.citations.length === 0) {
+  // The one refusal detector, which the router's cascade check uses too.
+  if (isRefusal(generated.text, resolved.citations.length)) {
     return refusal(common.model, 'model-refused', { ...common, droppedCitations: resolved.dropped.length, dropped: resolved.dropped });
   }
   return { answer: resolved.answer, citations: resolved.citations, refused: false, droppedCitations: resolved.dropped.length, dropped: resolved.dropped, ...common };

@@ -4,7 +4,6 @@ import type { RetrieveResult } from '../retrieve/types.js';
 import type { ChunkReference, Citation, DroppedCitation } from './citation-types.js';
 import type { AnswerabilityModel } from './answerability-model.js';
 import type { RefusalReason } from './refusal.js';
-import type { AnswerDecision } from './prepare-answer.js';
 
 /** A document given to the model, as reported to clients before the answer (the `sources` event). */
 export interface AnswerSource extends ChunkReference {
@@ -15,6 +14,14 @@ export interface AnswerSource extends ChunkReference {
   /** True when trailing sentences were left out to fit the budget. */
   truncated: boolean;
 }
+
+/**
+ * The answer-or-refuse decision, made before any model is chosen: refuse when there are no chunks,
+ * the retriever's confidence is under the threshold, or an answerability model scores the question
+ * under its operating point. It reads the question and the retrieval only, so it is the same
+ * whichever answerer the router picks afterwards.
+ */
+export type AnswerDecision = { kind: 'refuse'; reason: RefusalReason; answerabilityScore?: number } | { kind: 'answer'; answerabilityScore?: number };
 
 /** Input of answerQuestion and streamAnswer. */
 export interface AnswerQuestionInput {

@@ -1,8 +1,10 @@
 export { answerExtractively, EXTRACTIVE_MIN_COVERAGE, OTHER_DOCUMENT_SCORE_SHARE, type ExtractiveAnswer, type ExtractiveOptions } from './answer-extractively.js';
 export { answerQuestion } from './answer-question.js';
 export type { AnswerEvent, AnswerQuestionInput, AnswerResult, AnswerSource } from './answer-types.js';
-export { ANTHROPIC_MIN_CACHEABLE_TOKENS, DEFAULT_MIN_CACHEABLE_TOKENS, minCacheableTokens } from './anthropic-cache-minimums.js';
-export { ANTHROPIC_CONTEXT_WINDOW, createAnthropicChatModel, type AnthropicChatModelOptions } from './anthropic-chat-model.js';
+/** @deprecated Moved to groundwork/models (src/models/chat/); re-exported here for one minor version. */
+export { ANTHROPIC_MIN_CACHEABLE_TOKENS, DEFAULT_MIN_CACHEABLE_TOKENS, minCacheableTokens } from '../models/chat/anthropic-cache-minimums.js';
+/** @deprecated Moved to groundwork/models (src/models/chat/); re-exported here for one minor version. */
+export { ANTHROPIC_CONTEXT_WINDOW, createAnthropicChatModel, type AnthropicChatModelOptions } from '../models/chat/anthropic-chat-model.js';
 export { bestMatchingSentence, termOverlap } from './best-matching-sentence.js';
 export { buildPrompt, type BuildPromptInput, type BuiltPrompt } from './build-prompt.js';
 export { citationLabel, citationName, type CitableSource } from './citation-label.js';
@@ -23,6 +25,7 @@ export {
   type AnswerabilityModel,
 } from './answerability-model.js';
 export { confidenceBaseline, evaluateAnswerability, trainAnswerability, type AnswerabilityRow } from './train-answerability.js';
+export { extractiveOptionsSchema } from './extractive-options.js';
 export { createExtractiveAnswerer, EXTRACTIVE_CONTEXT_WINDOW, isExtractiveAnswerer, type ExtractiveAnswerer } from './extractive-answerer.js';
 export {
   beginFenceLine,
@@ -44,15 +47,17 @@ export {
   DEFAULT_PROVIDER_TIMEOUT_MS,
   DEFAULT_REFUSAL_THRESHOLD,
   DEFAULT_TEMPERATURE,
+  createGenerateOptionsSchema,
   generateOptionsSchema,
   type GenerateOptions,
   type GenerateOptionsInput,
 } from './generate-options.js';
-export { createOpenAIChatModel, DEFAULT_UNKNOWN_CONTEXT_WINDOW, OPENAI_CONTEXT_WINDOWS, type OpenAIChatModelOptions } from './openai-chat-model.js';
+/** @deprecated Moved to groundwork/models (src/models/chat/); re-exported here for one minor version. */
+export { createOpenAIChatModel, DEFAULT_UNKNOWN_CONTEXT_WINDOW, OPENAI_CONTEXT_WINDOWS, type OpenAIChatModelOptions } from '../models/chat/openai-chat-model.js';
 export { contextDocument, DOCUMENT_SEPARATOR, leadingSentences, packContext, type ContextDocument, type PackedContext } from './pack-context.js';
 export { parseCitationMarkers, type CitationMarker } from './parse-citation-markers.js';
 export { prepareAnswer, sourcesOf, type AnswerPlan } from './prepare-answer.js';
-export { isRefusal, REFUSAL_TEXT, type RefusalReason } from './refusal.js';
+export { isRefusal, REFUSAL_PATTERNS, REFUSAL_TEXT, type RefusalReason } from './refusal.js';
 export { resolveCitations } from './resolve-citations.js';
 export { splitSentences, type SentenceSpan } from './split-sentences.js';
 export { evidenceUnits, type EvidenceUnit } from './evidence-units.js';

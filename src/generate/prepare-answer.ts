@@ -2,7 +2,7 @@ import { chunkReference } from './citation-types.js';
 import { ConfigError, InputError } from '../errors.js';
 import type { GenerateRequest } from '../models/types.js';
 import type { RetrievedChunk } from '../retrieve/types.js';
-import type { AnswerQuestionInput, AnswerSource } from './answer-types.js';
+import type { AnswerDecision, AnswerQuestionInput, AnswerSource } from './answer-types.js';
 import { buildPrompt, type BuiltPrompt } from './build-prompt.js';
 import { appendSalientTerms } from './condense-question.js';
 import { isExtractiveAnswerer, type ExtractiveAnswerer } from './extractive-answerer.js';
@@ -29,13 +29,7 @@ export function sourcesOf(prompt: BuiltPrompt | undefined): AnswerSource[] {
   }));
 }
 
-/**
- * The answer-or-refuse decision, made before any model is chosen: refuse when there are no chunks,
- * the retriever's confidence is under the threshold, or an answerability model scores the question
- * under its operating point. It reads the question and the retrieval only, so it is the same
- * whichever answerer the router picks afterwards.
- */
-export type AnswerDecision = { kind: 'refuse'; reason: RefusalReason; answerabilityScore?: number } | { kind: 'answer'; answerabilityScore?: number };
+export type { AnswerDecision } from './answer-types.js';
 
 /** Validates the question and threshold, then decides answer or refuse (no prompt, no model call). */
 export function decideAnswer(input: Pick<AnswerQuestionInput, 'question' | 'retrieval' | 'refusalThreshold' | 'answerability'>): AnswerDecision {

@@ -1,7 +1,7 @@
 import { zeroUsage, type Usage } from '../models/types.js';
 import type { AnswerEvent, AnswerQuestionInput } from './answer-types.js';
 import { prepareAnswer, sourcesOf } from './prepare-answer.js';
-import { isRefusal, REFUSAL_TEXT, startsWithRefusal, type RefusalReason } from './refusal.js';
+import { isRefusal, REFUSAL_TEXT, type RefusalReason } from './refusal.js';
 import { resolveCitations } from './resolve-citations.js';
 
 function* refusalEvents(model: string, reason: RefusalReason, usage: Usage = zeroUsage()): Generator<AnswerEvent> {
@@ -52,7 +52,7 @@ export async function* streamAnswer(input: AnswerQuestionInput): AsyncGenerator<
     }
   }
   const resolved = resolveCitations(text, plan.prompt.context);
-  if (isRefusal(text) || (startsWithRefusal(text) && resolved.citations.length === 0)) {
+  if (isRefusal(text, resolved.citations.length)) {
     yield { type: 'citations', citations: [], droppedCitations: resolved.dropped.length, dropped: resolved.dropped, answer: REFUSAL_TEXT };
     yield { type: 'usage', usage };
     yield { type: 'done', refused: true, refusalReason: 'model-refused', model, answer: REFUSAL_TEXT };

@@ -9,6 +9,7 @@ import { analyzeWrite } from '../search-index/document-analysis.js';
 import { hashJson } from './stable-hash.js';
 import { defaultPrepareWorkers, PrepareWorkerOutOfMemory, startPrepareWorkers, type PortableChunker, type PreparedDocument, type PreparePool } from './prepare-workers.js';
 import type { Chunker, LoadedDocument } from './types.js';
+import { withSpan } from '../monitor/tracing/with-span.js';
 
 /** Chunks written in one run from which ingest vacuums the postings table (cheap, and it keeps scans index-only). */
 export const VACUUM_AFTER_CHUNKS = 2000;
@@ -161,10 +162,10 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
     batch = [];
     batchTextBytes = 0;
     chunkingAhead = [];
-    const prepared = await prepareBatch(current, lastBatch, early);
+    const prepared = await withSpan('ingest prepare batch', { 'groundwork.ingest.documents': current.length }, () => prepareBatch(current, lastBatch, early));
     while (inFlight.size >= writers) await Promise.race(inFlight);
     if (writeError) throw writeError;
-    const write: Promise<void> = writeBatch(prepared)
+    const write: Promise<void> = withSpan('ingest write batch', { 'groundwork.ingest.documents': prepared.writes.length }, () => writeBatch(prepared))
       .catch((error: unknown) => {
         writeError ??= error;
       })

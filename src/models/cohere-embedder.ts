@@ -5,7 +5,7 @@ import { resolveApiKey } from './api-key.js';
 import { l2Normalize } from './normalize-vector.js';
 import { toProviderError } from './provider-error.js';
 import { type RetryOptions, withRetry } from './retry.js';
-import type { Embedder } from './types.js';
+import type { EmbedOptions, Embedder } from './types.js';
 
 /** Output sizes of Cohere embed models (docs.cohere.com/docs/cohere-embed). */
 const COHERE_DIMENSIONS: Record<string, number> = {
@@ -63,17 +63,21 @@ export function createCohereEmbedder(options: CohereEmbedderOptions): Embedder {
   const requestOptions = cohereRequestOptions(options);
   const sendDimension = options.dimensions !== undefined && model.startsWith('embed-v4');
 
-  const call = async (texts: string[], inputType: 'search_document' | 'search_query'): Promise<Float32Array[]> => {
-    const response = await withRetry(async () => {
-      try {
-        return await client.embed(
-          { model, texts, inputType, embeddingTypes: ['float'], ...(sendDimension ? { outputDimension: dimensions } : {}) },
-          requestOptions,
-        );
-      } catch (error) {
-        throw toProviderError(error, { provider: 'cohere', model, url: options.baseUrl });
-      }
-    }, options.retry);
+  const call = async (texts: string[], inputType: 'search_document' | 'search_query', signal: AbortSignal | undefined): Promise<Float32Array[]> => {
+    signal?.throwIfAborted();
+    const response = await withRetry(
+      async () => {
+        try {
+          return await client.embed(
+            { model, texts, inputType, embeddingTypes: ['float'], ...(sendDimension ? { outputDimension: dimensions } : {}) },
+            { ...requestOptions, ...(signal ? { abortSignal: signal } : {}) },
+          );
+        } catch (error) {
+          throw toProviderError(error, { provider: 'cohere', model, url: options.baseUrl, signal });
+        }
+      },
+      { ...options.retry, signal: signal ?? options.retry?.signal },
+    );
     const vectors = response.embeddings.float ?? [];
     if (vectors.length !== texts.length) {
       throw new ProviderError({ provider: 'cohere', model, message: `returned ${vectors.length} embeddings for ${texts.length} inputs`, isRetryable: false });
@@ -92,13 +96,13 @@ export function createCohereEmbedder(options: CohereEmbedderOptions): Embedder {
     dimensions,
     maxInputTokens: COHERE_MAX_INPUT_TOKENS,
     maxBatchSize: COHERE_MAX_TEXTS_PER_CALL,
-    async embedDocuments(texts) {
+    async embedDocuments(texts: string[], embedOptions: EmbedOptions = {}) {
       const out: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += COHERE_MAX_TEXTS_PER_CALL) {
-        out.push(...(await call(texts.slice(start, start + COHERE_MAX_TEXTS_PER_CALL), 'search_document')));
+        out.push(...(await call(texts.slice(start, start + COHERE_MAX_TEXTS_PER_CALL), 'search_document', embedOptions.signal)));
       }
       return out;
     },
-    embedQuery: async (text) => (await call([text], 'search_query'))[0]!,
+    embedQuery: async (text: string, embedOptions: EmbedOptions = {}) => (await call([text], 'search_query', embedOptions.signal))[0]!,
   };
 }

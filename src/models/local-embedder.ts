@@ -13,7 +13,7 @@ import {
   resolveLocalModel,
 } from './local-model.js';
 import { type EncodedInput, loadLocalTokenizer, padBatch } from './local-tokenizer.js';
-import type { Embedder } from './types.js';
+import type { EmbedOptions, Embedder } from './types.js';
 
 /** Default texts per forward pass: large enough to amortize call overhead on CPU, small enough for memory. */
 export const DEFAULT_LOCAL_BATCH_SIZE = 32;
@@ -36,6 +36,10 @@ export interface LocalEmbedder extends Embedder {
   readonly device: LocalDevice;
   readonly dtype: LocalDtype;
   readonly pooling: 'mean' | 'cls';
+  /** Passage prefix the model family expects (e5: "passage: "), applied by embedDocuments. */
+  readonly documentPrefix?: string;
+  /** Query prefix or instruction (e5: "query: ", bge: "Represent this sentence ..."), applied by embedQuery. */
+  readonly queryPrefix?: string;
   countTokens(text: string): number;
 }
 
@@ -96,7 +100,8 @@ export async function createLocalEmbedder(options: LocalEmbedderOptions): Promis
   const revision = await localRevision(resolved);
   let truncatedCount = 0;
 
-  const embed = async (texts: string[], prefix: string): Promise<Float32Array[]> => {
+  const embed = async (texts: string[], prefix: string, signal: AbortSignal | undefined): Promise<Float32Array[]> => {
+    signal?.throwIfAborted();
     texts.forEach((text, index) => {
       if (typeof text !== 'string') throw new InputError(`texts[${index}]`, 'must be a string');
     });
@@ -112,6 +117,8 @@ export async function createLocalEmbedder(options: LocalEmbedderOptions): Promis
     const order = encoded.map((_, index) => index).sort((a, b) => encoded[b]!.inputIds.length - encoded[a]!.inputIds.length);
     const results = new Array<Float32Array>(texts.length);
     for (let start = 0; start < order.length; start += batchSize) {
+      // A forward pass cannot be interrupted: the signal is honoured before each batch.
+      signal?.throwIfAborted();
       const indices = order.slice(start, start + batchSize);
       const batch = indices.map((index) => encoded[index]!);
       const { length, ...feeds } = padBatch(batch, tokenizer.padTokenId);
@@ -139,8 +146,8 @@ export async function createLocalEmbedder(options: LocalEmbedderOptions): Promis
       return truncatedCount;
     },
     countTokens: (text) => tokenizer.count(documentPrefix + text),
-    embedDocuments: (texts) => embed(texts, documentPrefix),
-    embedQuery: async (text) => (await embed([text], queryPrefix))[0]!,
+    embedDocuments: (texts: string[], embedOptions: EmbedOptions = {}) => embed(texts, documentPrefix, embedOptions.signal),
+    embedQuery: async (text: string, embedOptions: EmbedOptions = {}) => (await embed([text], queryPrefix, embedOptions.signal))[0]!,
     close: async () => {
       await model.dispose();
     },

@@ -1,14 +1,15 @@
 /**
- * Embeddings from OpenAI and OpenAI-compatible servers (TEI, vLLM, Ollama) through
- * @langchain/openai `OpenAIEmbeddings`, with our own batching, retries and typed errors.
+ * Embeddings from OpenAI and OpenAI-compatible servers (TEI, vLLM, Ollama) through the official
+ * openai SDK (`embeddings.create`, which takes the caller's AbortSignal), with our own batching,
+ * retries and typed errors.
  */
-import { OpenAIEmbeddings } from '@langchain/openai';
+import OpenAI from 'openai';
 import { ConfigError, InputError, ProviderError } from '../errors.js';
 import { resolveApiKey } from './api-key.js';
 import { l2Normalize } from './normalize-vector.js';
 import { toProviderError } from './provider-error.js';
 import { type RetryOptions, withRetry } from './retry.js';
-import type { Embedder } from './types.js';
+import type { EmbedOptions, Embedder } from './types.js';
 
 /** Output sizes of OpenAI's embedding models (platform.openai.com/docs/guides/embeddings). */
 const OPENAI_DIMENSIONS: Record<string, number> = {
@@ -63,30 +64,33 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
   // Only text-embedding-3-* accept a `dimensions` request parameter; other servers reject or ignore it.
   const sendDimensions = options.dimensions !== undefined && model.startsWith('text-embedding-3');
   const batchSize = options.batchSize ?? (compatible ? COMPATIBLE_BATCH_SIZE : OPENAI_BATCH_SIZE);
-  const client = new OpenAIEmbeddings({
-    model,
-    apiKey,
-    batchSize,
-    stripNewLines: false,
-    maxRetries: 0, // withRetry below owns retries (LangChain's AsyncCaller would ignore Retry-After)
-    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    ...(sendDimensions ? { dimensions } : {}),
-    // The openai SDK asks for base64 unless told otherwise; not every compatible server speaks it.
-    ...(compatible ? { encodingFormat: 'float' as const } : {}),
-    configuration: { baseURL: options.baseUrl, maxRetries: 0 },
-  });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const client = new OpenAI({ apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: timeoutMs }); // withRetry below owns retries
 
-  const call = async (input: string[] | string): Promise<Float32Array[]> => {
-    const raw = await withRetry(async () => {
-      try {
-        return Array.isArray(input) ? await client.embedDocuments(input) : [await client.embedQuery(input)];
-      } catch (error) {
-        throw toProviderError(error, { provider, model, url: options.baseUrl });
-      }
-    }, options.retry);
-    const expected = Array.isArray(input) ? input.length : 1;
-    if (raw.length !== expected) {
-      throw new ProviderError({ provider, model, message: `returned ${raw.length} embeddings for ${expected} inputs`, isRetryable: false });
+  const call = async (input: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> => {
+    signal?.throwIfAborted();
+    const response = await withRetry(
+      async () => {
+        try {
+          return await client.embeddings.create(
+            {
+              model,
+              input,
+              ...(sendDimensions ? { dimensions } : {}),
+              // The SDK asks for base64 (and decodes it) unless told otherwise; not every compatible server speaks it.
+              ...(compatible ? { encoding_format: 'float' as const } : {}),
+            },
+            { signal },
+          );
+        } catch (error) {
+          throw toProviderError(error, { provider, model, url: options.baseUrl, timeoutMs, signal });
+        }
+      },
+      { ...options.retry, signal: signal ?? options.retry?.signal },
+    );
+    const raw = [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+    if (raw.length !== input.length) {
+      throw new ProviderError({ provider, model, message: `returned ${raw.length} embeddings for ${input.length} inputs`, isRetryable: false });
     }
     return raw.map((vector) => {
       if (vector.length !== dimensions) {
@@ -102,11 +106,11 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     dimensions,
     maxInputTokens: options.maxInputTokens ?? OPENAI_MAX_INPUT_TOKENS,
     maxBatchSize: batchSize,
-    async embedDocuments(texts) {
+    async embedDocuments(texts: string[], embedOptions: EmbedOptions = {}) {
       const out: Float32Array[] = [];
-      for (let start = 0; start < texts.length; start += batchSize) out.push(...(await call(texts.slice(start, start + batchSize))));
+      for (let start = 0; start < texts.length; start += batchSize) out.push(...(await call(texts.slice(start, start + batchSize), embedOptions.signal)));
       return out;
     },
-    embedQuery: async (text) => (await call(text))[0]!,
+    embedQuery: async (text: string, embedOptions: EmbedOptions = {}) => (await call([text], embedOptions.signal))[0]!,
   };
 }

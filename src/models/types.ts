@@ -3,7 +3,23 @@
  * built by factory functions (createLocalEmbedder, createOpenAIEmbedder, ...).
  */
 
-/** Turns texts into L2-normalized vectors. */
+/** Per-call options of an embedding call. */
+export interface EmbedOptions {
+  /**
+   * Stops the call: checked before each batch and between batches (and passed to the provider's
+   * HTTP request where the SDK takes one); an aborted call rejects with the signal's reason or a
+   * ProviderError saying the caller aborted it.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Turns texts into L2-normalized vectors. The members are the ones callers use: identity
+ * (id, revision, dimensions) binds an index to its embedder; the limits (maxInputTokens,
+ * maxBatchSize) size chunks and batches; countTokens (when the model's tokenizer is known) counts
+ * exactly; truncatedCount feeds the ingest summary. Prefixes and pooling are the model's business
+ * (LocalEmbedder exposes them).
+ */
 export interface Embedder {
   /** Stable identity, e.g. `local:Xenova/all-MiniLM-L6-v2` or `openai:text-embedding-3-small`. */
   readonly id: string;
@@ -12,16 +28,15 @@ export interface Embedder {
   readonly dimensions: number;
   /** Longest input in the model's own tokens, special tokens and prefixes included. */
   readonly maxInputTokens: number;
+  /** Inputs per provider call (or forward pass); embedDocuments batches longer lists itself. */
   readonly maxBatchSize: number;
-  /** Passage prefix the model family expects (e5: "passage: "), already applied by embedDocuments. */
-  readonly documentPrefix?: string;
-  /** Query prefix or instruction (e5: "query: ", bge: "Represent this sentence ..."), applied by embedQuery. */
-  readonly queryPrefix?: string;
-  /** Counts tokens exactly as the model would see the text (prefix and special tokens included), when known. */
+  /** Counts tokens exactly as the model would see a document (prefix and special tokens included), when known. */
   countTokens?(text: string): number;
-  embedDocuments(texts: string[]): Promise<Float32Array[]>;
-  embedQuery(text: string): Promise<Float32Array>;
-  /** Number of inputs truncated at maxInputTokens so far (chunking should keep this at 0). */
+  /** Embeds passages (the model's document prefix applied). */
+  embedDocuments(texts: string[], options?: EmbedOptions): Promise<Float32Array[]>;
+  /** Embeds a query (the model's query prefix or instruction applied). */
+  embedQuery(text: string, options?: EmbedOptions): Promise<Float32Array>;
+  /** Inputs truncated at maxInputTokens so far, when the embedder can tell (chunking should keep this at 0). */
   readonly truncatedCount?: number;
   close?(): Promise<void>;
 }
@@ -34,61 +49,5 @@ export interface Reranker {
   close?(): Promise<void>;
 }
 
-/** Token usage of one model call. */
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-  /** Input tokens served from the provider's prompt cache (billed at the cached-input price). */
-  cachedInputTokens: number;
-}
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-  /** Marks a stable prefix as cacheable where the provider supports prompt caching (Anthropic). */
-  cacheable?: boolean;
-}
-
-export interface ToolDefinition {
-  name: string;
-  description: string;
-  /** JSON schema of the arguments. */
-  parameters: Record<string, unknown>;
-}
-
-export interface ToolCall {
-  name: string;
-  /** Raw JSON text of the arguments, exactly as the model produced it: validate before use. */
-  arguments: string;
-}
-
-export interface GenerateRequest {
-  messages: ChatMessage[];
-  maxTokens?: number;
-  temperature?: number;
-  tools?: ToolDefinition[];
-  signal?: AbortSignal;
-}
-
-export interface GenerateResult {
-  text: string;
-  usage: Usage;
-  model: string;
-  toolCalls?: ToolCall[];
-  finishReason?: string;
-}
-
-export type StreamEvent = { type: 'token'; text: string } | { type: 'done'; result: GenerateResult };
-
-/** A chat model: OpenAI-compatible, Anthropic, or the extractive local answerer. */
-export interface ChatModel {
-  /** e.g. `openai:gpt-4o-mini`, `anthropic:claude-haiku-4-5`, `extractive`. */
-  readonly id: string;
-  readonly provider: string;
-  readonly contextWindow: number;
-  readonly supportsTools: boolean;
-  generate(request: GenerateRequest): Promise<GenerateResult>;
-  stream(request: GenerateRequest): AsyncIterable<StreamEvent>;
-}
-
-export const zeroUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 });
+export { zeroUsage } from './chat/chat-model.js';
+export type { ChatMessage, ChatModel, GenerateRequest, GenerateResult, StreamEvent, ToolCall, ToolDefinition, Usage } from './chat/chat-model.js';

@@ -1,8 +1,9 @@
 import type { Db } from '../db/types.js';
-import { GroundworkError } from '../errors.js';
+import { GroundworkError, InputError } from '../errors.js';
 import { vectorParam } from '../db/vector-param.js';
-import { distanceSql, exactDistanceSql, type RegisteredEmbedder } from '../search-index/embedder-binding.js';
-import type { LegResult } from './fusion.js';
+import { checkQueryEmbedder, distanceSql, exactDistanceSql, type RegisteredEmbedder } from '../search-index/embedder-binding.js';
+import { compileFilters } from './filters.js';
+import type { LegHit, RetrievalLeg } from './retrieval-leg.js';
 
 export interface DenseQuery {
   tenant: string;
@@ -22,7 +23,7 @@ export const DENSE_FILTER_FIRST_PARAM = 4;
  * 0.8) keeps scanning the graph until the filter lets `limit` rows through, so a selective filter
  * still returns k results when k exist. Scores are cosine similarities.
  */
-export async function denseSearch(db: Db, query: DenseQuery): Promise<LegResult[]> {
+export async function denseSearch(db: Db, query: DenseQuery): Promise<LegHit[]> {
   const { id, dimensions } = query.embedder;
   if (!Number.isInteger(id) || !Number.isInteger(dimensions)) throw new GroundworkError('INTERNAL', 'embedder id and dimensions must be integers');
   if (query.vector.length !== dimensions) {
@@ -54,4 +55,36 @@ export async function denseSearch(db: Db, query: DenseQuery): Promise<LegResult[
     // relaxed_order may return slightly out of order: restore the exact order.
     return rows.map((r) => ({ chunkId: r.chunk_id, score: r.similarity })).sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
   }, { settings: { 'hnsw.ef_search': query.efSearch, 'hnsw.iterative_scan': 'relaxed_order' } });
+}
+
+/**
+ * The dense leg: embeds the query with the configured embedder (which must be the one that built
+ * the tenant's index) and searches the HNSW index. A tenant with no dense index yet gets no hits
+ * and a notice. Confidence: the top cosine, clamped to [0, 1].
+ */
+export function createDenseLeg(): RetrievalLeg {
+  return {
+    name: 'dense',
+    capabilities: { needsEmbedder: true, filters: true },
+    async search(request, { db, options, embedder, signal }) {
+      if (!embedder) throw new InputError('mode', 'dense retrieval needs an embedding model; none is configured (see `groundwork models`)');
+      signal?.throwIfAborted();
+      const registered = await checkQueryEmbedder(db, request.tenant, embedder);
+      if (!registered) return { hits: [], confidence: 0, notices: [`tenant ${request.tenant} has no dense index yet: the dense leg returns nothing`] };
+      signal?.throwIfAborted();
+      const started = performance.now();
+      const vector = await embedder.embedQuery(request.query);
+      const embedMs = performance.now() - started;
+      signal?.throwIfAborted();
+      const hits = await denseSearch(db, {
+        tenant: request.tenant,
+        embedder: registered,
+        vector,
+        limit: request.limit,
+        efSearch: options.efSearch,
+        filter: compileFilters([...request.filters], DENSE_FILTER_FIRST_PARAM),
+      });
+      return { hits, confidence: hits.length ? Math.max(0, Math.min(1, hits[0].score)) : 0, embedMs };
+    },
+  };
 }

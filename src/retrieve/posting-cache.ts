@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/types.js';
-import type { LegResult } from './fusion.js';
+import type { LegHit } from './retrieval-leg.js';
 import { idf } from '../search-index/bm25.js';
 
 /**
@@ -41,7 +41,7 @@ export interface PostingCacheStats {
 
 /** What the sparse leg needs back: the scores and the statistics for the upper bound. */
 export interface CachedScoring {
-  results: LegResult[];
+  results: LegHit[];
   n: number;
   total: number;
   /** Document frequency of each query term (0 for terms absent from the collection), in query order. */
@@ -55,7 +55,7 @@ export interface PostingCache {
    * Exhaustive BM25 over the query terms from cached postings, fetching what is missing or stale;
    * undefined when the missing postings exceed maxQueryPostings (the caller evaluates in SQL).
    */
-  score(db: Queryable, query: { tenant: string; terms: Map<string, number>; k1: number; b: number; limit: number }): Promise<CachedScoring | undefined>;
+  score(db: Queryable, query: { tenant: string; terms: ReadonlyMap<string, number>; k1: number; b: number; limit: number }): Promise<CachedScoring | undefined>;
   stats(): PostingCacheStats;
   /** Drops everything (tests, or to free memory). */
   clear(): void;
@@ -229,7 +229,7 @@ let seen = new Uint8Array(0);
 
 type Constants = { k1p1: number; c1: number; c2: number };
 
-function topKDense(weighted: Array<{ w: number; list: TermList }>, lo: number, range: number, { k1p1, c1, c2 }: Constants, limit: number): LegResult[] {
+function topKDense(weighted: Array<{ w: number; list: TermList }>, lo: number, range: number, { k1p1, c1, c2 }: Constants, limit: number): LegHit[] {
   if (scratch.length < range) {
     scratch = new Float64Array(Math.min(DENSE_SCORES_MAX, Math.max(range, scratch.length * 2)));
     seen = new Uint8Array(scratch.length);
@@ -273,18 +273,18 @@ function sparseScores(weighted: Array<{ w: number; list: TermList }>, { k1p1, c1
   return scores;
 }
 
-function topK(scores: Map<number, number>, limit: number): LegResult[] {
+function topK(scores: Map<number, number>, limit: number): LegHit[] {
   const ids = [...scores.keys()];
   const values = [...scores.values()];
   return topKOf(ids.length, (j) => ids[j], (j) => values[j], limit);
 }
 
 /** The `limit` best of m items (score desc, chunk id asc), by a bounded min-heap: O(m log k). */
-function topKOf(m: number, idOf: (j: number) => number, scoreOf: (j: number) => number, limit: number): LegResult[] {
-  const heap: LegResult[] = [];
+function topKOf(m: number, idOf: (j: number) => number, scoreOf: (j: number) => number, limit: number): LegHit[] {
+  const heap: LegHit[] = [];
   if (limit <= 0) return heap;
   // "Worse" = lower score, or equal score and larger id.
-  const worse = (a: LegResult, b: LegResult): boolean => a.score < b.score || (a.score === b.score && a.chunkId > b.chunkId);
+  const worse = (a: LegHit, b: LegHit): boolean => a.score < b.score || (a.score === b.score && a.chunkId > b.chunkId);
   const siftDown = (i: number): void => {
     for (;;) {
       const l = 2 * i + 1;

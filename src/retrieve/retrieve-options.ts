@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { HYBRID_MODE, retrievalModeSchema } from './retrieval-modes.js';
+import { rankerOptionsSchema, rm3OptionsSchema } from './ranker/ranker-options.js';
 
 /**
  * BM25 defaults: Lucene's k1 = 1.2, b = 0.75. bench/bm25-cv.ts compared them with the
@@ -23,14 +25,18 @@ export const MAX_QUERY_TERMS = 256;
 
 export const retrieveOptionsSchema = z
   .object({
-    mode: z.enum(['sparse', 'dense', 'hybrid']).default('hybrid'),
+    /** A registered leg's name (that leg alone) or hybrid (every leg, fused); see retrieval-modes.ts. */
+    mode: retrievalModeSchema.default(HYBRID_MODE),
     k1: z.number().positive().max(10).default(BM25_DEFAULT_K1),
     b: z.number().min(0).max(1).default(BM25_DEFAULT_B),
     /** How many times title terms count in each chunk of a document (0 = title not indexed). */
     titleWeight: z.number().int().min(0).max(5).default(1),
     fusion: z.enum(['rrf', 'weighted']).default('rrf'),
     rrfK: z.number().int().positive().default(RRF_DEFAULT_K),
-    /** Weight of the dense leg in weighted fusion; the sparse leg gets 1 - denseWeight. */
+    /**
+     * Weight of the dense leg in weighted fusion; the sparse leg gets 1 - denseWeight (the default
+     * registry maps it onto the two legs' weights; RRF weighs every built-in leg 1).
+     */
     denseWeight: z.number().min(0).max(1).default(0.5),
     /** Results returned by the retriever before reranking cuts to topN. */
     topK: z.number().int().positive().max(1000).default(10),
@@ -60,6 +66,10 @@ export const retrieveOptionsSchema = z
       .prefault({}),
     /** Neighbour chunks added on each side of a hit (0 = none). */
     expandNeighbours: z.number().int().min(0).max(5).default(0),
+    /** The learned ranker over the top candidates after fusion, before any rerank (off unless set; ranker/ranker-options.ts). */
+    ranker: rankerOptionsSchema.optional(),
+    /** RM3 pseudo-relevance feedback on the BM25 leg (off by default; ranker/ranker-options.ts). */
+    rm3: rm3OptionsSchema.prefault({}),
   })
   .strict();
 

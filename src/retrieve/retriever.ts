@@ -2,14 +2,17 @@ import type { Db } from '../db/types.js';
 import { InputError } from '../errors.js';
 import type { Embedder, Reranker } from '../models/types.js';
 import type { Analyzer } from '../search-index/analyzer.js';
-import { denseSearch, DENSE_FILTER_FIRST_PARAM } from './dense-leg.js';
-import { checkQueryEmbedder } from '../search-index/embedder-binding.js';
-import { compileFilters, parseFilters } from './filters.js';
-import { reciprocalRankFusion, weightedFusion, type LegResult } from './fusion.js';
-import { MAX_QUERY_TERMS, type RetrieveOptions } from './retrieve-options.js';
+import { parseFilters } from './filters.js';
+import { fuseLegs, type FusedResult } from './fusion.js';
+import { defaultLegRegistry, type LegRegistration, type LegRegistry } from './leg-registry.js';
 import type { PostingCache } from './posting-cache.js';
-import { sparseSearch } from './sparse-leg.js';
-import type { RetrievalMode, RetrieveRequest, RetrieveResult, RetrievedChunk } from './types.js';
+import { createRankerStage } from './ranker/apply-ranker.js';
+import { withRm3 } from './ranker/rm3-leg.js';
+import type { LegContext, LegRequest, LegSearchResult } from './retrieval-leg.js';
+import { HYBRID_MODE } from './retrieval-modes.js';
+import { MAX_QUERY_TERMS, type RetrieveOptions } from './retrieve-options.js';
+import type { Filter, LegMode, RetrievalMode, RetrieveRequest, RetrieveResult, RetrievedChunk } from './types.js';
+import { withSpan } from '../monitor/tracing/with-span.js';
 
 /** Longest query text accepted, in characters (a query is cut at MAX_QUERY_TERMS terms after analysis). */
 export const MAX_QUERY_CHARS = 8192;
@@ -22,24 +25,40 @@ export interface RetrieverDeps {
   reranker?: Reranker;
   /** BM25 postings held in process, checked against the index version per query (see posting-cache.ts). */
   postingCache?: PostingCache;
+  /** The legs to run (default: defaultLegRegistry({ postingCache })): their names are the modes. */
+  legs?: LegRegistry;
 }
 
-export interface Retriever {
-  retrieve(request: RetrieveRequest): Promise<RetrieveResult>;
+/** Retrieves ranked chunks; `Mode` as in RetrieveResult (built-in modes unless built with its own legs). */
+export interface Retriever<Mode extends string = RetrievalMode> {
+  retrieve(request: RetrieveRequest): Promise<RetrieveResult<Mode>>;
+}
+
+/** One leg's part in a retrieval: what it found, and how long it took. */
+interface LegOutcome {
+  registration: LegRegistration;
+  result: LegSearchResult;
+  ms: number;
 }
 
 /**
- * The retriever: sparse (BM25) and dense (HNSW) legs in parallel, fusion (RRF or weighted),
- * optional cross-encoder rerank over max(candidates, k) candidates (fusion also takes that many per
- * leg; without a reranker fusion takes max(fusionWindow, k) per leg and a single leg k), and a
- * confidence in [0, 1].
+ * The retriever: the registered legs (BM25 and dense by default) in parallel, fusion over them
+ * (RRF or weighted, any number of legs), optional cross-encoder rerank over max(candidates, k)
+ * candidates (fusion also takes that many per leg; without a reranker fusion takes
+ * max(fusionWindow, k) per leg and a single leg k), and a confidence in [0, 1].
  */
-export function createRetriever(deps: RetrieverDeps): Retriever {
+export function createRetriever(deps: RetrieverDeps & { legs?: undefined }): Retriever;
+export function createRetriever(deps: RetrieverDeps): Retriever<LegMode>;
+export function createRetriever(deps: RetrieverDeps): Retriever<LegMode> {
   const { db, analyzer, options } = deps;
+  const registry = withRm3(deps.legs ?? defaultLegRegistry({ postingCache: deps.postingCache }), options.rm3);
+  // retrieve.ranker: the learned ranker (ranker/), loaded and checked now; undefined when off.
+  const rankerStage = createRankerStage(options.ranker, analyzer, options.titleWeight);
   return {
     async retrieve(request) {
       const started = performance.now();
-      const timings: Record<string, number> = {};
+      const { signal } = request;
+      signal?.throwIfAborted();
       const notices: string[] = [];
       const query = request.query ?? '';
       if (typeof query !== 'string' || query.trim() === '') throw new InputError('query', 'must not be empty or whitespace');
@@ -47,118 +66,57 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
       const k = request.k ?? options.topK;
       if (!Number.isInteger(k) || k < 1 || k > 1000) throw new InputError('k', 'must be an integer from 1 to 1000');
       const filters = parseFilters(request.filters ?? []);
-      const requested: RetrievalMode = request.mode ?? options.mode;
-      let mode = requested;
-      if (mode !== 'sparse' && !deps.embedder) {
-        if (mode === 'dense') throw new InputError('mode', 'dense retrieval needs an embedding model; none is configured (see `groundwork models`)');
-        mode = 'sparse';
-        notices.push('no embedding model is configured: hybrid retrieval degraded to sparse (BM25 only)');
-      }
+      const requested: LegMode = request.mode ?? options.mode;
+      const { mode, legs } = chooseLegs(registry, requested, { embedder: deps.embedder, filters, notices });
+      const fused = mode === HYBRID_MODE;
       // Candidates per leg: a reranker needs max(candidates, k); without one, hybrid fusion takes
       // max(fusionWindow, k) per leg (Elasticsearch's RRF rank_window_size defaults to the result
       // size too) and a single leg its top k, which also lets BM25's top-k pruning cut deeper.
-      const candidates = deps.reranker ? Math.max(options.candidates, k) : mode === 'hybrid' ? Math.max(options.fusionWindow, k) : k;
+      // The learned ranker re-orders its depth of candidates: the legs return at least that many.
+      const candidates = Math.max(rankerStage?.depth ?? 0, deps.reranker ? Math.max(options.candidates, k) : fused ? Math.max(options.fusionWindow, k) : k);
 
       const allTerms = analyzer.terms(query);
       if (allTerms.length > MAX_QUERY_TERMS) notices.push(`query cut to its first ${MAX_QUERY_TERMS} terms`);
+      const queryTerms = allTerms.slice(0, MAX_QUERY_TERMS);
       const terms = new Map<string, number>();
-      for (const term of allTerms.slice(0, MAX_QUERY_TERMS)) terms.set(term, (terms.get(term) ?? 0) + 1);
+      for (const term of queryTerms) terms.set(term, (terms.get(term) ?? 0) + 1);
 
-      const legs: Promise<void>[] = [];
-      let sparse: LegResult[] = [];
-      let dense: LegResult[] = [];
-      let sparseConfidence = 0;
-      let denseConfidence = 0;
-      if (mode !== 'dense') {
-        if (terms.size === 0) notices.push('the query has only stop words or no words: the sparse leg returns nothing');
-        else
-          legs.push(
-            (async () => {
-              const t = performance.now();
-              const result = await sparseSearch(db, {
-                tenant: request.tenant,
-                terms,
-                k1: options.k1,
-                b: options.b,
-                limit: candidates,
-                filters,
-              }, deps.postingCache);
-              sparse = result.results;
-              sparseConfidence = sparse.length && result.upperBound > 0 ? Math.min(1, sparse[0].score / result.upperBound) : 0;
-              timings.sparseMs = performance.now() - t;
-            })(),
-          );
-      }
-      if (mode !== 'sparse' && deps.embedder) {
-        legs.push(
-          (async () => {
-            const registered = await checkQueryEmbedder(db, request.tenant, deps.embedder);
-            if (!registered) {
-              notices.push(`tenant ${request.tenant} has no dense index yet: the dense leg returns nothing`);
-              return;
-            }
-            let t = performance.now();
-            const vector = await deps.embedder!.embedQuery(query);
-            timings.embedMs = performance.now() - t;
-            t = performance.now();
-            dense = await denseSearch(db, {
-              tenant: request.tenant,
-              embedder: registered,
-              vector,
-              limit: candidates,
-              efSearch: options.efSearch,
-              filter: compileFilters(filters, DENSE_FILTER_FIRST_PARAM),
-            });
-            denseConfidence = dense.length ? Math.max(0, Math.min(1, dense[0].score)) : 0;
-            timings.denseMs = performance.now() - t;
-          })(),
-        );
-      }
-      await Promise.all(legs);
+      // 1. The legs, in parallel.
+      const legRequest: LegRequest = { tenant: request.tenant, query, terms, limit: candidates, filters };
+      const context: LegContext = { db, analyzer, options, embedder: deps.embedder, signal };
+      const outcomes = await untilAborted(Promise.all(legs.map((registration) => runLeg(registration, legRequest, context))), signal);
+      for (const { result } of outcomes) notices.push(...(result.notices ?? []));
 
-      let fused: LegResult[];
-      if (mode === 'sparse') fused = sparse;
-      else if (mode === 'dense') fused = dense;
-      else if (options.fusion === 'rrf') fused = reciprocalRankFusion([sparse, dense], options.rrfK);
-      else fused = weightedFusion([sparse, dense], [1 - options.denseWeight, options.denseWeight]);
-      fused = fused.slice(0, candidates);
+      // 2. Fusion, then the chunks with every leg's score and rank.
+      const fusedHits = fuseLegs(
+        outcomes.map(({ registration, result }) => ({ hits: result.hits, weight: registry.weightOf(registration, options) })),
+        options,
+      ).slice(0, candidates);
+      // The fusion span covers loading the fused chunks too (fusing itself takes microseconds).
+      let ranked = await withSpan('fusion', { 'groundwork.retrieve.legs': outcomes.length, 'groundwork.retrieve.fused': fusedHits.length }, () =>
+        rankedChunks(db, request.tenant, fusedHits, outcomes, fused),
+      );
 
-      const sparseRank = new Map(sparse.map((r, i) => [r.chunkId, { score: r.score, rank: i + 1 }]));
-      const denseRank = new Map(dense.map((r, i) => [r.chunkId, { score: r.score, rank: i + 1 }]));
-      let chunks = await loadChunks(db, request.tenant, fused.map((r) => r.chunkId));
-      let ranked: RetrievedChunk[] = [];
-      for (const r of fused) {
-          const chunk = chunks.get(r.chunkId);
-          if (!chunk) continue;
-          const s = sparseRank.get(r.chunkId);
-          const d = denseRank.get(r.chunkId);
-          ranked.push({
-            ...chunk,
-            score: r.score,
-            scores: {
-              sparse: s?.score,
-              sparseRank: s?.rank,
-              dense: d?.score,
-              denseRank: d?.rank,
-              fused: mode === 'hybrid' ? r.score : undefined,
-            },
-          });
-      }
+      // 3. After fusion, before rerank: the learned ranker (retrieve.ranker).
+      if (rankerStage) ranked = await withSpan('ranker', { 'groundwork.ranker.depth': rankerStage.depth, 'groundwork.ranker.candidates': ranked.length }, () => rankerStage.rank(db, request.tenant, query, queryTerms, ranked));
 
+      // 4. Rerank, cut to k, expand.
+      let rerankMs = 0;
       if (deps.reranker && ranked.length > 0) {
         const t = performance.now();
-        const scores = await deps.reranker.rerank(query, ranked.map((c) => c.text));
+        const reranker = deps.reranker;
+        const scores = await withSpan('rerank', { 'groundwork.reranker': reranker.id, 'groundwork.rerank.candidates': ranked.length }, () => reranker.rerank(query, ranked.map((c) => c.text)));
         ranked = ranked.map((c, i) => ({ ...c, score: scores[i], scores: { ...c.scores, rerank: scores[i] } })).sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
-        timings.rerankMs = performance.now() - t;
+        rerankMs = performance.now() - t;
       }
       ranked = ranked.slice(0, k);
       if (options.expandNeighbours > 0 && ranked.length > 0) ranked = await expandNeighbours(db, request.tenant, ranked, options.expandNeighbours);
-      chunks = new Map();
 
-      // Confidence: sparse = top BM25 score over the query's own upper bound; dense = top cosine;
-      // hybrid = their mean. Comparable across queries; calibrated later by the eval harness.
-      const confidence = mode === 'sparse' ? sparseConfidence : mode === 'dense' ? denseConfidence : (sparseConfidence + denseConfidence) / 2;
-      timings.totalMs = performance.now() - started;
+      // Confidence: each leg's own (BM25: top score over the query's upper bound; dense: top
+      // cosine), their mean when fused. Comparable across queries; calibrated by the eval harness.
+      const confidence = outcomes.length ? outcomes.reduce((sum, o) => sum + o.result.confidence, 0) / outcomes.length : 0;
+      const embedded = outcomes.filter((o) => o.result.embedMs !== undefined);
+      const legsMs = Object.fromEntries(outcomes.map((o) => [o.registration.leg.name, o.ms]));
       return {
         query,
         mode,
@@ -166,10 +124,104 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         notices,
         confidence: ranked.length ? confidence : 0,
         chunks: ranked,
-        timings,
+        timings: {
+          totalMs: performance.now() - started,
+          legsMs,
+          rerankMs,
+          ...(embedded.length ? { embedMs: embedded.reduce((sum, o) => sum + o.result.embedMs!, 0) } : {}),
+          // The flat per-leg keys of earlier versions (deprecated, one minor version).
+          ...(legsMs.sparse !== undefined ? { sparseMs: legsMs.sparse } : {}),
+          ...(legsMs.dense !== undefined ? { denseMs: legsMs.dense } : {}),
+        },
       };
     },
   };
+}
+
+/**
+ * The legs a mode runs. A leg's name runs it alone, or fails with the reason it cannot; hybrid runs
+ * every leg that can, and says which it left out (no embedder, or filters the leg does not apply).
+ * Hybrid down to one leg reports that leg's name as the mode.
+ */
+function chooseLegs(
+  registry: LegRegistry,
+  requested: LegMode,
+  { embedder, filters, notices }: { embedder: Embedder | undefined; filters: Filter[]; notices: string[] },
+): { mode: LegMode; legs: LegRegistration[] } {
+  if (requested !== HYBRID_MODE) {
+    const registration = registry.get(requested);
+    if (!registration) throw new InputError('mode', `must be one of ${registry.modes.join(', ')}; got ${JSON.stringify(requested)}`);
+    const { name, capabilities } = registration.leg;
+    if (capabilities.needsEmbedder && !embedder) throw new InputError('mode', `${name} retrieval needs an embedding model; none is configured (see \`groundwork models\`)`);
+    if (filters.length > 0 && !capabilities.filters) throw new InputError('filters', `the ${name} leg does not apply filters; use another mode or no filters`);
+    return { mode: requested, legs: [registration] };
+  }
+  const all = registry.registrations;
+  const withoutEmbedder = embedder ? [] : all.filter((r) => r.leg.capabilities.needsEmbedder);
+  const withoutFilters = filters.length > 0 ? all.filter((r) => !r.leg.capabilities.filters && !withoutEmbedder.includes(r)) : [];
+  const legs = all.filter((r) => !withoutEmbedder.includes(r) && !withoutFilters.includes(r));
+  if (legs.length === 0) throw new InputError('mode', `hybrid retrieval has no leg that can run (${all.map((r) => r.leg.name).join(', ') || 'none registered'})`);
+  const mode = legs.length === 1 && legs.length < all.length ? legs[0].leg.name : HYBRID_MODE;
+  const remaining = legs.map((r) => r.leg.name).join(' + ');
+  if (withoutEmbedder.length > 0) {
+    notices.push(`no embedding model is configured: hybrid retrieval degraded to ${remaining}${remaining === 'sparse' ? ' (BM25 only)' : ''}`);
+  }
+  if (withoutFilters.length > 0) notices.push(`the ${withoutFilters.map((r) => r.leg.name).join(', ')} leg does not apply filters: left out of hybrid retrieval`);
+  return { mode, legs };
+}
+
+async function runLeg(registration: LegRegistration, request: LegRequest, context: LegContext): Promise<LegOutcome> {
+  const { name } = registration.leg;
+  // One span per leg (`retrieve sparse`, `retrieve dense`, ...), under the retrieval's.
+  return withSpan(`retrieve ${name}`, { 'groundwork.retrieve.leg': name, 'groundwork.retrieve.limit': request.limit }, async (span) => {
+    const started = performance.now();
+    const result = await registration.leg.search(request, context);
+    if (span.isRecording()) span.setAttributes({ 'groundwork.retrieve.hits': result.hits.length, 'groundwork.retrieve.confidence': result.confidence });
+    return { registration, result, ms: performance.now() - started };
+  });
+}
+
+/** The promise, or the signal's reason as soon as it aborts (the legs' round trips finish unobserved). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Fused hits as chunks, each with every leg's score and rank under the leg's name (`sparse`, `sparseRank`, ...). */
+async function rankedChunks(db: Db, tenant: string, hits: FusedResult[], outcomes: LegOutcome[], fused: boolean): Promise<RetrievedChunk[]> {
+  const perLeg = outcomes.map(({ registration, result }) => ({
+    name: registration.leg.name,
+    ranks: new Map(result.hits.map((hit, i) => [hit.chunkId, { score: hit.score, rank: i + 1 }])),
+  }));
+  const chunks = await loadChunks(db, tenant, hits.map((r) => r.chunkId));
+  const ranked: RetrievedChunk[] = [];
+  for (const hit of hits) {
+    const chunk = chunks.get(hit.chunkId);
+    if (!chunk) continue;
+    const scores: RetrievedChunk['scores'] = {};
+    for (const { name, ranks } of perLeg) {
+      const found = ranks.get(hit.chunkId);
+      if (!found) continue;
+      scores[name] = found.score;
+      scores[`${name}Rank`] = found.rank;
+    }
+    if (fused) scores.fused = hit.score;
+    ranked.push({ ...chunk, score: hit.score, scores });
+  }
+  return ranked;
 }
 
 type ChunkRow = Omit<RetrievedChunk, 'score' | 'scores'>;

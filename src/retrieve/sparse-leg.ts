@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../db/types.js';
 import { compileFilters } from './filters.js';
-import type { LegResult } from './fusion.js';
+import type { LegHit } from './retrieval-leg.js';
 import type { CachedScoring, PostingCache } from './posting-cache.js';
 import type { Filter } from './types.js';
 import { idf } from '../search-index/bm25.js';
@@ -8,7 +8,7 @@ import { idf } from '../search-index/bm25.js';
 export interface SparseQuery {
   tenant: string;
   /** Query terms (analyzed) with their frequency in the query. */
-  terms: Map<string, number>;
+  terms: ReadonlyMap<string, number>;
   k1: number;
   b: number;
   limit: number;
@@ -22,7 +22,7 @@ export interface SparseQuery {
 }
 
 export interface SparseResult {
-  results: LegResult[];
+  results: LegHit[];
   /** The most a chunk could score for this query: sum of qtf * idf * (k1 + 1); unknown terms count at the largest idf. */
   upperBound: number;
   /** Chunks in the tenant's collection (N). */
@@ -134,7 +134,7 @@ async function searchIn(db: Queryable, query: SparseQuery): Promise<SparseResult
   const upperBound = queryUpperBound(query, n, known);
   const postingsTotal = known.reduce((s, t) => s + t.df, 0);
   const plan: SparsePlan = { essentialTerms: known.length, probedTerms: 0, postingsScanned: postingsTotal, postingsTotal, source: 'sql' };
-  const done = (results: LegResult[]): SparseResult => ({ results, upperBound, collectionSize: n, plan });
+  const done = (results: LegHit[]): SparseResult => ({ results, upperBound, collectionSize: n, plan });
   if (known.length === 0 || query.limit <= 0) return done([]);
 
   const base = { tenant: query.tenant, k1, b, avgdl, limit: query.limit, filters: query.filters ?? [] };
@@ -202,7 +202,7 @@ interface BlockScoring {
   blockTheta?: number;
 }
 
-async function scoreBlocks(db: Queryable, s: BlockScoring): Promise<LegResult[]> {
+async function scoreBlocks(db: Queryable, s: BlockScoring): Promise<LegHit[]> {
   const params: unknown[] = [];
   const $ = (value: unknown): string => {
     params.push(value);
@@ -300,7 +300,7 @@ function queryUpperBound(query: SparseQuery, n: number, known: ReadonlyArray<{ w
   return (knownIdf + unknownQtf * idf(n, 0)) * (query.k1 + 1);
 }
 
-function unknownWeight(terms: Map<string, number>, unknownCount: number): number {
+function unknownWeight(terms: ReadonlyMap<string, number>, unknownCount: number): number {
   // Without per-term rows for unknown terms we weigh them by the mean query frequency.
   let total = 0;
   for (const v of terms.values()) total += v;

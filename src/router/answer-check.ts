@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { isRefusal } from '../generate/refusal.js';
 import { neutralizeMarkup } from '../neutralize-markup.js';
 
 /** What the cascade checks: the answer stage passes its results in this shape. */
@@ -34,24 +35,13 @@ export interface AnswerCheckResult {
   invalidCitations: string[];
 }
 
-/** Phrases that mark an answer as a refusal (the generate stage's refusals and common model wordings). */
-const REFUSAL_PATTERNS: readonly RegExp[] = [
-  /\b(i|we) (do not|don't|cannot|can't|could not|couldn't) (know|find|answer|determine|say)\b/i,
-  /\b(not|no) (enough|sufficient) (information|context|evidence)\b/i,
-  /\b(the )?(provided |given )?(context|documents?|sources?) (do|does) not (contain|mention|say|include)\b/i,
-  /\bunable to (answer|find|determine)\b/i,
-  /\bno relevant (information|documents?)\b/i,
-];
-
 /** Function words ignored when measuring support (they match anywhere and prove nothing). */
 const STOPWORDS = new Set(
   'a an the and or but if of to in on at by for with from as is are was were be been being it its this that these those there here which who whom what when where why how do does did not no so than then too very can will would should could may might must has have had i you he she we they them our your their his her my me us about into over under also just only any all each such more most other some'.split(' '),
 );
 
-/** True when the text reads as a refusal (or is empty). */
-export function isRefusal(answer: string): boolean {
-  return answer.trim() === '' || REFUSAL_PATTERNS.some((pattern) => pattern.test(answer));
-}
+/** The one refusal detector, shared with the answerer (see src/generate/refusal.ts). */
+export { isRefusal };
 
 /** Lower-cased, stemmed content terms of a text. `stems` memoizes stemming within one call. */
 export function contentTerms(text: string, stems: Map<string, string> = new Map()): string[] {
@@ -89,7 +79,8 @@ export function checkAnswer(input: AnswerCheckInput, thresholds: AnswerCheckThre
     .map((c) => c.sourceId);
   if (invalidCitations.length > 0) reasons.push(`invalid citations: ${[...new Set(invalidCitations)].join(', ')}`);
 
-  const refused = isRefusal(input.answer);
+  // Judged as the answerer judges it: the same detector, with the answer's citations.
+  const refused = isRefusal(input.answer, input.citations.length);
   if (refused) {
     if (input.retrievalConfidence >= thresholds.highRetrievalConfidence) {
       reasons.push(`refused although retrieval confidence ${input.retrievalConfidence.toFixed(2)} >= ${thresholds.highRetrievalConfidence}`);

@@ -14,6 +14,8 @@ import { routerOptionsSchema, type RouterOptions, type RouterPolicy } from './ro
 import { selectCheapestCapable, type CandidateScore } from './select-cheapest-capable.js';
 import { createRuleBasedPredictor, type PredictorFeatures, type SuccessPredictor } from './success-predictor.js';
 import { costOfUsage } from './usage-cost.js';
+import { startModelCallSpan, traceModelCall } from '../monitor/tracing/model-call-span.js';
+import { traceAnswerCheck } from '../monitor/tracing/answer-check-span.js';
 
 /** One request as the router sees it. */
 export interface RouterRequest {
@@ -198,9 +200,11 @@ export function createRouter(args: CreateRouterArgs): Router {
       const info = infos.get(id)!;
       const hold = budgets ? await budgets.reserve({ tenant: request.tenant, requestId, model: info, inputTokens: request.inputTokens, maxTokens, requestSpentUsd: 0 }) : undefined;
       const startedAt = clock.now();
+      const modelSpan = startModelCallSpan({ model, maxTokens, policy: policy.kind, step: 1, stream: true });
       let usage: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
       let outcome: RouteStep['outcome'] = 'error';
       let costUsd = 0;
+      let failure: unknown;
       try {
         const signal = request.signal ?? new AbortController().signal;
         for await (const event of run(model, { info, signal, attempt: 1, maxTokens })) {
@@ -208,9 +212,13 @@ export function createRouter(args: CreateRouterArgs): Router {
           yield event;
         }
         outcome = 'ok';
+      } catch (error) {
+        failure = error;
+        throw error;
       } finally {
         // A stream cut short still used what it used: the usage seen so far is billed.
         costUsd = costOfUsage(info, usage);
+        modelSpan.end({ usage, costUsd, error: failure, cutShort: outcome === 'error' && failure === undefined });
         await hold?.settle(costUsd);
         const step: RouteStep = { model: id, outcome, costUsd, latencyMs: clock.now() - startedAt };
         await record(request, requestId, step, startedAt, usage, usage.cachedInputTokens > 0);
@@ -232,7 +240,16 @@ export function createRouter(args: CreateRouterArgs): Router {
         const startedAt = clock.now();
         let result: R;
         try {
-          result = await providers.get(model.provider)!.execute((signal, attempt) => run(model, { info, signal, attempt, maxTokens }), request.signal);
+          // One span per model call (retries inside it are events), with the GenAI attributes.
+          result = await traceModelCall(
+            { model, maxTokens, policy: policy.kind, step: steps.length + 1 },
+            (span) =>
+              providers.get(model.provider)!.execute((signal, attempt) => {
+                if (attempt > 1) span.addEvent('retry', { 'groundwork.attempt': attempt });
+                return run(model, { info, signal, attempt, maxTokens });
+              }, request.signal),
+            (output) => ({ usage: output.usage, costUsd: costOfUsage(info, output.usage) }),
+          );
         } catch (error) {
           // Failed calls are not billed by the providers we price; release the hold.
           await hold?.settle(0);
@@ -290,7 +307,7 @@ export function createRouter(args: CreateRouterArgs): Router {
           let done = await call(policy.models[0]);
           for (let i = 0; ; i++) {
             if (!done.result.check) throw new InputError('run result.check', 'the cascade policy needs the answer, citations, context and retrieval confidence to check');
-            done.step.check = checkAnswer(done.result.check, options.cascade);
+            done.step.check = traceAnswerCheck(done.step.model, () => checkAnswer(done.result.check!, options.cascade));
             if (done.step.check.pass || i === policy.models.length - 1) return finish(done);
             let next;
             try {

@@ -1,4 +1,4 @@
-import type { Embedder } from '../models/types.js';
+import type { EmbedOptions, Embedder } from '../models/types.js';
 import type { Clock } from './clock.js';
 import type { CostLedger } from './cost-ledger.js';
 import type { ModelInfo } from './price-table.js';
@@ -36,8 +36,8 @@ export function meterEmbedder(embedder: Embedder, deps: { ledger: CostLedger; pr
   return Object.freeze({
     ...embedder,
     countTokens: embedder.countTokens?.bind(embedder),
-    embedDocuments: (texts: string[]) => metered(texts, () => embedder.embedDocuments(texts)),
-    embedQuery: (text: string) => metered([text], () => embedder.embedQuery(text)),
+    embedDocuments: (texts: string[], options?: EmbedOptions) => metered(texts, () => embedder.embedDocuments(texts, options)),
+    embedQuery: (text: string, options?: EmbedOptions) => metered([text], () => embedder.embedQuery(text, options)),
     close: embedder.close?.bind(embedder),
   });
 }

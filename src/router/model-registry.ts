@@ -29,7 +29,8 @@ const LOCAL_PREFIX = 'local:';
 const LOCAL_DEFAULT_CONTEXT_WINDOW = 512;
 
 /**
- * Builds a registry from the shipped price table plus config overrides (overrides win field by
+ * Builds a registry from the shipped price table (every registered provider's rows; pass
+ * `providerPrices(lists)` for other provider lists) plus config overrides (overrides win field by
  * field; a new id must give every price, its context window and tier).
  * @example createModelRegistry([{ id: 'openai:gpt-4o-mini', inputPerMillion: 0.1 }])
  */
@@ -67,7 +68,7 @@ export function createModelRegistry(overrides: readonly ModelOverride[] = [], ba
       const entry = entries.get(id);
       if (entry) return entry;
       if (id.startsWith(LOCAL_PREFIX)) return localEntry(id);
-      throw new ConfigError('router.models', id, `a model in the price table (${PRICE_TABLE.length} shipped) or a router.models entry with its prices`);
+      throw new ConfigError('router.models', id, `a model in the price table (${base.length} shipped) or a router.models entry with its prices`);
     },
     has(id) {
       return entries.has(id) || id.startsWith(LOCAL_PREFIX);

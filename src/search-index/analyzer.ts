@@ -10,12 +10,24 @@ export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Bumped whenever the analyzer's output changes: part of the ingest-configuration hash. */
-export const ANALYZER_VERSION = 'en-porter-lucene-stop-1';
+export const ANALYZER_VERSION = 'en-porter-lucene-stop-fold-2';
 
 /** Terms longer than this are dropped (Lucene's StandardTokenizer default max token length). */
 const MAX_TERM_LENGTH = 255;
 const STEM_CACHE_LIMIT = 50_000;
-const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+// Combining marks belong to the word they follow (Devanagari vowel signs, Thai tone marks).
+const TOKEN = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)?/gu;
+const NON_ASCII = /[^\u0000-\u007f]/;
+const LATIN_WITH_MARKS = /(\p{Script=Latin})\p{M}+/gu;
+
+/**
+ * Latin letters without their diacritics (Lucene's ASCIIFoldingFilter for Latin script): people
+ * type "Beyonce" and "Sao Paulo" for "Beyoncé" and "São Paulo". Marks on other scripts (Devanagari
+ * vowel signs, ...) are part of their letters and stay.
+ */
+export function foldLatinDiacritics(text: string): string {
+  return NON_ASCII.test(text) ? text.normalize('NFD').replace(LATIN_WITH_MARKS, '$1').normalize('NFC') : text;
+}
 
 /** True for words of decimal digits only (ASCII fast path; other scripts' digits by \p{N}). */
 function allDigits(word: string): boolean {
@@ -28,7 +40,7 @@ function allDigits(word: string): boolean {
   return true;
 }
 
-/** Turns text into index terms: NFKC, lowercase, word tokens, possessive strip, stop words, Porter stem. */
+/** Turns text into index terms: NFKC, Latin diacritics folded, lowercase, word tokens, possessive strip, stop words, Porter stem. */
 export interface Analyzer {
   readonly version: string;
   /** Terms in order (with repeats). */
@@ -37,7 +49,7 @@ export interface Analyzer {
   termFrequencies(text: string, into?: Map<string, number>): { frequencies: Map<string, number>; length: number };
 }
 
-/** The English analyzer: Unicode NFKC normalization, lowercasing, Lucene stop words, Porter stemming. */
+/** The English analyzer: Unicode NFKC normalization, Latin diacritics folded, lowercasing, Lucene stop words, Porter stemming. */
 export function createEnglishAnalyzer(): Analyzer {
   const stems = new Map<string, string>();
   const stem = (word: string): string => {
@@ -51,7 +63,7 @@ export function createEnglishAnalyzer(): Analyzer {
   };
   const terms = (text: string): string[] => {
     const out: string[] = [];
-    const normalized = text.normalize('NFKC').toLowerCase();
+    const normalized = foldLatinDiacritics(text.normalize('NFKC')).toLowerCase();
     for (const match of normalized.matchAll(TOKEN)) {
       let word = match[0];
       // English possessive filter: "company's" -> "company".

@@ -13,14 +13,25 @@ import { toErrorResponse } from './error-response.js';
 import { createTokenBucketLimiter } from './rate-limiter.js';
 import { CLIENT_CLOSED_CODE, CLIENT_CLOSED_REQUEST_STATUS, clientClosed, rateLimitMiddleware, timeoutMiddleware } from './request-guards.js';
 import { requestLogMiddleware, stderrLogSink, type LogSink } from './request-log.js';
+import { traceMiddleware } from '../monitor/tracing/trace-middleware.js';
 import { registerAskRoute } from './routes/ask-route.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
 import { registerDocumentsRoutes } from './routes/documents-routes.js';
+import { registerDocumentReadRoute } from './routes/document-read-route.js';
+import { registerExperimentsRoutes } from './routes/experiments-routes.js';
+import { registerFeedbackRoute } from './routes/feedback-route.js';
+import { registerUiRoute } from './ui-route.js';
 import { registerEmbeddingsRoute } from './routes/embeddings-route.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerJobsRoute } from './routes/jobs-route.js';
 import { registerKeysRoutes } from './routes/keys-routes.js';
+import { registerMonitorRoutes } from '../monitor/monitor-routes.js';
+import { lastPromotionFinder } from '../registry/last-promotion.js';
+import type { Monitor } from '../monitor/monitor-service.js';
+import { TELEMETRY_PATHS, telemetryMiddleware } from '../monitor/telemetry-middleware.js';
 import { registerMcpRoute } from './mcp/mcp-route.js';
+import { ARM_PATHS, armMiddleware, type ArmServing } from '../registry/arm-middleware.js';
+import { registerRegistryRoutes } from '../registry/registry-routes.js';
 import { registerModelsRoute } from './routes/models-route.js';
 import { registerOpenApiRoute } from './routes/openapi-route.js';
 import { registerRetrieveRoute } from './routes/retrieve-route.js';
@@ -51,6 +62,10 @@ export interface CreateAppOptions {
   isDraining?: () => boolean;
   /** Aborted (reason: the error to end with) when shutdown stops waiting: in-flight /v1 requests end with it, streams with an error event. */
   shutdownSignal?: AbortSignal;
+  /** Telemetry and checks (startServer makes one from config.monitor); without one no telemetry is recorded. */
+  monitor?: Monitor;
+  /** Registry arms (A/B tests, canaries, production entries) for the answer routes; startServer makes one. Without it every request uses `groundwork`. */
+  arms?: ArmServing;
 }
 
 /**
@@ -72,6 +87,8 @@ export function createApp(groundwork: Groundwork, options: CreateAppOptions = {}
 
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  // The request's root span (a no-op unless tracing is on): every stage span of the request is under it.
+  app.use(traceMiddleware());
   app.use(requestLogMiddleware(metrics, sink));
   // The API's guards, in order; /mcp (MCP over HTTP) passes the same ones, sharing their limits.
   const guards = [
@@ -82,6 +99,10 @@ export function createApp(groundwork: Groundwork, options: CreateAppOptions = {}
     concurrencyLimitMiddleware(createSemaphore(server.maxConcurrentRequests), server.requestTimeoutMs),
   ];
   for (const path of ['/v1/*', '/mcp']) app.use(path, ...guards);
+  // After auth, so each telemetry row carries the caller's tenant.
+  if (options.monitor) for (const path of Object.keys(TELEMETRY_PATHS)) app.use(path, telemetryMiddleware(options.monitor.telemetry, groundwork.config.tenant));
+  // After auth: the arm follows the caller's tenant and key.
+  if (options.arms) for (const path of ARM_PATHS) app.use(path, armMiddleware(options.arms, groundwork.config.tenant));
 
   registerHealthRoutes(app, { ...deps, isDraining: options.isDraining ?? (() => false) });
   registerAskRoute(app, deps);
@@ -91,8 +112,14 @@ export function createApp(groundwork: Groundwork, options: CreateAppOptions = {}
   registerEmbeddingsRoute(app, deps);
   registerMcpRoute(app, deps);
   registerDocumentsRoutes(app, { ...deps, loaders: uploadLoaders(options.loaders, groundwork.config.ingest) });
+  registerDocumentReadRoute(app, deps);
   registerJobsRoute(app, deps);
+  registerFeedbackRoute(app, deps);
+  registerExperimentsRoutes(app, deps);
+  registerUiRoute(app);
   registerKeysRoutes(app, deps);
+  registerMonitorRoutes(app, { db: groundwork.db, options: groundwork.config.monitor, lastPromotion: lastPromotionFinder(groundwork.db) });
+  if (options.arms) registerRegistryRoutes(app, { registry: options.arms.registry, defaultTenant: groundwork.config.tenant });
   registerOpenApiRoute(app, { tools: options.tools ?? toolCatalog(classicMlTools) });
   registerToolsRoute(app, { ...deps, tools: options.tools ?? toolCatalog(classicMlTools), toolPool: options.toolPool ?? serverToolPool(server) });
 

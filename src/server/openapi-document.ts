@@ -29,6 +29,10 @@ import { listQuerySchema as documentListQuerySchema, tenantQuerySchema } from '.
 import { querySchema as jobQuerySchema } from './routes/jobs-route.js';
 import { embeddingsBodySchema } from './routes/embeddings-route.js';
 import { listQuerySchema as keyListQuerySchema } from './routes/keys-routes.js';
+import { documentReadQuerySchema } from './routes/document-read-route.js';
+import { experimentListQuerySchema } from './routes/experiments-routes.js';
+import { feedbackBodySchema } from './routes/feedback-route.js';
+import { monitorAlertsQuerySchema, monitorReportQuerySchema, monitorSeriesQuerySchema } from '../monitor/monitor-routes.js';
 
 /** The OpenAPI version written; 3.1 is the first whose schemas are JSON Schema (2020-12), as zod writes them. */
 const OPENAPI_VERSION = '3.1.0';
@@ -74,6 +78,7 @@ const COMPONENTS: Record<string, z.ZodType> = {
   CreatedKey: createdKeyResponseSchema,
   ApiKey: apiKeySchema,
   KeyList: keyListResponseSchema,
+  FeedbackRequest: feedbackBodySchema,
   Health: healthResponseSchema,
   Ready: readyResponseSchema,
 };
@@ -136,6 +141,23 @@ const OPERATIONS: OperationDoc[] = [
   { method: 'post', path: '/v1/keys', summary: 'Create an API key (admin keys only); its secret is shown this once', auth: true, body: 'CreateKeyRequest', responses: { 201: { description: 'the new key', schema: 'CreatedKey' } } },
   { method: 'get', path: '/v1/keys', summary: 'List API keys, never their secrets (admin keys only)', auth: true, query: keyListQuerySchema, responses: { 200: { description: 'the keys', schema: 'KeyList' } } },
   { method: 'delete', path: '/v1/keys/:id', summary: 'Revoke an API key (admin keys only)', auth: true, responses: { 200: { description: 'the revoked key', schema: 'ApiKey' } } },
+  {
+    method: 'post',
+    path: '/v1/feedback',
+    summary: "Rate an answer by its x-request-id (thumbs up/down, optional correct answer); a later rating of the same request replaces it",
+    auth: true,
+    body: 'FeedbackRequest',
+    responses: { 201: { description: '{id, requestId, rating}: a new rating' }, 200: { description: '{id, requestId, rating, correctAnswer?}: replaced the earlier rating' } },
+  },
+  { method: 'get', path: '/v1/documents/:id', summary: "One of the tenant's documents with a window of its chunks (`chunk` centres it on a cited chunk)", auth: true, query: documentReadQuerySchema, responses: { 200: { description: '{tenant, document, from, chunks: [{id, ordinal, text, headingPath, page, charStart, charEnd}]}' } } },
+  { method: 'get', path: '/v1/experiments', summary: 'Recorded experiments, newest first (a tenant key: its tenant; an admin key: every tenant)', auth: true, query: experimentListQuerySchema, responses: { 200: { description: '{tenant?, experiments}' } } },
+  { method: 'get', path: '/v1/experiments/:id', summary: 'One experiment without its per-query rows', auth: true, responses: { 200: { description: 'the experiment with queryCount' } } },
+  { method: 'get', path: '/v1/experiments/:a/compare/:b', summary: 'Paired test of B against A per metric over their shared queries', auth: true, responses: { 200: { description: '{a, b, datasetHash, queries, onlyInA, onlyInB, metrics}' } } },
+  { method: 'get', path: '/v1/experiments/:id/report', summary: 'The self-contained HTML report (no script, no external request)', auth: true, responses: { 200: { description: 'text/html', text: true } } },
+  { method: 'get', path: '/v1/monitor/report', summary: 'Monitoring report of a window against its reference: latency, error, refusal and cache hit rates, cost, drift per signal, open alerts (a tenant key: its tenant; an admin key: every tenant or `tenant`)', auth: true, query: monitorReportQuerySchema, responses: { 200: { description: 'MonitorReport (src/monitor/types.ts), the JSON of `groundwork monitor --json`' } } },
+  { method: 'get', path: '/v1/monitor/series', summary: 'Time series from the per-minute rollups: requests, errors, p50/p95 latency, refusal and cache hit rates, cost per step', auth: true, query: monitorSeriesQuerySchema, responses: { 200: { description: 'MonitorSeries (src/monitor/types.ts)' } } },
+  { method: 'get', path: '/v1/monitor/alerts', summary: 'Monitor alerts: open ones, or the latest of any state with state=all', auth: true, query: monitorAlertsQuerySchema, responses: { 200: { description: '{alerts: MonitorAlert[]}' } } },
+  { method: 'get', path: '/ui', summary: 'The web console (its page; /ui/:file its script and styles)', auth: false, responses: { 200: { description: 'text/html', text: true }, 503: { description: 'the console bundle is not built', text: true } } },
   { method: 'get', path: '/health', summary: 'The process is up', auth: false, responses: { 200: { description: 'up', schema: 'Health' } } },
   { method: 'get', path: '/ready', summary: 'Database reachable, migrations current, models loaded', auth: false, responses: { 200: { description: 'ready', schema: 'Ready' }, 503: { description: 'not ready', schema: 'Ready' } } },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', auth: false, responses: { 200: { description: 'Prometheus text format', text: true } } },

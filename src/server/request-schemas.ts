@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { tenantNameSchema } from '../config/tenant-name.js';
 import { filtersSchema } from '../retrieve/filters.js';
+import { retrievalModeSchema } from '../retrieve/retrieval-modes.js';
 import { MAX_QUERY_CHARS } from '../retrieve/retriever.js';
 
 const question = z.string().max(MAX_QUERY_CHARS).refine((s) => s.trim().length > 0, 'must not be empty');
-const mode = z.enum(['sparse', 'dense', 'hybrid']);
+const mode = retrievalModeSchema;
 /** Chat turns a client may send as history (its own system messages are never passed to the model). */
 export const historyMessageSchema = z.object({ role: z.enum(['user', 'assistant']), content: z.string().max(64_000) }).strict();
 

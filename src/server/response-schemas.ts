@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retrievalModeSchema } from '../retrieve/retrieval-modes.js';
 
 /**
  * The JSON responses of the HTTP API as zod schemas: the source of `/openapi.json` (with the
@@ -53,7 +54,7 @@ export const askResponseSchema = z.object({
   costUsd: z.number(),
   cache: z.object({ hit: z.boolean(), layer: z.enum(['exact', 'semantic']).nullable(), similarity: z.number().nullable() }),
   route: z.object({ policy: z.string(), model: z.string() }).describe('the router decision (policy, model, steps, ...)'),
-  retrieval: z.object({ mode: z.enum(['sparse', 'dense', 'hybrid']), requestedMode: z.enum(['sparse', 'dense', 'hybrid']).optional(), confidence: z.number(), notices: z.array(z.string()) }),
+  retrieval: z.object({ mode: retrievalModeSchema, requestedMode: retrievalModeSchema.optional(), confidence: z.number(), notices: z.array(z.string()) }),
   latencyMs: z.number(),
   requestId: z.string(),
 });
@@ -79,12 +80,19 @@ export const retrievedChunkSchema = z.object({
 /** `POST /v1/retrieve`. */
 export const retrieveResponseSchema = z.object({
   query: z.string(),
-  mode: z.enum(['sparse', 'dense', 'hybrid']),
-  requestedMode: z.enum(['sparse', 'dense', 'hybrid']).optional(),
+  mode: retrievalModeSchema,
+  requestedMode: retrievalModeSchema.optional(),
   notices: z.array(z.string()),
   confidence: z.number().min(0).max(1),
   chunks: z.array(retrievedChunkSchema),
-  timings: z.record(z.string(), z.number()).describe('milliseconds per stage (sparseMs, denseMs, totalMs, ...)'),
+  timings: z
+    .object({
+      totalMs: z.number(),
+      legsMs: z.record(z.string(), z.number()).describe('per retrieval leg that ran (sparse, dense, ...)'),
+      rerankMs: z.number(),
+      embedMs: z.number().optional().describe('query embedding, part of the embedding legs\' time'),
+    })
+    .describe('milliseconds'),
   tenant: z.string(),
   requestId: z.string(),
 });

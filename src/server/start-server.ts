@@ -9,6 +9,11 @@ import { serverToolPool } from './routes/tools-route.js';
 import { createServerMetrics } from './server-metrics.js';
 import { serverOptionsSchema, type ServerOptionsInput } from './server-options.js';
 import { createModelRegistry } from '../router/model-registry.js';
+import { createMonitor } from '../monitor/monitor-service.js';
+import { createArmServing } from '../registry/arm-middleware.js';
+import { scheduleRolloutController } from '../registry/rollout-controller.js';
+import { scheduleRetraining } from '../registry/retraining-queue.js';
+import { lastPromotionFinder } from '../registry/last-promotion.js';
 
 /**
  * After shutdownGraceMs, open streams are told to end (an `error` event, `data: [DONE]`) and get
@@ -53,7 +58,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const stopRequests = new AbortController();
   // The server owns its tool workers (unless given a pool): they stop when it closes.
   const toolPool = options.toolPool ?? serverToolPool(server);
-  const app = createApp(options.groundwork, { ...options, toolPool, server, metrics, isDraining: () => draining, shutdownSignal: stopRequests.signal });
+  // Telemetry and the scheduled checks (config.monitor), unless given one: the server owns it and closes it.
+  const monitorOptions = options.groundwork.config.monitor;
+  const monitor =
+    options.monitor ??
+    (monitorOptions.enabled
+      ? createMonitor({ db: options.groundwork.db, options: monitorOptions, registry: metrics.registry, terms: (text) => options.groundwork.analyzer.terms(text), schedule: true, lastPromotion: lastPromotionFinder(options.groundwork.db) })
+      : undefined);
+  // Registry arms (A/B tests, canaries) on the answer routes, and the controller that moves canaries
+  // and decides A/B tests every minute; both the server's own unless given.
+  const registryOptions = options.groundwork.config.registry;
+  const arms = options.arms ?? createArmServing(options.groundwork, { refreshMs: registryOptions.armRefreshMs, keepQuestions: registryOptions.retraining.enabled });
+  const controller = scheduleRolloutController({ registry: arms.registry, intervalMs: registryOptions.controllerIntervalMs });
+  // Retraining from feedback (weekly, or on drift) when enabled: the runs are a queue in the database.
+  const retraining = registryOptions.retraining.enabled
+    ? scheduleRetraining({ base: options.groundwork, registry: arms.registry, options: registryOptions.retraining, workerId: `server:${process.pid}` })
+    : undefined;
+  const app = createApp(options.groundwork, { ...options, toolPool, server, metrics, monitor, arms, isDraining: () => draining, shutdownSignal: stopRequests.signal });
 
   const listening = await new Promise<Server>((resolve, reject) => {
     const instance = serve(
@@ -118,6 +139,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       if (!options.toolPool) await toolPool.close();
       workerStop.abort();
       await Promise.all(workers);
+      // The last telemetry rows are written before the database closes.
+      if (!options.monitor) await monitor?.close();
+      await controller.stop();
+      await retraining?.stop();
+      if (!options.arms) await arms.close();
       if (options.closeGroundwork !== false) await options.groundwork.close();
     })();
     return closing;

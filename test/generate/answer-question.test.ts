@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../src/generate/answer-question.js';
 import type { AnswerEvent, AnswerQuestionInput } from '../../src/generate/answer-types.js';
-import { createAnthropicChatModel } from '../../src/generate/anthropic-chat-model.js';
+import { createAnthropicChatModel } from '../../src/models/chat/anthropic-chat-model.js';
 import { buildPrompt } from '../../src/generate/build-prompt.js';
 import { createExtractiveAnswerer } from '../../src/generate/extractive-answerer.js';
-import { createOpenAIChatModel } from '../../src/generate/openai-chat-model.js';
+import { createOpenAIChatModel } from '../../src/models/chat/openai-chat-model.js';
 import { REFUSAL_TEXT } from '../../src/generate/refusal.js';
 import { streamAnswer } from '../../src/generate/stream-answer.js';
 import { GROUNDED_SYSTEM_PROMPT } from '../../src/generate/system-prompt.js';

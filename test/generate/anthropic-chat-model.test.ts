@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ProviderError } from '../../src/errors.js';
-import { minCacheableTokens } from '../../src/generate/anthropic-cache-minimums.js';
-import { createAnthropicChatModel } from '../../src/generate/anthropic-chat-model.js';
+import { minCacheableTokens } from '../../src/models/chat/anthropic-cache-minimums.js';
+import { createAnthropicChatModel } from '../../src/models/chat/anthropic-chat-model.js';
 import type { TokenCounter } from '../../src/ingest/types.js';
 import type { StreamEvent } from '../../src/models/types.js';
 import { startFakeAnthropicServer, type FakeAnthropicServer } from '../helpers/fake-anthropic-server.js';

@@ -21,7 +21,7 @@ export function chunk(id: number, text: string, overrides: Partial<RetrievedChun
 
 /** A retrieval result around the chunks. */
 export function retrieval(chunks: RetrievedChunk[], confidence = 0.8, query = 'q'): RetrieveResult {
-  return { query, mode: 'sparse', notices: [], confidence, chunks, timings: {} };
+  return { query, mode: 'sparse', notices: [], confidence, chunks, timings: { totalMs: 0, legsMs: {}, rerankMs: 0 } };
 }
 
 export const WARRANTY = chunk(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendSalientTerms, CONDENSE_SYSTEM_PROMPT, condenseQuestion } from '../../src/generate/condense-question.js';
 import { createExtractiveAnswerer } from '../../src/generate/extractive-answerer.js';
-import { createOpenAIChatModel } from '../../src/generate/openai-chat-model.js';
+import { createOpenAIChatModel } from '../../src/models/chat/openai-chat-model.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 
 let server: FakeOpenAIServer;

@@ -157,7 +157,7 @@ describe('a chunk cut to fit the context budget', () => {
     const { createExtractiveAnswerer } = await import('../../src/generate/extractive-answerer.js');
     const { createTiktokenCounter } = await import('../../src/generate/tiktoken-counter.js');
     const long = chunk(1, Array.from({ length: 40 }, (_, i) => `Sentence number ${i} talks about lending rule ${i}.`).join(' '), { edges: { before: 'Earlier text. ', after: ' and more.' } });
-    const base = { question: 'What are the lending rules?', retrieval: { query: 'q', mode: 'sparse' as const, notices: [], confidence: 0.9, chunks: [long], timings: {} }, chatModel: createExtractiveAnswerer(), refusalThreshold: 0.1, tokenCounter: createTiktokenCounter('o200k_base'), maxOutputTokens: 16 };
+    const base = { question: 'What are the lending rules?', retrieval: { query: 'q', mode: 'sparse' as const, notices: [], confidence: 0.9, chunks: [long], timings: { totalMs: 0, legsMs: {}, rerankMs: 0 } }, chatModel: createExtractiveAnswerer(), refusalThreshold: 0.1, tokenCounter: createTiktokenCounter('o200k_base'), maxOutputTokens: 16 };
     let checked = 0;
     for (let budget = 256; budget <= 2048 && checked === 0; budget += 16) {
       const plan = prepareAnswer({ ...base, maxContextTokens: budget });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ProviderError } from '../../src/errors.js';
-import { createOpenAIChatModel } from '../../src/generate/openai-chat-model.js';
+import { createOpenAIChatModel } from '../../src/models/chat/openai-chat-model.js';
 import type { StreamEvent } from '../../src/models/types.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 
@@ -116,8 +116,15 @@ describe('createOpenAIChatModel', () => {
   it('reports a caller abort as a non-retryable ProviderError', async () => {
     server.enqueue({ text: 'late', delayMs: 1000 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const error = (await model().generate({ messages, signal: controller.signal }).catch((caught: unknown) => caught)) as ProviderError;
+    const before = server.requests.length;
+    const pending = model()
+      .generate({ messages, signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    // Abort once the server holds the request (a fixed delay raced the client on a busy machine and
+    // left the queued reply to the next test).
+    while (server.requests.length === before) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    const error = (await pending) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.isRetryable).toBe(false);
     expect(error.message).toMatch(/aborted/);

@@ -26,11 +26,20 @@ export function hashedEmbedder(options: { dimensions?: number; id?: string; revi
     maxInputTokens: 512,
     maxBatchSize: 64,
     calls,
-    async embedDocuments(texts) {
+    async embedDocuments(texts, options = {}) {
       calls.push(texts);
-      return texts.map(embed);
+      const out: Float32Array[] = [];
+      // Batches of maxBatchSize with a turn of the event loop between them, checking the signal
+      // before each, as the real embedders do (the Embedder contract suite runs over this one too).
+      for (let start = 0; start < texts.length; start += 64) {
+        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+        options.signal?.throwIfAborted();
+        out.push(...texts.slice(start, start + 64).map(embed));
+      }
+      return out;
     },
-    async embedQuery(text) {
+    async embedQuery(text, options = {}) {
+      options.signal?.throwIfAborted();
       calls.push([text]);
       return embed(text);
     },

@@ -13,6 +13,8 @@ export interface RecordedRequest {
 }
 
 export interface FakeResponse {
+  /** Wait this long before answering (to test aborts of a request in flight). */
+  delayMs?: number;
   status?: number;
   headers?: Record<string, string>;
   body: unknown;
@@ -35,8 +37,13 @@ export async function startFakeProviderServer(handler: (request: RecordedRequest
       const request: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : undefined };
       requests.push(request);
       const response = handler(request, requests.length - 1);
-      res.writeHead(response.status ?? 200, { 'content-type': 'application/json', ...response.headers });
-      res.end(typeof response.body === 'string' ? response.body : JSON.stringify(response.body));
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(response.status ?? 200, { 'content-type': 'application/json', ...response.headers });
+        res.end(typeof response.body === 'string' ? response.body : JSON.stringify(response.body));
+      };
+      if (response.delayMs) setTimeout(send, response.delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,4 +78,31 @@ export function openAIEmbeddingsBody(request: RecordedRequest, dimensions: numbe
 /** OpenAI's error envelope. */
 export function openAIError(message: string, type: string): unknown {
   return { error: { message, type, param: null, code: null } };
+}
+
+/** Cohere `/v2/embed` body: float embeddings of every text. */
+export function cohereEmbedBody(request: RecordedRequest, dimensions: number): unknown {
+  return {
+    id: 'e1',
+    embeddings: { float: (request.body.texts as string[]).map((text) => fakeVector(text, dimensions)) },
+    texts: request.body.texts,
+    meta: { api_version: { version: '2' }, billed_units: { input_tokens: request.body.texts.length } },
+    response_type: 'embeddings_by_type',
+  };
+}
+
+/**
+ * Cohere `/v2/rerank` body: a deterministic relevance per document (shared query words over
+ * document words, squashed into (0, 1)), sorted by relevance as Cohere sorts them.
+ */
+export function cohereRerankBody(request: RecordedRequest): unknown {
+  const words = (text: string) => text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  const query = new Set(words(request.body.query as string));
+  const results = (request.body.documents as string[]).map((document, index) => {
+    const terms = words(document);
+    const shared = terms.filter((term) => query.has(term)).length;
+    return { index, relevance_score: (shared + 1) / (terms.length + 2) };
+  });
+  results.sort((a, b) => b.relevance_score - a.relevance_score);
+  return { id: 'r1', results, meta: { api_version: { version: '2' }, billed_units: { search_units: 1 } } };
 }

@@ -6,7 +6,8 @@ import { binFeatures } from './feature-binner.js';
 import { growTree, type TreeArrays } from './grow-histogram-tree.js';
 import { sigmoid } from './logistic-regression.js';
 
-const treeSchema = z.object({
+/** One tree of an ensemble as parallel arrays (LambdaMART's trees share it). */
+export const treeSchema = z.object({
   feature: z.array(z.number().int()),
   threshold: z.array(z.number()),
   left: z.array(z.number().int()),

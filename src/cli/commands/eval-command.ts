@@ -11,6 +11,7 @@ import type { EvalRunDocument, EvalRunProgress } from '../../eval/run-eval-types
 import { runGoldenEval, type GoldenEvalRunDocument } from '../../eval/run-golden-eval.js';
 import { resolveEvalOptions } from '../../eval/run-record.js';
 import { buildExperimentReport } from '../../eval/run-report.js';
+import { registerGate } from './eval-gate-command.js';
 import type { MeanWithCI } from '../../eval/bootstrap-ci.js';
 import type { PairedTestResult } from '../../eval/paired-test.js';
 import type { CommandContext } from '../context.js';
@@ -30,6 +31,7 @@ export function registerEval(program: Command, context: CommandContext): void {
   registerCompare(evalCommand, context);
   registerList(evalCommand, context);
   registerReport(evalCommand, context);
+  registerGate(evalCommand, context);
 }
 
 function registerRun(evalCommand: Command, context: CommandContext): void {
@@ -38,6 +40,7 @@ function registerRun(evalCommand: Command, context: CommandContext): void {
     .description('run a BEIR dataset split (--dataset) or a golden set (--golden) and record an experiment')
     .option('--dataset <dir>', 'BEIR layout: corpus.jsonl, queries.jsonl, qrels/<split>.tsv')
     .option('--split <name>', 'qrels split of --dataset (default test)')
+    .option('--keep-identical-ids', '--dataset: keep hits whose document id equals the query id (dropped by default, as BEIR ignore_identical_ids)')
     .option('--golden <file>', 'golden-set JSON Lines over documents already ingested in the tenant')
     .option('--mode <mode>', 'sparse, dense or hybrid (default from config)', modeOption)
     .option('--k <n>', 'documents per query in the run file and metric cutoff besides 10 (default eval.k)', intOption('--k', 1, 1000))
@@ -52,6 +55,7 @@ function registerRun(evalCommand: Command, context: CommandContext): void {
     .action(async (flags) => {
       if ((flags.dataset === undefined) === (flags.golden === undefined)) throw new UsageError('eval run needs exactly one of --dataset DIR or --golden FILE');
       if (flags.split !== undefined && flags.dataset === undefined) throw new UsageError('--split applies to --dataset only');
+      if (flags.keepIdenticalIds && flags.dataset === undefined) throw new UsageError('--keep-identical-ids applies to --dataset only');
       if (flags.judge && flags.golden === undefined) throw new UsageError('--judge applies to --golden only');
       if (flags.answersFile !== undefined && flags.golden === undefined) throw new UsageError('--answers-file applies to --golden only');
       if (flags.judgeRepeats !== undefined && !flags.judge) throw new UsageError('--judge-repeats needs --judge');
@@ -73,7 +77,7 @@ function registerRun(evalCommand: Command, context: CommandContext): void {
         const common = { mode: flags.mode, k: flags.k, tenant: flags.tenant, hypothesis: flags.hypothesis, baselineId, runFile: flags.runFile, onProgress };
         const document =
           flags.dataset !== undefined
-            ? await runBeirEval(gw, { ...common, dataset: flags.dataset, split: flags.split })
+            ? await runBeirEval(gw, { ...common, dataset: flags.dataset, split: flags.split, keepIdenticalIds: flags.keepIdenticalIds === true })
             : await runGoldenEval(gw, { ...common, golden: flags.golden, judge: flags.judge === true, judgeRepeats: flags.judgeRepeats, answersFile: flags.answersFile });
         for (const bar of bars.values()) bar.stop();
         if (flags.json) printJson(io, document);

@@ -25,9 +25,12 @@ const COMMANDS: readonly CommandModule[] = [
   { name: 'cache', load: async () => (await import('./cache-command.js')).registerCache },
   { name: 'eval', load: async () => (await import('./eval-command.js')).registerEval },
   { name: 'answerability', load: async () => (await import('./answerability-command.js')).registerAnswerability },
+  { name: 'ranker', load: async () => (await import('./ranker-command.js')).registerRanker },
   { name: 'serve', load: async () => (await import('./serve-command.js')).registerServe },
   { name: 'worker', load: async () => (await import('./worker-command.js')).registerWorker },
   { name: 'keys', load: async () => (await import('./keys-command.js')).registerKeys },
+  { name: 'monitor', load: async () => (await import('./monitor-command.js')).registerMonitor },
+  { name: 'registry', load: async () => (await import('./registry-command.js')).registerRegistry },
   { name: 'mcp', load: async () => (await import('./mcp-command.js')).registerMcp },
 ];
 
@@ -68,9 +71,8 @@ export async function registerCommands(
   argv?: readonly string[],
   valueOptions?: ReadonlySet<string>,
 ): Promise<void> {
-  void setExit;
   const name = argv ? commandNameOf(argv, valueOptions) : undefined;
   const named = COMMANDS.filter((command) => command.name === name);
   const registers = await Promise.all((named.length > 0 ? named : COMMANDS).map((command) => command.load()));
-  for (const register of registers) register(program, context);
+  for (const register of registers) register(program, { ...context, setExit });
 }

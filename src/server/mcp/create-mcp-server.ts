@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { GroundworkError } from '../../errors.js';
 import type { Groundwork } from '../../groundwork.js';
 import { filtersSchema } from '../../retrieve/filters.js';
+import { retrievalModeSchema } from '../../retrieve/retrieval-modes.js';
 import { MAX_QUERY_CHARS } from '../../retrieve/retriever.js';
 import { citationFooter } from '../citation-footer.js';
 import type { McpOptions } from './mcp-options.js';
@@ -26,7 +27,7 @@ export interface CreateMcpServerOptions {
 }
 
 const question = z.string().min(1).max(MAX_QUERY_CHARS).refine((s) => s.trim().length > 0, 'must not be empty');
-const mode = z.enum(['sparse', 'dense', 'hybrid']);
+const mode = retrievalModeSchema;
 const tenant = z.string().optional().describe('tenant (default: the API key\'s own, or the configured one); another tenant is refused');
 
 /**

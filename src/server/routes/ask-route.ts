@@ -9,6 +9,7 @@ import { streamFailed } from '../request-log.js';
 import { askBodySchema } from '../request-schemas.js';
 import { withRequestSignal } from '../request-guards.js';
 import { resolveTenant } from '../resolve-tenant.js';
+import { answerStreamTelemetry, answerTelemetry } from '../../monitor/telemetry-details.js';
 
 /** The JSON answer of `POST /v1/ask`: the shared answer shape, with this request's id. */
 export function askResponse(result: AskResult, requestId: string): Record<string, unknown> {
@@ -26,15 +27,19 @@ export function registerAskRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     const body = await parseJsonBody(c, askBodySchema);
     const tenant = resolveTenant(c.get('principal'), body.tenant, groundwork.config.tenant);
     const request = { question: body.question, tenant, mode: body.mode, topK: body.topK, filters: body.filters, history: body.history, signal: c.get('signal'), requestId: c.get('requestId') };
+    // The registry arm's configuration (A/B test, canary, production entries) when the server serves arms.
+    const served = (await c.get('armGroundwork')?.()) ?? groundwork;
     if (!body.stream) {
       const started = performance.now();
-      const result = await withRequestSignal(request.signal, groundwork.ask(request), options.requestTimeoutMs);
+      const result = await withRequestSignal(request.signal, served.ask(request), options.requestTimeoutMs);
       metrics.observeStage('answer', (performance.now() - started) / 1000);
       metrics.observeAnswer(result.model, result.usage, result.refused, result.costUsd);
       metrics.observeCacheResult(result.cache.layer);
+      c.set('telemetry', answerTelemetry(tenant, body.question, result));
       return c.json(askResponse(result, c.get('requestId')));
     }
-    const answer = await startAnswerStream(groundwork, request, metrics, options.requestTimeoutMs);
+    const observe = answerStreamTelemetry(tenant, body.question, (details) => c.set('telemetry', details));
+    const answer = await startAnswerStream(served, request, metrics, options.requestTimeoutMs);
     return streamSSE(c, async (stream) => {
       let id = 0;
       const send = async (event: { type: string }): Promise<void> => {
@@ -43,8 +48,12 @@ export function registerAskRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
       };
       stream.onAbort(() => void answer.cancel());
       try {
+        observe(answer.first);
         await send(answer.first);
-        for await (const event of answer.rest()) await send(event);
+        for await (const event of answer.rest()) {
+          observe(event);
+          await send(event);
+        }
       } catch (error) {
         await answer.cancel();
         await send({ type: 'error', ...streamFailed(c, error) });

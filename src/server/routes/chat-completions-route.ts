@@ -12,6 +12,7 @@ import { parseJsonBody } from '../parse-input.js';
 import { streamFailed } from '../request-log.js';
 import { withRequestSignal } from '../request-guards.js';
 import { resolveTenant } from '../resolve-tenant.js';
+import { answerStreamTelemetry, answerTelemetry } from '../../monitor/telemetry-details.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() }).passthrough();
 const messageSchema = z
@@ -87,15 +88,18 @@ export function registerChatCompletionsRoute(app: Hono<AppEnv>, deps: RouteDeps)
     const tenant = resolveTenant(c.get('principal'), body.tenant, groundwork.config.tenant);
     const { question, history } = questionAndHistory(body.messages);
     const request = { question, history, tenant, signal: c.get('signal'), requestId: c.get('requestId') };
+    // The registry arm's configuration (A/B test, canary, production entries) when the server serves arms.
+    const served = (await c.get('armGroundwork')?.()) ?? groundwork;
     const id = `chatcmpl-${c.get('requestId')}`;
     const created = Math.floor(Date.now() / 1000);
 
     if (!body.stream) {
       const started = performance.now();
-      const result = await withRequestSignal(request.signal, groundwork.ask(request), options.requestTimeoutMs);
+      const result = await withRequestSignal(request.signal, served.ask(request), options.requestTimeoutMs);
       metrics.observeStage('answer', (performance.now() - started) / 1000);
       metrics.observeAnswer(result.model, result.usage, result.refused, result.costUsd);
       metrics.observeCacheResult(result.cache.layer);
+      c.set('telemetry', answerTelemetry(tenant, question, result));
       return c.json({
         id,
         object: 'chat.completion',
@@ -115,8 +119,9 @@ export function registerChatCompletionsRoute(app: Hono<AppEnv>, deps: RouteDeps)
       });
     }
 
-    const answer = await startAnswerStream(groundwork, request, metrics, options.requestTimeoutMs);
-    const model = groundwork.chatModel.id;
+    const observe = answerStreamTelemetry(tenant, question, (details) => c.set('telemetry', details));
+    const answer = await startAnswerStream(served, request, metrics, options.requestTimeoutMs);
+    const model = served.chatModel.id;
     const chunk = (delta: Record<string, unknown>, finishReason: string | null = null, extra: Record<string, unknown> = {}) => ({
       id,
       object: 'chat.completion.chunk',
@@ -137,6 +142,7 @@ export function registerChatCompletionsRoute(app: Hono<AppEnv>, deps: RouteDeps)
           yield* answer.rest();
         };
         for await (const event of events()) {
+          observe(event);
           if (event.type === 'token') await send(chunk({ content: event.text }));
           else if (event.type === 'citations') {
             citations = event.citations;

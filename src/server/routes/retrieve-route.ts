@@ -5,6 +5,7 @@ import { parseJsonBody } from '../parse-input.js';
 import { retrieveBodySchema } from '../request-schemas.js';
 import { withRequestSignal } from '../request-guards.js';
 import { resolveTenant } from '../resolve-tenant.js';
+import { retrieveTelemetry } from '../../monitor/telemetry-details.js';
 
 /** Retriever timing keys (`sparseMs`) -> stage names (`sparse`). */
 const TIMING_SUFFIX = /Ms$/;
@@ -25,6 +26,7 @@ export function registerRetrieveRoute(app: Hono<AppEnv>, deps: RouteDeps): void 
       const stage = key === 'totalMs' ? 'retrieve' : key.replace(TIMING_SUFFIX, '');
       if (Number.isFinite(ms)) metrics.observeStage(stage, ms / 1000);
     }
+    c.set('telemetry', retrieveTelemetry(tenant, body.query, result));
     return c.json({ ...result, tenant, requestId: c.get('requestId') });
   });
 }

@@ -31,7 +31,6 @@ export function wordEmbedder(options: { maxInputTokens: number }): Embedder & { 
     dimensions: DIMENSIONS,
     maxInputTokens: options.maxInputTokens,
     maxBatchSize: 8,
-    documentPrefix: 'passage: ',
     countTokens: (text: string) => 3 + (text.match(/\S+/g) ?? []).length,
     batches,
     embedDocuments: async (texts: string[]) => {

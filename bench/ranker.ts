@@ -1,0 +1,259 @@
+/**
+ * The learned ranker against BM25 (issue 20). Prints one JSON document.
+ *   node --import tsx bench/ranker.ts [--data-dir DIR] [--scifact DIR] [--squad DIR] [--per-article N] [--fresh] [--write-default]
+ * PGlite in --data-dir (default .bench/ranker/data; ingest is incremental). Candidate features are
+ * cached in .bench/ranker/*.rows.json, keyed by the data hash and the feature list (--fresh recomputes).
+ * - SciFact train: 5-fold cross-validation by query; nDCG@10 of BM25 (the first stage, sparse,
+ *   top 100 chunks) vs LambdaMART vs the linear pairwise baseline, paired tests, Recall@100.
+ * - squad2-train-sample: a third of the articles held out (groupedHoldout); trained on the rest
+ *   (early stopping on a fifth of those articles), scored on the held-out articles' questions.
+ * - Cross-domain: the model trained on all of SciFact scored on the same held-out squad2 questions.
+ * - Cost: features (statistics SQL, analysis, RM3) + scoring of the top 100, p50/p95 per query.
+ * With --write-default and both quality lines met, the SciFact model is written to models/ranker/default.json.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fitLambdaMart, scoreLambdaMart } from '../src/classic-ml/models/lambdamart.js';
+import { bootstrapCI } from '../src/eval/bootstrap-ci.js';
+import { groupedHoldout } from '../src/eval/grouped-holdout.js';
+import { pairedTest } from '../src/eval/paired-test.js';
+import { countRelevant } from '../src/eval/ir-metrics.js';
+import { createGroundwork } from '../src/groundwork.js';
+import { createPostingCache } from '../src/retrieve/posting-cache.js';
+import { PORTABLE_RANKER_FEATURES, PORTABLE_TREES, RANKER_FEATURES } from '../src/retrieve/ranker/ranker-features.js';
+import { scoreRankerRows } from '../src/retrieve/ranker/ranker-model.js';
+import { collectRankerRows, type RankerQueryRows } from '../src/retrieve/ranker/ranker-rows.js';
+import { beirRankerSource, goldenRankerSource, type RankerSource } from '../src/retrieve/ranker/ranker-sources.js';
+import { crossValidateRanker, fitRanker, groupFolds, medianRounds, queryMetrics, rankerImportances, rankingData, summarizeCrossValidation } from '../src/retrieve/ranker/train-ranker.js';
+import { createRetriever } from '../src/retrieve/retriever.js';
+
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string', default: '.bench/ranker/data' },
+    scifact: { type: 'string', default: '/work/shared/datasets/scifact' },
+    squad: { type: 'string', default: '/work/shared/datasets/squad2-train-sample' },
+    'per-article': { type: 'string', default: '120' },
+    depth: { type: 'string', default: '100' },
+    fresh: { type: 'boolean', default: false },
+    'write-default': { type: 'boolean', default: false },
+  },
+});
+const DEPTH = Number(values.depth);
+const PER_ARTICLE = Number(values['per-article']);
+const CACHE_DIR = resolve('.bench/ranker');
+const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+
+type Cached = Omit<RankerQueryRows, 'judged'> & { judged: Array<[string, number]> };
+
+async function rowsFor(name: string, source: RankerSource, collect: () => Promise<RankerQueryRows[]>): Promise<RankerQueryRows[]> {
+  const key = createHash('sha256').update(JSON.stringify([source.hash, RANKER_FEATURES, DEPTH, source.queries.map((q) => q.id)])).digest('hex').slice(0, 16);
+  const file = join(CACHE_DIR, `${name}.${key}.rows.json`);
+  if (!values.fresh) {
+    try {
+      const cached = JSON.parse(await readFile(file, 'utf8')) as Cached[];
+      log(`${name}: ${cached.length} queries' features from ${file}`);
+      return cached.map((row) => ({ ...row, judged: new Map(row.judged) }));
+    } catch {
+      // not cached yet
+    }
+  }
+  const rows = await collect();
+  await mkdir(CACHE_DIR, { recursive: true });
+  await writeFile(file, JSON.stringify(rows.map((row) => ({ ...row, judged: [...row.judged] }))));
+  return rows;
+}
+
+const round = (value: number) => Math.round(value * 10000) / 10000;
+const ci = (values: number[]) => {
+  const m = bootstrapCI(values, { resamples: 5000 });
+  return { mean: round(m.mean), lower: round(m.lower), upper: round(m.upper), n: m.n };
+};
+const paired = (a: number[], b: number[]) => {
+  const p = pairedTest(a, b, { resamples: 5000 });
+  return { difference: round(p.meanDifference), lower: round(p.lower), upper: round(p.upper), p: round(p.pValue) };
+};
+const percentile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+};
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const gw = await createGroundwork({ config: { dataDir: values['data-dir'], retrieve: { mode: 'sparse' } }, useEnvironment: false });
+  try {
+    const options = gw.config.retrieve;
+    const postingCache = createPostingCache(options.postingCache);
+    const retriever = createRetriever({ db: gw.db, analyzer: gw.analyzer, options, postingCache });
+    const rowSource = { db: gw.db, analyzer: gw.analyzer, retriever, titleWeight: options.titleWeight };
+    const progress = (name: string) => (done: number, total: number) => {
+      if (done % 100 === 0 || done === total) log(`${name}: ${done}/${total}`);
+    };
+
+    // SciFact train, 5-fold CV by query.
+    const scifact = await beirRankerSource(gw, values.scifact!, 'train');
+    const scifactRows = await rowsFor('scifact-train', scifact, () => collectRankerRows(rowSource, scifact.queries, { tenant: scifact.tenant, depth: DEPTH, onProgress: progress('scifact features') }));
+    let t = performance.now();
+    const cv = crossValidateRanker(scifactRows, { folds: 5, onFold: (done, total) => log(`scifact cv fold ${done}/${total}`) });
+    const cvMs = performance.now() - t;
+    const scifactSummary = summarizeCrossValidation(cv);
+    const scifactModel = fitRanker(scifactRows, { depth: DEPTH, mode: 'sparse', folds: 5, lambdaMart: { nEstimators: medianRounds(cv.lambdamart.bestIterations) }, dataHashes: { scifact: scifact.hash }, sources: ['beir:scifact/train'] });
+    const importances = rankerImportances(scifactModel, scifactRows);
+
+    // The portable preset (features independent of the corpus scale, shallow trees): SciFact CV here, squad2 below.
+    const portableCv = crossValidateRanker(scifactRows, { folds: 5, features: PORTABLE_RANKER_FEATURES, lambdaMart: PORTABLE_TREES, onFold: (done, total) => log(`scifact portable cv fold ${done}/${total}`) });
+    const portableModel = fitRanker(scifactRows, { depth: DEPTH, mode: 'sparse', folds: 5, features: PORTABLE_RANKER_FEATURES, lambdaMart: { ...PORTABLE_TREES, nEstimators: medianRounds(portableCv.lambdamart.bestIterations) } });
+
+    // squad2: ingest the passages, a third of the articles held out.
+    const squadTenant = 'bench-ranker-squad2';
+    await gw.ingest([join(values.squad!, 'passages')], { tenant: squadTenant });
+    const squadAll = await goldenRankerSource(join(values.squad!, 'golden.jsonl'), squadTenant);
+    const perGroup = new Map<string, number>();
+    const squad: RankerSource = {
+      ...squadAll,
+      queries: squadAll.queries.filter((q) => {
+        const n = perGroup.get(q.group) ?? 0;
+        perGroup.set(q.group, n + 1);
+        return n < PER_ARTICLE;
+      }),
+    };
+    const squadRows = await rowsFor('squad2', squad, () => collectRankerRows(rowSource, squad.queries, { tenant: squadTenant, depth: DEPTH, onProgress: progress('squad2 features') }));
+    const split = groupedHoldout(squadRows.map((row) => row.group));
+    const heldOutGroups = new Set(split.heldOut);
+    const tuning = squadRows.filter((row) => !heldOutGroups.has(row.group));
+    const heldOut = squadRows.filter((row) => heldOutGroups.has(row.group) && countRelevant(row.judged) > 0);
+    const validationOf = groupFolds(tuning.map((row) => row.group), 5);
+    const squadModel = fitLambdaMart(rankingData(tuning.filter((row) => validationOf.get(row.group) !== 0)), { featureNames: [...RANKER_FEATURES] }, rankingData(tuning.filter((row) => validationOf.get(row.group) === 0)));
+    const bm25Held = heldOut.map((row) => queryMetrics(row, row.firstStageScores));
+    const inDomain = heldOut.map((row) => queryMetrics(row, row.features.length ? scoreLambdaMart(squadModel, row.features) : []));
+    const crossDomain = heldOut.map((row) => queryMetrics(row, row.features.length ? scoreRankerRows(scifactModel, row.features) : []));
+    const portableSquadModel = fitRanker(tuning, { depth: DEPTH, mode: 'sparse', folds: 1, features: PORTABLE_RANKER_FEATURES, lambdaMart: { ...PORTABLE_TREES, nEstimators: medianRounds(portableCv.lambdamart.bestIterations) } });
+    const portableIn = heldOut.map((row) => queryMetrics(row, row.features.length ? scoreRankerRows(portableSquadModel, row.features) : []));
+    const portableCross = heldOut.map((row) => queryMetrics(row, row.features.length ? scoreRankerRows(portableModel, row.features) : []));
+
+    // Cost: features (measured while collecting) + scoring the top 100 with the SciFact model.
+    const scoreMs: number[] = [];
+    const totalMs: number[] = [];
+    for (const row of scifactRows.slice(0, 300)) {
+      if (row.features.length === 0) continue;
+      t = performance.now();
+      scoreRankerRows(scifactModel, row.features);
+      const ms = performance.now() - t;
+      scoreMs.push(ms);
+      totalMs.push(ms + row.featureMs);
+    }
+
+    // End to end through the retriever's hook: the same 100 queries with retrieve.ranker off and on.
+    const modelFile = join(CACHE_DIR, 'scifact-model.json');
+    await writeFile(modelFile, JSON.stringify(scifactModel));
+    const withRanker = createRetriever({ db: gw.db, analyzer: gw.analyzer, options: { ...options, ranker: { model: modelFile, depth: DEPTH } }, postingCache });
+    const plainMs: number[] = [];
+    const rankedMs: number[] = [];
+    for (const query of scifact.queries.slice(0, 100)) {
+      t = performance.now();
+      await retriever.retrieve({ query: query.text, tenant: scifact.tenant, k: DEPTH });
+      plainMs.push(performance.now() - t);
+      t = performance.now();
+      await withRanker.retrieve({ query: query.text, tenant: scifact.tenant, k: DEPTH });
+      rankedMs.push(performance.now() - t);
+    }
+
+    // RM3 as a retrieval option of its own (retrieve.rm3), against BM25, on both domains.
+    const rm3Retriever = createRetriever({ db: gw.db, analyzer: gw.analyzer, options: { ...options, rm3: { ...options.rm3, enabled: true } }, postingCache });
+    const rm3Of = async (rows: RankerQueryRows[], tenant: string, texts: Map<string, string>) => {
+      const bm25: number[] = [];
+      const expanded: number[] = [];
+      for (const row of rows) {
+        const result = await rm3Retriever.retrieve({ query: texts.get(row.id)!, tenant, k: DEPTH });
+        const asRow = { ...row, externalIds: result.chunks.map((c) => c.externalId) };
+        bm25.push(queryMetrics(row, row.firstStageScores).ndcg);
+        expanded.push(queryMetrics(asRow, result.chunks.map((c) => c.score)).ndcg);
+      }
+      return { bm25: ci(bm25), rm3: ci(expanded), rm3MinusBm25: paired(bm25, expanded) };
+    };
+    t = performance.now();
+    const rm3 = {
+      scifact: await rm3Of(scifactRows.filter((row) => countRelevant(row.judged) > 0), scifact.tenant, new Map(scifact.queries.map((q) => [q.id, q.text]))),
+      squad2HeldOut: await rm3Of(heldOut, squadTenant, new Map(squad.queries.map((q) => [q.id, q.text]))),
+      settings: { ...options.rm3, enabled: true },
+      seconds: round((performance.now() - t) / 1000),
+    };
+
+    const scifactLine = scifactSummary.paired.lambdamartVsFirstStage.meanDifference >= 0.02 && scifactSummary.paired.lambdamartVsFirstStage.pValue < 0.05;
+    const squadDifference = paired(bm25Held.map((m) => m.ndcg), inDomain.map((m) => m.ndcg));
+    const squadLine = squadDifference.difference >= 0.02;
+    const crossDomainPaired = paired(bm25Held.map((m) => m.ndcg), crossDomain.map((m) => m.ndcg));
+    let defaultWritten: string | null = null;
+    if (values['write-default'] && scifactLine && squadLine) {
+      scifactModel.evaluation = { ndcgAt10: scifactSummary.ndcg as unknown as Record<string, unknown>, paired: scifactSummary.paired as unknown as Record<string, unknown> };
+      defaultWritten = resolve('models/ranker/default.json');
+      await mkdir(dirname(defaultWritten), { recursive: true });
+      await writeFile(defaultWritten, `${JSON.stringify(scifactModel)}\n`);
+    }
+
+    const out = {
+      bench: 'ranker',
+      database: 'pglite',
+      depth: DEPTH,
+      firstStage: `BM25 sparse (k1 ${options.k1}, b ${options.b}), top ${DEPTH} chunks, documents by MaxP`,
+      scifact: {
+        split: 'train',
+        queries: cv.queryIds.length,
+        folds: cv.folds,
+        ndcgAt10: { bm25: ci(cv.firstStage.ndcg), lambdamart: ci(cv.lambdamart.ndcg), linear: ci(cv.linear.ndcg) },
+        recallAt100: { bm25: ci(cv.firstStage.recall), lambdamart: ci(cv.lambdamart.recall) },
+        lambdamartMinusBm25: paired(cv.firstStage.ndcg, cv.lambdamart.ndcg),
+        linearMinusBm25: paired(cv.firstStage.ndcg, cv.linear.ndcg),
+        lambdamartMinusLinear: paired(cv.linear.ndcg, cv.lambdamart.ndcg),
+        bestIterations: cv.lambdamart.bestIterations,
+        cvSeconds: round(cvMs / 1000),
+        target: 'nDCG@10 >= BM25 + 0.02 with p < 0.05; Recall@100 not lower',
+        met: scifactLine,
+        importances: importances.slice(0, 12).map((row) => ({ ...row, permutation: round(row.permutation) })),
+      },
+      squad2: {
+        questions: squadRows.length,
+        perArticle: PER_ARTICLE,
+        heldOutArticles: split.heldOut,
+        heldOutQuestions: heldOut.length,
+        bestIteration: squadModel.training.bestIteration,
+        ndcgAt10: { bm25: ci(bm25Held.map((m) => m.ndcg)), lambdamart: ci(inDomain.map((m) => m.ndcg)) },
+        recallAt100: { bm25: ci(bm25Held.map((m) => m.recall)), lambdamart: ci(inDomain.map((m) => m.recall)) },
+        lambdamartMinusBm25: squadDifference,
+        target: 'nDCG@10 >= BM25 + 0.02 on held-out articles',
+        met: squadLine,
+      },
+      crossDomain: {
+        trainedOn: 'scifact train (all judged queries)',
+        testedOn: 'squad2 held-out articles',
+        ndcgAt10: ci(crossDomain.map((m) => m.ndcg)),
+        minusBm25: crossDomainPaired,
+        target: 'not below BM25 beyond the CI',
+        met: crossDomainPaired.upper >= 0,
+      },
+      portable: {
+        what: 'features independent of the corpus scale (PORTABLE_RANKER_FEATURES), trees of depth 3 with 50 rows per leaf (`ranker train --features portable`); squad2 in-domain model trained for the SciFact median best round',
+        scifactCv: { ndcgAt10: ci(portableCv.lambdamart.ndcg), minusBm25: paired(portableCv.firstStage.ndcg, portableCv.lambdamart.ndcg), bestIterations: portableCv.lambdamart.bestIterations },
+        squad2HeldOut: { ndcgAt10: ci(portableIn.map((m) => m.ndcg)), minusBm25: paired(bm25Held.map((m) => m.ndcg), portableIn.map((m) => m.ndcg)) },
+        crossDomain: { ndcgAt10: ci(portableCross.map((m) => m.ndcg)), minusBm25: paired(bm25Held.map((m) => m.ndcg), portableCross.map((m) => m.ndcg)) },
+      },
+      rm3,
+      costPerQuery: {
+        what: `features (2 SQL statements, analysis of ${DEPTH} chunks, RM3) + LambdaMART scoring of the top ${DEPTH}, PGlite, ${scifact.queries.length > 0 ? 'SciFact (5.2k documents)' : ''}`,
+        featuresMs: { p50: percentile(scifactRows.map((r) => r.featureMs), 0.5), p95: percentile(scifactRows.map((r) => r.featureMs), 0.95) },
+        scoringMs: { p50: percentile(scoreMs, 0.5), p95: percentile(scoreMs, 0.95) },
+        totalMs: { p50: percentile(totalMs, 0.5), p95: percentile(totalMs, 0.95) },
+        retrieveMs: { withoutRanker: { p50: percentile(plainMs, 0.5), p95: percentile(plainMs, 0.95) }, withRanker: { p50: percentile(rankedMs, 0.5), p95: percentile(rankedMs, 0.95) }, queries: plainMs.length },
+        trees: scifactModel.model.type === 'lambdamart' ? scifactModel.model.trees.length : 0,
+      },
+      defaultModel: defaultWritten ?? (values['write-default'] ? 'not written: a quality line was missed' : 'not asked (--write-default)'),
+      seconds: round((performance.now() - started) / 1000),
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } finally {
+    await gw.close();
+  }
+}
+
+await main();

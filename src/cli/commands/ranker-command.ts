@@ -1,0 +1,145 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { resolveCodeVersion } from '../../eval/code-version.js';
+import { createExperimentStore } from '../../eval/experiment-store.js';
+import { createPostingCache } from '../../retrieve/posting-cache.js';
+import { DEFAULT_RANKER_DEPTH } from '../../retrieve/ranker/ranker-model.js';
+import { PORTABLE_RANKER_FEATURES, PORTABLE_TREES } from '../../retrieve/ranker/ranker-features.js';
+import { rankerExperimentInput, rankerModelCard } from '../../retrieve/ranker/ranker-experiment.js';
+import { collectRankerRows, type RankerQueryRows } from '../../retrieve/ranker/ranker-rows.js';
+import { beirRankerSource, goldenRankerSource, type RankerSource } from '../../retrieve/ranker/ranker-sources.js';
+import { crossValidateRanker, fitRanker, medianRounds, rankerImportances, summarizeCrossValidation, RANKER_FOLDS } from '../../retrieve/ranker/train-ranker.js';
+import { createRetriever } from '../../retrieve/retriever.js';
+import type { CommandContext } from '../context.js';
+import { collect, intOption, modeOption, tenantOption } from '../options.js';
+import { createProgress } from '../progress.js';
+import { printJson, table, UsageError } from '../output.js';
+
+const fixed = (m: { mean: number; lower: number; upper: number }) => `${m.mean.toFixed(4)} [${m.lower.toFixed(4)}, ${m.upper.toFixed(4)}]`;
+
+/**
+ * `groundwork ranker train (--dataset DIR [--split S] | --golden FILE [--tenant T])... [--folds 5]`:
+ * collects the first stage's top `depth` chunks of every judged query with their features,
+ * cross-validates LambdaMART and the linear pairwise baseline by query group against the first
+ * stage, fits the final model on every query, and writes the model (JSON), its model card and an
+ * EXP record.
+ */
+export function registerRanker(program: Command, context: CommandContext): void {
+  const command = program.command('ranker').description('the learned ranker (retrieve.ranker): LambdaMART over lexical features of the top candidates');
+  command
+    .command('train')
+    .description('train, cross-validate and save a ranker from BEIR qrels and/or golden sets')
+    .option('--dataset <dir>', 'BEIR-layout dataset (repeatable); its corpus is ingested into eval-<dir name>', collect, [])
+    .option('--split <name>', 'qrels split of every --dataset', 'train')
+    .option('--golden <file>', 'golden-set JSON Lines (repeatable); its documents must be ingested in --tenant', collect, [])
+    .option('--tenant <tenant>', 'tenant holding the --golden documents (repeatable: one per --golden, in order; default from config)', (value: string, previous: string[] = []) => [...previous, tenantOption(value)])
+    .option('--folds <n>', 'cross-validation folds by query group', intOption('--folds', 2, 20), RANKER_FOLDS)
+    .option('--depth <n>', 'first-stage candidates per query', intOption('--depth', 10, 1000), DEFAULT_RANKER_DEPTH)
+    .option('--mode <mode>', 'first-stage retrieval mode (default from config)', modeOption)
+    .option('--learner <name>', 'lambdamart (default) or linear (the pairwise baseline)', 'lambdamart')
+    .option('--features <set>', 'all (default) or portable: only features independent of the corpus scale, shallow trees (transfer better, gain less)', 'all')
+    .option('--out <path>', 'model file (default <dataDir>/ranker/<model id>.json)')
+    .option('--json', 'print one JSON document')
+    .action(async (flags) => {
+      const datasets = flags.dataset as string[];
+      const goldens = flags.golden as string[];
+      const tenants = (flags.tenant as string[] | undefined) ?? [];
+      if (datasets.length + goldens.length === 0) throw new UsageError('give at least one --dataset DIR or --golden FILE');
+      if (tenants.length > 1 && tenants.length !== goldens.length) throw new UsageError(`--tenant given ${tenants.length} times for ${goldens.length} --golden files: give one, or one per file`);
+      if (flags.learner !== 'lambdamart' && flags.learner !== 'linear') throw new UsageError(`--learner must be lambdamart or linear, got "${flags.learner}"`);
+      if (flags.features !== 'all' && flags.features !== 'portable') throw new UsageError(`--features must be all or portable, got "${flags.features}"`);
+      const features = flags.features === 'portable' ? [...PORTABLE_RANKER_FEATURES] : undefined;
+      const trees = flags.features === 'portable' ? PORTABLE_TREES : {};
+      const io = context.io;
+      const gw = await context.open();
+      try {
+        const sources: RankerSource[] = [];
+        for (const dir of datasets) {
+          const bar = createProgress(io, `ingest ${dir}`, !flags.json || io.isTty, 'documents');
+          sources.push(await beirRankerSource(gw, dir, flags.split, (done, total) => bar.update({ done, total, detail: '' })));
+          bar.stop();
+        }
+        for (const [index, golden] of goldens.entries()) sources.push(await goldenRankerSource(golden, tenants[index] ?? tenants[0] ?? gw.config.tenant));
+        // The first stage without any configured ranker: the model learns to re-order what it returns.
+        const options = { ...gw.config.retrieve, ranker: undefined };
+        const postingCache = options.postingCache.maxPostings > 0 ? createPostingCache(options.postingCache) : undefined;
+        const retriever = createRetriever({ db: gw.db, analyzer: gw.analyzer, options, embedder: gw.embedder, postingCache });
+        const rows: RankerQueryRows[] = [];
+        for (const [index, source] of sources.entries()) {
+          const bar = createProgress(io, `features ${source.path}`, true, 'queries');
+          const collected = await collectRankerRows({ db: gw.db, analyzer: gw.analyzer, retriever, titleWeight: options.titleWeight }, source.queries, {
+            tenant: source.tenant,
+            depth: flags.depth,
+            mode: flags.mode,
+            onProgress: (done, total) => bar.update({ done, total, detail: '' }),
+          });
+          bar.stop();
+          // Ids and groups of different sources never merge.
+          rows.push(...collected.map((row) => ({ ...row, id: `${index}:${row.id}`, group: `${index}:${row.group}` })));
+        }
+        const foldBar = createProgress(io, 'cross-validation', true, 'folds');
+        const cv = crossValidateRanker(rows, { folds: flags.folds, features, lambdaMart: trees, onFold: (done, total) => foldBar.update({ done, total, detail: '' }) });
+        foldBar.stop();
+        const evaluation = summarizeCrossValidation(cv);
+        const mode = flags.mode ?? options.mode;
+        const dataHashes = Object.fromEntries(sources.map((s) => [s.path, s.hash]));
+        const model = fitRanker(rows, {
+          learner: flags.learner,
+          features,
+          depth: flags.depth,
+          mode,
+          folds: cv.folds,
+          lambdaMart: { ...trees, nEstimators: medianRounds(cv.lambdamart.bestIterations) },
+          dataHashes,
+          sources: sources.map((s) => `${s.kind}:${s.path}`),
+        });
+        const importances = rankerImportances(model, rows);
+        model.evaluation = { ndcgAt10: evaluation.ndcg as unknown as Record<string, unknown>, recallAt100: evaluation.recall as unknown as Record<string, unknown>, paired: evaluation.paired as unknown as Record<string, unknown> };
+        const path = resolve(flags.out ?? join(gw.config.dataDir, 'ranker', `${model.id}.json`));
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, `${JSON.stringify(model)}\n`);
+        const cardPath = path.replace(/(\.json)?$/, '.card.md');
+        await writeFile(cardPath, `${rankerModelCard(model, evaluation, importances)}\n`);
+        const experiment = await createExperimentStore(gw.db).create(
+          rankerExperimentInput(model, cv, evaluation, {
+            tenant: sources[0].tenant,
+            path: sources.map((s) => s.path).join(','),
+            kind: sources[0].kind,
+            codeVersion: await resolveCodeVersion(),
+            importances,
+            config: { mode, depth: flags.depth, features: flags.features, k1: options.k1, b: options.b, titleWeight: options.titleWeight },
+          }),
+        );
+        const out = {
+          id: model.id,
+          path,
+          card: cardPath,
+          experiment: experiment.id,
+          learner: model.model.type,
+          queries: { total: rows.length, evaluated: cv.queryIds.length, trained: model.training.queries },
+          folds: cv.folds,
+          ndcgAt10: evaluation.ndcg,
+          recallAt100: evaluation.recall,
+          paired: evaluation.paired,
+          importances: importances.slice(0, 10),
+          enable: `set retrieve.ranker to {"model": ${JSON.stringify(path)}, "depth": ${flags.depth}}`,
+        };
+        if (flags.json) {
+          printJson(io, out);
+          return;
+        }
+        io.stdout(`ranker ${model.id} (${model.model.type}) trained on ${model.training.queries} queries; ${cv.folds}-fold cross-validation by query group over ${cv.queryIds.length} judged queries\n`);
+        io.stdout(table([
+          { ranking: `first stage (${mode})`, 'nDCG@10': fixed(evaluation.ndcg.firstStage), 'Recall@100': fixed(evaluation.recall.firstStage) },
+          { ranking: 'linear pairwise', 'nDCG@10': fixed(evaluation.ndcg.linear), 'Recall@100': fixed(evaluation.recall.linear) },
+          { ranking: 'LambdaMART', 'nDCG@10': fixed(evaluation.ndcg.lambdamart), 'Recall@100': fixed(evaluation.recall.lambdamart) },
+        ]));
+        const p = evaluation.paired.lambdamartVsFirstStage;
+        io.stdout(`LambdaMART - first stage: ${p.meanDifference.toFixed(4)} [${p.lower.toFixed(4)}, ${p.upper.toFixed(4)}], p = ${p.pValue.toFixed(4)}\n`);
+        io.stdout(`saved to ${path} (card ${cardPath}, ${experiment.id}); ${out.enable}\n`);
+      } finally {
+        await gw.close();
+      }
+    });
+}

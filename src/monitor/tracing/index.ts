@@ -1,0 +1,10 @@
+export { withSpan, withSpanStream, currentRequestId, activeSpan, endWithError, groundworkTracer, TRACER_NAME, REQUEST_ID_KEY, SpanKind, type WithSpanOptions, type Attributes, type Span } from './with-span.js';
+export { traceAsk, traceAskStream, traceRetrieval, traceDecision, traceGeneration, traceIngest } from './use-case-spans.js';
+export { traceCacheLookup, traceCacheWrite } from './cache-spans.js';
+export { traceModelCall, startModelCallSpan, modelCallAttributes, modelCallSpanName, providerModelName, recordModelUsage, type ModelCall } from './model-call-span.js';
+export { traceAnswerCheck } from './answer-check-span.js';
+export { traceMiddleware } from './trace-middleware.js';
+export { parseTraceparent } from './traceparent.js';
+export { startTracing, type StartTracingOptions, type Tracing, type TracingSdkOptions } from './start-tracing.js';
+export { tracingSettingsFromEnv, parseResourceAttributes, DEFAULT_SERVICE_NAME, type TracingSettings } from './tracing-settings.js';
+export * from './span-attributes.js';

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createEnglishAnalyzer } from '../../../src/search-index/analyzer.js';
+import { analyzeCandidate, bigramMatches, proximityWindow, queryCues, rankerFeatureRows, RANKER_FEATURES } from '../../../src/retrieve/ranker/ranker-features.js';
+import { rm3Query } from '../../../src/retrieve/ranker/rm3.js';
+import type { RetrievedChunk } from '../../../src/retrieve/types.js';
+
+const analyzer = createEnglishAnalyzer();
+const column = (name: (typeof RANKER_FEATURES)[number]) => RANKER_FEATURES.indexOf(name);
+
+function chunk(id: number, title: string, text: string, extra: Partial<RetrievedChunk> = {}): RetrievedChunk {
+  return { chunkId: id, documentId: id, externalId: `d${id}`, documentVersion: 1, source: `d${id}`, title, text, ordinal: 0, headingPath: [], metadata: {}, score: 10 - id, scores: { sparse: 10 - id, sparseRank: id }, ...extra };
+}
+
+describe('ranker features', () => {
+  it('measures the shortest window holding the matched query terms', () => {
+    expect(proximityWindow(['a', 'x', 'b', 'y', 'y', 'a', 'b'], new Set(['a', 'b']))).toBe(1);
+    expect(proximityWindow(['a', 'x', 'x', 'b'], new Set(['a', 'b']))).toBe(0.5);
+    expect(proximityWindow(['a', 'x'], new Set(['a', 'b']))).toBe(0);
+  });
+
+  it('counts ordered and unordered bigram matches as shares of the query pairs', () => {
+    expect(bigramMatches(['vitamin', 'd', 'bone'], ['vitamin', 'd'])).toEqual({ ordered: 1, unordered: 1 });
+    expect(bigramMatches(['d', 'x', 'vitamin'], ['vitamin', 'd'])).toEqual({ ordered: 0, unordered: 1 });
+    expect(bigramMatches(['vitamin'], ['vitamin', 'd'])).toEqual({ ordered: 0, unordered: 0 });
+  });
+
+  it('finds numbers and entity-like words in the query', () => {
+    const cues = queryCues('Does IL-6 raise risk in BRCA1 carriers after 2010 in Denmark?');
+    expect(cues.numbers).toEqual(['6', '1', '2010']);
+    expect(cues.entities).toEqual(expect.arrayContaining(['il-6', 'brca1', 'denmark']));
+    expect(cues.entities).not.toContain('does');
+  });
+
+  it('computes one row per candidate with title, coverage, proximity and ratio features', () => {
+    const query = 'vitamin D bone density';
+    const queryTerms = analyzer.terms(query);
+    const candidates = [
+      chunk(1, 'Bone health', 'Vitamin D raises bone density in older adults.'),
+      chunk(2, 'Diet', 'Density of diet studies; vitamin intake and sleep.'),
+      chunk(3, 'Unrelated', 'Cats sleep most of the day.'),
+    ];
+    const analyzed = candidates.map((c) => analyzeCandidate(analyzer, c));
+    const df = new Map(queryTerms.map((t) => [t, 5]));
+    const rows = rankerFeatureRows({ query, queryTerms, candidates, titleWeight: 1 }, analyzed, new Map(queryTerms.map((t) => [t, 1 / queryTerms.length])), { n: 100, avgdl: 10, df, documentChunks: new Map([[1, 1], [2, 3], [3, 1]]) });
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row).toHaveLength(RANKER_FEATURES.length);
+    expect(rows[0][column('term_coverage')]).toBe(1);
+    expect(rows[2][column('term_coverage')]).toBe(0);
+    expect(rows[0][column('title_term_coverage')]).toBe(0.25);
+    expect(rows[0][column('ordered_bigrams')]).toBeGreaterThan(rows[1][column('ordered_bigrams')]);
+    // 4 query terms within 5 positions ("raises" between d and bone).
+    expect(rows[0][column('proximity_window')]).toBe(0.8);
+    expect(rows[0][column('bm25_ratio')]).toBe(1);
+    expect(rows[0][column('bm25_k1.2_b0.75')]).toBeGreaterThan(rows[1][column('bm25_k1.2_b0.75')]);
+    expect(rows[2][column('bm25_k1.2_b0.75')]).toBe(0);
+    expect(rows[0][column('first_stage_reciprocal_rank')]).toBe(1);
+    expect(rows[1][column('document_chunks_log')]).toBeCloseTo(Math.log1p(3), 12);
+    expect(rows[0][column('dense_present')]).toBe(0);
+    expect(rows.every((row) => row.every(Number.isFinite))).toBe(true);
+  });
+});
+
+describe('rm3Query', () => {
+  it('interpolates the query with the feedback terms, weights summing to 1', () => {
+    const query = new Map([['vitamin', 1], ['d', 1]]);
+    const expanded = rm3Query(query, [
+      { terms: ['vitamin', 'd', 'calcium', 'calcium', 'bone'], score: 10 },
+      { terms: ['calcium', 'absorption'], score: 5 },
+    ], { feedbackDocs: 10, feedbackTerms: 3, originalWeight: 0.5 });
+    const total = [...expanded.values()].reduce((s, v) => s + v, 0);
+    expect(total).toBeCloseTo(1, 12);
+    expect(expanded.get('calcium')).toBeGreaterThan(0);
+    expect(expanded.get('vitamin')).toBeGreaterThanOrEqual(0.25);
+    expect(expanded.get('calcium')).toBeGreaterThan(expanded.get('bone') ?? 0);
+    // feedbackTerms caps the new terms.
+    expect(expanded.size).toBeLessThanOrEqual(2 + 3);
+    expect(rm3Query(query, [{ terms: ['x'], score: 1 }], { feedbackDocs: 10, feedbackTerms: 5, originalWeight: 1 }).get('x')).toBe(0);
+  });
+});
