@@ -11,7 +11,7 @@ import { decideAnswer } from '../generate/prepare-answer.js';
 import { streamAnswer } from '../generate/stream-answer.js';
 import { zeroUsage, type Usage } from '../models/types.js';
 import { answerInput, cacheable, cacheScope } from './answer-input.js';
-import { emptyTimings } from './ask.js';
+import { emptyTimings, since } from './ask.js';
 import { PROMPT_TEMPLATE_VERSION, type Components } from './components.js';
 import { requestIdOf } from './request-id.js';
 import { legTimings, retrieveForAnswer } from './retrieve.js';
@@ -22,8 +22,6 @@ import { currentRequestId } from '../monitor/tracing/with-span.js';
 
 type Done = Extract<AnswerEvent, { type: 'done' }>;
 type StoredResult = Omit<AskResult, 'cache' | 'latencyMs' | 'timings'>;
-
-const since = (started: number): number => Math.round((performance.now() - started) * 1000) / 1000;
 
 /** The events of a cached answer, as a fresh stream would have sent them. */
 function* replay(result: StoredResult): Generator<AnswerEvent> {

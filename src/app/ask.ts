@@ -21,11 +21,12 @@ import { currentRequestId } from '../monitor/tracing/with-span.js';
 
 type Computed = Omit<AskResult, 'cache' | 'latencyMs' | 'timings'>;
 
+/** Milliseconds since `started` (performance.now()), to the microsecond. */
+export const since = (started: number): number => Math.round((performance.now() - started) * 1000) / 1000;
+
 export function emptyTimings(): AskTimings {
   return { totalMs: 0, cacheMs: 0, retrieveMs: 0, legsMs: {}, rerankMs: 0, decisionMs: 0, generationMs: 0 };
 }
-
-const since = (started: number): number => Math.round((performance.now() - started) * 1000) / 1000;
 
 /** Retrieve -> decide -> route and answer, timing each stage into `timings`. */
 async function computeAnswer(components: Components, tenant: string, requestId: string, request: AskRequest, timings: AskTimings): Promise<Computed> {

@@ -1,19 +1,8 @@
 import type { Queryable } from '../db/types.js';
 import type { AlertKind, AlertSeverity, MonitorAlert, MonitorWindow } from './types.js';
 
-/** A condition the checks found now (an alert to open, keep or escalate). */
-export interface AlertCondition {
-  tenant: string;
-  window: MonitorWindow;
-  kind: AlertKind;
-  signal: string;
-  severity: AlertSeverity;
-  value: number | null;
-  threshold: number | null;
-  message: string;
-  response: string;
-  details?: Record<string, unknown>;
-}
+/** A condition the checks found now (an alert to open, keep or escalate): an alert's fields before it is stored. */
+export type AlertCondition = Omit<MonitorAlert, 'id' | 'key' | 'openedAt' | 'updatedAt' | 'resolvedAt'> & { details?: Record<string, unknown> };
 
 /** The alert key: unique among a tenant's open alerts. */
 export function alertKey(condition: Pick<AlertCondition, 'window' | 'kind' | 'signal'>): string {
