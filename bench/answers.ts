@@ -6,12 +6,15 @@
  *   `--sample` questions (`--all` for every one). `--part tuning` runs the other two thirds instead:
  *   tune there, report the held-out part.
  * - samples/golden.jsonl over samples/corpus.
+ * - bench/realdocs/golden.jsonl over bench/realdocs/corpus: ten third-party package READMEs with 64
+ *   questions written by someone who never ran groundwork on them (49 answerable, 15 not): the
+ *   "documents nobody on the project wrote" check. Never used for tuning.
  * Each set goes through `runGoldenEval` (the `eval run --golden` code path, answer cache off, sparse
  * mode): answer containment, token F1, false refusal, refusal of the unanswerable, document-level
  * citation precision, all with seeded bootstrap 95% intervals. Then, per question, the answerer alone
  * is timed over the top 10 retrieved chunks (what it adds to a question beyond retrieval). Prints one
  * JSON document with a few failing examples per kind.
- *   node --import tsx bench/answers.ts [--backend pglite|postgres] [--sample 1000 | --all] [--part heldout|tuning] [--examples 5]
+ *   node --import tsx bench/answers.ts [--backend pglite|postgres] [--sample 1000 | --all] [--part heldout|tuning] [--only squad2|samples|realdocs] [--answerability off|default|both] [--examples 5]
  */
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,6 +47,7 @@ const { values } = parseArgs({
     answerability: { type: 'string', default: 'both' },
   },
 });
+if (values.only !== undefined && !['squad2', 'samples', 'realdocs'].includes(values.only)) throw new Error('--only is squad2, samples or realdocs');
 if (!['off', 'default', 'both'].includes(values.answerability!)) throw new Error('--answerability is off, default or both');
 /** The answerability settings compared: without the model, with the packaged one. */
 const SETTINGS = values.answerability === 'both' ? (['off', 'default'] as const) : ([values.answerability] as Array<'off' | 'default'>);
@@ -164,7 +168,7 @@ try {
   let squadItems: GoldenItem[] = [];
   let withheldItems: GoldenItem[] = [];
   try {
-    if (values.only !== 'samples') {
+    if (values.only === undefined || values.only === 'squad2') {
       const all = parseGoldenSet(await readFile(join(values.squad!, 'golden.jsonl'), 'utf8'));
       const articleOf = (item: GoldenItem) => String(item.metadata.article);
       const impossible = new Set(all.filter((item) => !item.answerable).map(articleOf));
@@ -193,20 +197,23 @@ try {
       };
       setup.withheldEvidence = { passagesWithheld: variant.withheld.size, of: partFiles.length, questions: variant.items.length, evaluated: withheldItems.length, seed: WITHHELD_SEED };
     }
-    if (values.only !== 'squad2') await ingestGw.ingest(['samples/corpus'], { tenant: 'samples' });
+    if (values.only === undefined || values.only === 'samples') await ingestGw.ingest(['samples/corpus'], { tenant: 'samples' });
+    if (values.only === undefined || values.only === 'realdocs') await ingestGw.ingest(['bench/realdocs/corpus'], { tenant: 'realdocs' });
   } finally {
     await ingestGw.close();
   }
-  const samples = values.only !== 'squad2' ? parseGoldenSet(await readFile('samples/golden.jsonl', 'utf8')) : [];
+  const samples = values.only === undefined || values.only === 'samples' ? parseGoldenSet(await readFile('samples/golden.jsonl', 'utf8')) : [];
+  const realdocs = values.only === undefined || values.only === 'realdocs' ? parseGoldenSet(await readFile('bench/realdocs/golden.jsonl', 'utf8')) : [];
   for (const setting of SETTINGS) {
     const gw = await open(config, setting);
     const outcome: Record<string, unknown> = {};
     try {
-      if (values.only !== 'samples') {
+      if (values.only === undefined || values.only === 'squad2') {
         outcome.squad2 = { ...(setup.squad2 as object), ...(await evaluate(gw, `squad2-${setting}`, 'squad2', squadItems, scratch)) };
         outcome.withheldEvidence = { ...(setup.withheldEvidence as object), ...(await evaluate(gw, `withheld-${setting}`, 'squad2-withheld', withheldItems, scratch)) };
       }
-      if (values.only !== 'squad2') outcome.samples = await evaluate(gw, `samples-${setting}`, 'samples', samples, scratch);
+      if (samples.length > 0) outcome.samples = await evaluate(gw, `samples-${setting}`, 'samples', samples, scratch);
+      if (realdocs.length > 0) outcome.realdocs = await evaluate(gw, `realdocs-${setting}`, 'realdocs', realdocs, scratch);
     } finally {
       await gw.close();
     }

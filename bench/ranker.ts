@@ -10,6 +10,12 @@
  * - Cross-domain: the model trained on all of SciFact scored on the same held-out squad2 questions.
  * - Cost: features (statistics SQL, analysis, RM3) + scoring of the top 100, p50/p95 per query.
  * With --write-default and both quality lines met, the SciFact model is written to models/ranker/default.json.
+ *
+ * --cost runs only the cost measurement at scale (bench/ranker-cost.ts) and prints its JSON:
+ *   node --import tsx bench/ranker.ts --cost [--backends pglite,postgres] [--sizes 10000,100000] [--queries 200]
+ *     [--train-queries 100] [--trees 300] [--depth 100] [--analysis-cache-mb 64] [--reuse] [--cost-dir DIR]
+ * PostgreSQL from BENCH_PG_ADMIN (bench/bench-database.ts; database gw_bench_ranker_<size>, kept with
+ * --reuse); PGlite in DIR/cost-<size> (default .bench/ranker/cost; kept between runs).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -28,6 +34,8 @@ import { collectRankerRows, type RankerQueryRows } from '../src/retrieve/ranker/
 import { beirRankerSource, goldenRankerSource, type RankerSource } from '../src/retrieve/ranker/ranker-sources.js';
 import { crossValidateRanker, fitRanker, groupFolds, medianRounds, queryMetrics, rankerImportances, rankingData, summarizeCrossValidation } from '../src/retrieve/ranker/train-ranker.js';
 import { createRetriever } from '../src/retrieve/retriever.js';
+import { DEFAULT_RANKER_ANALYSIS_CACHE_MB } from '../src/retrieve/ranker/candidate-analysis.js';
+import { runRankerCost } from './ranker-cost.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +46,15 @@ const { values } = parseArgs({
     depth: { type: 'string', default: '100' },
     fresh: { type: 'boolean', default: false },
     'write-default': { type: 'boolean', default: false },
+    cost: { type: 'boolean', default: false },
+    backends: { type: 'string', default: 'pglite,postgres' },
+    sizes: { type: 'string', default: '10000,100000' },
+    queries: { type: 'string', default: '200' },
+    'train-queries': { type: 'string', default: '100' },
+    trees: { type: 'string', default: '300' },
+    reuse: { type: 'boolean', default: false },
+    'cost-dir': { type: 'string', default: '.bench/ranker/cost' },
+    'analysis-cache-mb': { type: 'string', default: String(DEFAULT_RANKER_ANALYSIS_CACHE_MB) },
   },
 });
 const DEPTH = Number(values.depth);
@@ -240,7 +257,7 @@ async function main(): Promise<void> {
       },
       rm3,
       costPerQuery: {
-        what: `features (2 SQL statements, analysis of ${DEPTH} chunks, RM3) + LambdaMART scoring of the top ${DEPTH}, PGlite, ${scifact.queries.length > 0 ? 'SciFact (5.2k documents)' : ''}`,
+        what: `features (1 SQL statement, analysis of ${DEPTH} chunks, RM3; no cache: training rows) + LambdaMART scoring of the top ${DEPTH}, PGlite, ${scifact.queries.length > 0 ? 'SciFact (5.2k documents)' : ''}; the ranker stage's cached cost at scale: --cost`,
         featuresMs: { p50: percentile(scifactRows.map((r) => r.featureMs), 0.5), p95: percentile(scifactRows.map((r) => r.featureMs), 0.95) },
         scoringMs: { p50: percentile(scoreMs, 0.5), p95: percentile(scoreMs, 0.95) },
         totalMs: { p50: percentile(totalMs, 0.5), p95: percentile(totalMs, 0.95) },
@@ -256,4 +273,22 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (values.cost) {
+  const results = await runRankerCost({
+    dataset: values.scifact!,
+    backends: values.backends!.split(','),
+    sizes: values.sizes!.split(',').map(Number),
+    queries: Number(values.queries),
+    trainQueries: Number(values['train-queries']),
+    trees: Number(values.trees),
+    depth: DEPTH,
+    analysisCacheMb: Number(values['analysis-cache-mb']),
+    reuse: values.reuse!,
+    pgliteDir: values['cost-dir'],
+    log,
+  });
+  const os = await import('node:os');
+  process.stdout.write(`${JSON.stringify({ bench: 'ranker-cost', machine: `${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`, results }, null, 2)}\n`);
+} else {
+  await main();
+}

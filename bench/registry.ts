@@ -11,7 +11,10 @@
  *    one statement at a time, so more only queues), the canary, and the canary controller driven
  *    through its steps with simulated traffic and an injected clock. Wall time per phase.
  *
- * Run: node --import tsx bench/registry.ts [--skip-cycle]
+ *    With `--kind ranker`, the cycle retrains the learned ranker instead: the rated answers' cited
+ *    documents (and the golden set's judgments) are its relevance judgments.
+ *
+ * Run: node --import tsx bench/registry.ts [--skip-cycle] [--kind answerability-model|ranker]
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,6 +23,7 @@ import { isCorrectAnswer } from '../src/eval/run-answer-metrics.js';
 import { parseGoldenSet } from '../src/eval/golden-set.js';
 import { createGroundwork } from '../src/groundwork.js';
 import { createMonitor } from '../src/monitor/monitor-service.js';
+import { RETRAINABLE_KINDS, type RetrainableKind } from '../src/registry/retrainable-kinds.js';
 import { createArmServing } from '../src/registry/arm-middleware.js';
 import { createArmResolver } from '../src/registry/arm-resolver.js';
 import { advanceCanaries } from '../src/registry/canary-controller.js';
@@ -109,7 +113,7 @@ async function cycle() {
     }
     await monitor.telemetry.flush();
     mark('askAndRateMs');
-    const result = await runRetrainingPipeline(gw, arms.registry, { tenant: 'bench', since: new Date(0), golden: goldenPath, outDir: dir, approve: true, loadRequests: 100, loadConcurrency: 2, canary: { windowMs: 60 * 60_000 }, codeVersion: 'bench' });
+    const result = await runRetrainingPipeline(gw, arms.registry, { kind, tenant: 'bench', since: new Date(0), golden: goldenPath, outDir: dir, approve: true, loadRequests: 100, loadConcurrency: 2, canary: { windowMs: 60 * 60_000 }, codeVersion: 'bench' });
     mark('retrainGateLoadTestMs');
     let canary: Record<string, unknown> | undefined;
     if (result.canary) {
@@ -133,6 +137,7 @@ async function cycle() {
       mark('canaryControllerMs');
     }
     return {
+      kind,
       questions: golden.length,
       ratedUp: up,
       candidate: { entryId: result.candidate.entry.id, version: result.candidate.entry.version, experimentId: result.candidate.experimentId, labels: result.candidate.labels },
@@ -152,6 +157,9 @@ async function cycle() {
 }
 
 const skipCycle = process.argv.includes('--skip-cycle');
+const kindArgument = process.argv[process.argv.indexOf('--kind') + 1];
+if (process.argv.includes('--kind') && !(RETRAINABLE_KINDS as readonly string[]).includes(kindArgument)) throw new Error(`--kind must be one of ${RETRAINABLE_KINDS.join(', ')}, got ${kindArgument}`);
+const kind = (process.argv.includes('--kind') ? kindArgument : 'answerability-model') as RetrainableKind;
 const assignment = await assignmentCost();
 const full = skipCycle ? undefined : await cycle();
 process.stdout.write(`${JSON.stringify({ machine: { cpus: cpus().length, loadavg: loadavg().map((l) => Math.round(l * 100) / 100) }, assignment, ...(full ? { cycle: full } : {}) }, null, 2)}\n`);

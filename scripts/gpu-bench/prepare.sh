@@ -7,9 +7,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rm -rf .gpu && mkdir -p .gpu/debs .gpu/node_modules/sharp .gpu/node_modules/onnxruntime-node/bin/napi-v6/linux/x64
+BANNER="import { createRequire as __gwCreateRequire } from 'module'; const require = __gwCreateRequire(import.meta.url);"
 npx esbuild bench/embed.ts --bundle --platform=node --format=esm --target=node20 --outfile=.gpu/embed.mjs \
-  --external:onnxruntime-node --external:sharp \
-  --banner:js="import { createRequire as __gwCreateRequire } from 'module'; const require = __gwCreateRequire(import.meta.url);"
+  --external:onnxruntime-node --external:sharp --banner:js="$BANNER"
+# Local models run on worker threads (src/models/local-session.ts): their entry is bundled beside
+# embed.mjs under the name the pool starts (local-session-worker.js), as ESM.
+npx esbuild src/models/local-session-worker.ts --bundle --platform=node --format=esm --target=node20 --outfile=.gpu/local-session-worker.js \
+  --external:onnxruntime-node --external:sharp --banner:js="$BANNER"
+echo '{"type":"module"}' > .gpu/package.json
+# SciFact abstracts for the real-length inputs, when this machine has them.
+SCIFACT=${SCIFACT:-/work/shared/datasets/scifact/corpus.jsonl}
+if [ -f "$SCIFACT" ]; then xz -T2 -6 -c "$SCIFACT" > .gpu/scifact.jsonl.xz; else echo "note: $SCIFACT not found; the GPU run will report SciFact as skipped"; fi
 echo 'export default function sharp() { throw new Error("sharp is not in the GPU bench bundle (images are not used)"); }' > .gpu/node_modules/sharp/index.js
 echo '{"name":"sharp","version":"0.0.0-stub","type":"module","main":"index.js"}' > .gpu/node_modules/sharp/package.json
 cp -r node_modules/onnxruntime-common .gpu/node_modules/

@@ -31,6 +31,7 @@ import { createRouter, type Router } from '../router/create-router.js';
 import { createModelRegistry } from '../router/model-registry.js';
 import { createSqlCostLedger } from '../router/cost-ledger.js';
 import { createSqlBudgetStore } from '../router/sql-budget-store.js';
+import { observeQueryEmbeddings } from '../monitor/query-embedding-capture.js';
 
 /** Your own components, used instead of the configured ones. */
 export interface GroundworkPlugins {
@@ -129,6 +130,8 @@ export async function buildComponents(options: CreateGroundworkOptions = {}): Pr
     embedder = choice.embedder;
     if (!embedder) notices.push(choice.reason);
   }
+  // Query embeddings are observed for the monitor's embedding drift (a no-op outside a request's telemetry).
+  if (embedder) embedder = observeQueryEmbeddings(embedder);
   const configured = options.reranker ?? (await createRerankerFromOptions(config.models.reranker, { modelsDir }));
   const reranker = configured === noReranker ? undefined : configured;
   // The offline extractive answerer sends its prompt to no model: its context is packed by an

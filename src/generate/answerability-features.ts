@@ -96,7 +96,8 @@ export function answerabilityFeatures(question: string, chunks: readonly Retriev
   const ranked = units.filter((unit) => unit.score > 0 && Number.isFinite(unit.coverage)).sort((a, b) => b.score - a.score);
   const expected = expectedAnswerType(question);
   const checked = ranked.slice(0, CHECKED_UNITS);
-  const eligible: ScoredUnit[] = checked.filter((unit) => unitAnswers(question, expected, unit.candidate.unit));
+  const guardMemo = new Map<string, boolean>();
+  const eligible: ScoredUnit[] = checked.filter((unit) => unitAnswers(question, expected, unit.candidate, guardMemo));
   const best = ranked[0];
   const bestEligible = eligible.reduce<ScoredUnit | undefined>((top, unit) => (top === undefined || unit.coverage > top.coverage ? unit : top), undefined);
   const secondCoverage = ranked.slice(1).reduce((max, unit) => Math.max(max, unit.coverage), 0);

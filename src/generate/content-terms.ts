@@ -31,12 +31,19 @@ export function words(text: string): string[] {
 /** Stemmed content words (stop words removed) of a text, in order, repeats kept. */
 export function contentTerms(text: string): string[] {
   const terms: string[] = [];
-  for (const word of words(text)) {
+  // camelCase identifiers are words of prose too: "safeParse" answers "parse ... without throwing",
+  // "RateLimitError" a question about the rate limit error (snake_case and kebab-case split already).
+  for (const word of words(splitCamelCase(text))) {
     if (STOP_WORDS.has(word)) continue;
     if (word.length === 1 && !/\d/.test(word)) continue;
     terms.push(stemmer(word));
   }
   return terms;
+}
+
+/** "safeParse" -> "safe Parse", "RateLimitError" -> "Rate Limit Error"; acronyms ("NASA") stay whole. */
+function splitCamelCase(text: string): string {
+  return text.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2');
 }
 
 /** True when a word is a stop word (used to keep salient terms readable). */

@@ -50,13 +50,14 @@ const answerStageShape = {
     .strict()
     .prefault({}),
   /**
-   * The learned answer-or-refuse decision: `off` (default), `default` (the model shipped in
-   * models/answerability/default.json) or a path to a model `groundwork answerability train` wrote.
-   * When on, every answerer's question scored under the model's operating point is refused
-   * (`unanswerable`) with no model call.
+   * The learned answer-or-refuse decision: `default` (the default: the model shipped in
+   * models/answerability/default.json, trained on public data by scripts/train-answerability.ts),
+   * a path to a model `groundwork answerability train` wrote, or `off` (the extractive answerer's
+   * coverage floor alone decides). When on, every answerer's question scored under the model's
+   * operating point is refused (`unanswerable`) with no model call.
    */
   answerability: z
-    .object({ model: z.string().min(1).default('off') })
+    .object({ model: z.string().min(1).default('default') })
     .strict()
     .prefault({}),
   /** Tokenizer for context packing: o200k_base (GPT-4o and later), cl100k_base (GPT-4, GPT-3.5). */

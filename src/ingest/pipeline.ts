@@ -39,6 +39,8 @@ export interface IngestSummary {
   /** Inputs truncated by the embedder at its limit (chunking should keep this 0). */
   truncated: number;
   embedder?: string;
+  /** Chunks embedded in this run and the time the embedder spent on them (its own rate, beside the run's). */
+  embedding?: { chunks: number; ms: number };
   /** Where documents were chunked and analyzed: worker threads, or this thread and why. */
   prepare?: PrepareMode;
   /** Things worth knowing that did not fail the run. */
@@ -57,6 +59,8 @@ export interface IngestProgress {
   chunks: number;
   tokens: number;
   bytes: number;
+  /** Chunks embedded so far (sentences/s for the progress bar), when the run embeds. */
+  embedded?: number;
 }
 
 export interface IngestPipelineOptions {
@@ -140,7 +144,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
     dryRun: options.dryRun ?? false,
     durationMs: 0,
   };
-  const progress: IngestProgress = { files: 0, chunks: 0, tokens: 0, bytes: 0 };
+  const progress: IngestProgress = { files: 0, chunks: 0, tokens: 0, bytes: 0, ...(options.embedder && !options.dryRun ? { embedded: 0 } : {}) };
   const configHash = hashJson({ ...options.configFingerprint, analyzer: options.analyzer.version, titleWeight: options.titleWeight });
   const seen = new Set<string>();
   let embedderBinding: { embedderId: number; role: 'active' | 'building' } | undefined;
@@ -149,12 +153,17 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
 
   let batch: LoadedDocument[] = [];
   let batchTextBytes = 0;
-  // Pipelined: while earlier batches are written (PostgreSQL's work, on up to two connections of a
-  // server; one for PGlite, which is single-threaded), the next is chunked, analyzed (on worker
-  // threads when it can be) and embedded (ours). At most `writers + 1` batches are in memory.
+  // Pipelined in three stages that run side by side: this thread reads, chunks and analyzes a
+  // batch (chunking on worker threads when it can be); the embedder embeds the batch before it (a
+  // local model on its own threads, a remote one over HTTP); earlier batches are written
+  // (PostgreSQL's work, on up to two connections of a server; one for PGlite, which is
+  // single-threaded). Batches are embedded one at a time in order, and each is written once it
+  // is embedded. At most `writers + 2` batches are in memory. After a failure nothing more is
+  // embedded or written: batches already committed stay, the failed one keeps its previous version.
   const writers = db.kind === 'postgres' ? 2 : 1;
   const inFlight = new Set<Promise<void>>();
-  let writeError: unknown;
+  let pipelineError: unknown;
+  let embedding: Promise<void> = Promise.resolve();
   const flush = async (lastBatch: boolean): Promise<void> => {
     if (batch.length === 0) return;
     const current = batch;
@@ -163,18 +172,50 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
     batchTextBytes = 0;
     chunkingAhead = [];
     const prepared = await withSpan('ingest prepare batch', { 'groundwork.ingest.documents': current.length }, () => prepareBatch(current, lastBatch, early));
-    while (inFlight.size >= writers) await Promise.race(inFlight);
-    if (writeError) throw writeError;
-    const write: Promise<void> = withSpan('ingest write batch', { 'groundwork.ingest.documents': prepared.writes.length }, () => writeBatch(prepared))
-      .catch((error: unknown) => {
-        writeError ??= error;
+    while (inFlight.size >= writers + 1) await Promise.race(inFlight);
+    if (pipelineError) throw pipelineError;
+    const embedded = embedding.then(() => {
+      if (pipelineError === undefined) return embedBatch(prepared.writes);
+    });
+    // Recorded here, before the next batch's embedding can start, so it never starts after a failure.
+    embedding = embedded.catch((error: unknown) => {
+      pipelineError ??= error;
+    });
+    const stage: Promise<void> = embedded
+      .then(() => {
+        if (pipelineError === undefined) return withSpan('ingest write batch', { 'groundwork.ingest.documents': prepared.writes.length }, () => writeBatch(prepared));
       })
-      .finally(() => inFlight.delete(write));
-    inFlight.add(write);
+      .catch((error: unknown) => {
+        pipelineError ??= error;
+      })
+      .finally(() => inFlight.delete(stage));
+    inFlight.add(stage);
   };
   const drain = async (): Promise<void> => {
     await Promise.all(inFlight);
-    if (writeError) throw writeError;
+    if (pipelineError) throw pipelineError;
+  };
+
+  // The embedding stage: one call per batch, so the embedder plans its own forward passes (a
+  // local model sorts the batch's chunks by length and pads per bucket).
+  const embedBatch = async (writes: DocumentWrite[]): Promise<void> => {
+    if (!options.embedder || !embedderBinding || writes.length === 0) return;
+    const texts = writes.flatMap((w) => w.chunks.map((c) => c.text));
+    if (texts.length === 0) return;
+    const started = performance.now();
+    const vectors = await withSpan('ingest embed batch', { 'groundwork.ingest.chunks': texts.length }, () => options.embedder!.embedDocuments(texts));
+    if (vectors.length !== texts.length) throw new GroundworkError('PROVIDER', `${options.embedder.id} returned ${vectors.length} vectors for ${texts.length} texts`);
+    let at = 0;
+    for (const write of writes) {
+      write.embeddings = vectors.slice(at, at + write.chunks.length);
+      write.embedderId = embedderBinding.embedderId;
+      at += write.chunks.length;
+    }
+    summary.embedding ??= { chunks: 0, ms: 0 };
+    summary.embedding.chunks += texts.length;
+    summary.embedding.ms += performance.now() - started;
+    progress.embedded = (progress.embedded ?? 0) + texts.length;
+    options.onProgress?.(progress);
   };
 
   // Chunking and BM25 analysis, the pipeline's main JavaScript cost, run on worker threads when the
@@ -300,16 +341,6 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
       }
       writes.push({ tenant, document, contentHash: hash, configHash, chunks, analysis });
     }
-    if (options.embedder && embedderBinding && writes.length > 0) {
-      const texts = writes.flatMap((w) => w.chunks.map((c) => c.text));
-      const vectors = await options.embedder.embedDocuments(texts);
-      let at = 0;
-      for (const write of writes) {
-        write.embeddings = vectors.slice(at, at + write.chunks.length);
-        write.embedderId = embedderBinding.embedderId;
-        at += write.chunks.length;
-      }
-    }
     for (const write of writes) write.analysis ??= analyzeWrite(write, options.analyzer, options.titleWeight);
     return { writes, existing };
   };
@@ -402,6 +433,12 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
       options.onProgress?.(progress);
     }
     await flush(true);
+  } catch (error) {
+    // Batches already embedded finish their writes before the run fails, so what is stored when
+    // it rejects stays stored; none starts after the failure (see flush).
+    pipelineError ??= error;
+    await Promise.allSettled(inFlight);
+    throw error;
   } finally {
     // Workers end here, on success and on failure, so they never hold the process open.
     await poolStarting;
@@ -437,6 +474,7 @@ export async function runIngest(source: AsyncIterable<SourceItem> | Iterable<Sou
     }
   }
   summary.truncated = (options.embedder?.truncatedCount ?? 0) - truncatedBefore;
+  if (summary.embedding) summary.embedding.ms = Math.round(summary.embedding.ms);
   summary.durationMs = Math.round(performance.now() - started);
   return summary;
 

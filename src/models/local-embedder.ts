@@ -1,22 +1,27 @@
 /**
  * Local embedder on Transformers.js (onnxruntime-node): loads a model folder from the local models
- * directory only, pools (mean or CLS, per the model's usage hints), L2-normalizes, sorts batches by
- * length to minimize padding, and counts inputs truncated at the model limit.
+ * directory only and runs it on worker threads (local-session.ts), so tokenizing, chunking and
+ * writing go on while a batch runs. Batches are planned by padded tokens, longest inputs first
+ * (length-buckets.ts); vectors are pooled (mean or CLS, per the model's usage hints) and
+ * L2-normalized; inputs truncated at the model limit are counted.
  */
-import { AutoModel, env } from '@huggingface/transformers';
 import { InputError } from '../errors.js';
-import {
-  type LocalDevice,
-  type LocalDtype,
-  loadOnDevice,
-  localRevision,
-  resolveLocalModel,
-} from './local-model.js';
+import { DEFAULT_CPU_BATCH_TOKENS, DEFAULT_GPU_BATCH_TOKENS, DEFAULT_MAX_BATCH_INPUTS, checkBatchPlanOptions, planBatches } from './length-buckets.js';
+import { type LocalDevice, type LocalDtype, ONNX_FILE_BY_DTYPE, loadOnDevice, localRevision, resolveLocalModel } from './local-model.js';
+import { PARITY_PROBE_TEXTS, compareEmbeddings, type PrecisionParity } from './local-precision-parity.js';
+import { createLocalSessionPool, type Parallelism } from './local-session.js';
 import { type EncodedInput, loadLocalTokenizer, padBatch } from './local-tokenizer.js';
 import type { EmbedOptions, Embedder } from './types.js';
 
-/** Default texts per forward pass: large enough to amortize call overhead on CPU, small enough for memory. */
-export const DEFAULT_LOCAL_BATCH_SIZE = 32;
+/**
+ * Texts tokenized at a time within one call: the next window is tokenized on this thread while
+ * the current one's batches run on the session threads. Length buckets are formed within a
+ * window; at 128 texts they still pad little (bench/embed.ts reports padded tokens per real token).
+ */
+export const TOKENIZE_WINDOW_TEXTS = 128;
+
+/** Default most texts per forward pass (the token budget usually binds first). */
+export const DEFAULT_LOCAL_BATCH_SIZE = DEFAULT_MAX_BATCH_INPUTS;
 
 export interface LocalEmbedderOptions {
   /** Folder holding installed models as `<org>/<name>/` (GROUNDWORK_MODELS_DIR). */
@@ -25,7 +30,16 @@ export interface LocalEmbedderOptions {
   model: string;
   dtype?: LocalDtype;
   device?: LocalDevice;
+  /** Most texts per forward pass. */
   batchSize?: number;
+  /** Padded tokens per forward pass (default: 4,096 on CPU, 65,536 on a GPU). */
+  batchTokens?: number;
+  /** Sort by length and pad per bucket (default true); false pads fixed groups in input order (benchmark baseline). */
+  lengthBuckets?: boolean;
+  /** Intra-op threads per session (default: the cores divided among the sessions). */
+  threads?: number;
+  /** Sessions, each on its own worker thread (default 1). */
+  sessions?: number;
   /** Called once per truncated input (the ingest summary counts them; chunking should prevent them). */
   onTruncate?: (info: { tokens: number; maxInputTokens: number }) => void;
 }
@@ -36,38 +50,21 @@ export interface LocalEmbedder extends Embedder {
   readonly device: LocalDevice;
   readonly dtype: LocalDtype;
   readonly pooling: 'mean' | 'cls';
+  /** Padded tokens per forward pass. */
+  readonly batchTokens: number;
+  readonly lengthBuckets: boolean;
+  /** Intra-op threads per session, and sessions. */
+  readonly parallelism: Parallelism;
   /** Passage prefix the model family expects (e5: "passage: "), applied by embedDocuments. */
   readonly documentPrefix?: string;
   /** Query prefix or instruction (e5: "query: ", bge: "Represent this sentence ..."), applied by embedQuery. */
   readonly queryPrefix?: string;
   countTokens(text: string): number;
-}
-
-/** The part of a Transformers.js model used here. */
-type EncoderModel = ((inputs: Record<string, unknown>) => Promise<{ last_hidden_state: { data: Float32Array; dims: number[] } }>) & {
-  dispose(): Promise<unknown>;
-};
-
-/** Pools one row of last_hidden_state [batch, seq, hidden] and L2-normalizes the result. */
-function poolRow(hidden: Float32Array, row: number, seqLength: number, width: number, tokens: number, pooling: 'mean' | 'cls'): Float32Array {
-  const out = new Float32Array(width);
-  const base = row * seqLength * width;
-  if (pooling === 'cls') {
-    out.set(hidden.subarray(base, base + width));
-  } else {
-    // Sum in float64 then divide: mean over the real (unpadded) tokens only.
-    const sums = new Float64Array(width);
-    for (let t = 0; t < tokens; t++) {
-      const offset = base + t * width;
-      for (let d = 0; d < width; d++) sums[d]! += hidden[offset + d]!;
-    }
-    for (let d = 0; d < width; d++) out[d] = sums[d]! / tokens;
-  }
-  let norm = 0;
-  for (const value of out) norm += value * value;
-  norm = Math.sqrt(norm) || 1;
-  for (let d = 0; d < width; d++) out[d]! /= norm;
-  return out;
+  /**
+   * Embeds PARITY_PROBE_TEXTS with this model at `dtype` and at this embedder's own dtype and
+   * compares them (loaded once per dtype, on one thread, then closed; the result is kept).
+   */
+  parityWith(dtype: string): Promise<PrecisionParity>;
 }
 
 /**
@@ -80,17 +77,17 @@ export async function createLocalEmbedder(options: LocalEmbedderOptions): Promis
   const dtype = options.dtype ?? 'fp32';
   const device = options.device ?? 'cpu';
   const batchSize = options.batchSize ?? DEFAULT_LOCAL_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError('batchSize', `must be a positive integer, got ${batchSize}`);
+  const batchTokens = options.batchTokens ?? (device === 'cpu' ? DEFAULT_CPU_BATCH_TOKENS : DEFAULT_GPU_BATCH_TOKENS);
+  const lengthBuckets = options.lengthBuckets ?? true;
+  checkBatchPlanOptions({ maxBatchSize: batchSize, maxBatchTokens: batchTokens });
   const resolved = await resolveLocalModel(options.modelsDir, options.model, dtype);
   if (resolved.usage.kind === 'reranker') {
     throw new InputError('model', `"${options.model}" is a cross-encoder (reranker), not an embedding model`);
   }
-  // Transformers.js reads this process-wide flag; groundwork never fetches model files at run time.
-  env.allowRemoteModels = false;
   const tokenizer = await loadLocalTokenizer(resolved.dir);
-  const model = (await loadOnDevice(options.model, device, () =>
-    AutoModel.from_pretrained(resolved.dir, { local_files_only: true, dtype, device }),
-  )) as unknown as EncoderModel;
+  const pool = await loadOnDevice(options.model, device, () =>
+    createLocalSessionPool({ dir: resolved.dir, dtype, device, head: 'encoder' }, { threads: options.threads, sessions: options.sessions }),
+  );
   const dimensions = Number(resolved.config.hidden_size);
   const positions = Number(resolved.config.max_position_embeddings ?? Number.POSITIVE_INFINITY);
   const maxInputTokens = Math.min(resolved.usage.maxInputTokens ?? positions, positions);
@@ -105,30 +102,78 @@ export async function createLocalEmbedder(options: LocalEmbedderOptions): Promis
     texts.forEach((text, index) => {
       if (typeof text !== 'string') throw new InputError(`texts[${index}]`, 'must be a string');
     });
-    const encoded: EncodedInput[] = texts.map((text) => {
+    const encode = (text: string): EncodedInput => {
       const input = tokenizer.encode(prefix + text, maxInputTokens);
       if (input.truncated) {
         truncatedCount++;
         options.onTruncate?.({ tokens: tokenizer.count(prefix + text), maxInputTokens });
       }
       return input;
-    });
-    // Longest first, so each batch pads to nearly its own length.
-    const order = encoded.map((_, index) => index).sort((a, b) => encoded[b]!.inputIds.length - encoded[a]!.inputIds.length);
+    };
     const results = new Array<Float32Array>(texts.length);
-    for (let start = 0; start < order.length; start += batchSize) {
-      // A forward pass cannot be interrupted: the signal is honoured before each batch.
-      signal?.throwIfAborted();
-      const indices = order.slice(start, start + batchSize);
-      const batch = indices.map((index) => encoded[index]!);
-      const { length, ...feeds } = padBatch(batch, tokenizer.padTokenId);
-      const output = await model(feeds);
-      const hidden = output.last_hidden_state.data;
-      indices.forEach((index, row) => {
-        results[index] = poolRow(hidden, row, length, dimensions, batch[row]!.inputIds.length, pooling);
-      });
+    // One batch queued per session beyond the ones running: a session never waits for this
+    // thread to pad its next batch, and memory holds a few padded batches, not the whole call.
+    const inFlight = pool.sessions + 1;
+    const running = new Set<Promise<void>>();
+    let failure: unknown;
+    // Without buckets the window is the whole call, so batches are exactly the fixed groups.
+    const windowSize = lengthBuckets ? TOKENIZE_WINDOW_TEXTS : texts.length;
+    windows: for (let start = 0; start < texts.length; start += windowSize) {
+      const encoded = texts.slice(start, start + windowSize).map(encode);
+      const batches = planBatches(
+        encoded.map((input) => input.inputIds.length),
+        { maxBatchTokens: batchTokens, maxBatchSize: batchSize, lengthBuckets },
+      );
+      for (const { indices } of batches) {
+        // A forward pass cannot be interrupted: the signal is honoured before each batch.
+        if (signal?.aborted) break windows;
+        while (running.size >= inFlight) await Promise.race(running);
+        if (failure !== undefined) break windows;
+        const padded = padBatch(indices.map((index) => encoded[index]!), tokenizer.padTokenId);
+        const job: Promise<void> = pool
+          .run(padded, pooling)
+          .then(({ data }) => {
+            indices.forEach((index, row) => {
+              results[start + index] = data.slice(row * dimensions, (row + 1) * dimensions);
+            });
+          })
+          .catch((error: unknown) => {
+            failure ??= error;
+          })
+          .finally(() => running.delete(job));
+        running.add(job);
+      }
     }
+    await Promise.all(running);
+    if (failure !== undefined) throw failure;
+    signal?.throwIfAborted();
     return results;
+  };
+
+  // Keep the session warm: one small pass per session allocates its buffers before the first real call.
+  await Promise.all(Array.from({ length: pool.sessions }, () => embed(['warm'], '', undefined)));
+  truncatedCount = 0;
+
+  const parities = new Map<LocalDtype, Promise<PrecisionParity>>();
+  const parityWith = (requested: string): Promise<PrecisionParity> => {
+    if (!(requested in ONNX_FILE_BY_DTYPE)) return Promise.reject(new InputError('dtype', `must be one of ${Object.keys(ONNX_FILE_BY_DTYPE).join(', ')}, got ${JSON.stringify(requested)}`));
+    const other = requested as LocalDtype;
+    let known = parities.get(other);
+    if (!known) {
+      known = (async () => {
+        const ours = await embed([...PARITY_PROBE_TEXTS], documentPrefix, undefined);
+        if (other === dtype) return compareEmbeddings({ dtype, vectors: ours }, { dtype, vectors: ours });
+        const theirs = await createLocalEmbedder({ modelsDir: options.modelsDir, model: options.model, dtype: other, device, threads: 1, sessions: 1 });
+        try {
+          return compareEmbeddings({ dtype: other, vectors: await theirs.embedDocuments([...PARITY_PROBE_TEXTS]) }, { dtype, vectors: ours });
+        } finally {
+          await theirs.close?.();
+        }
+      })();
+      known.catch(() => parities.delete(other)); // a failed check is retried next time
+      parities.set(other, known);
+    }
+    return known;
   };
 
   return {
@@ -140,6 +185,9 @@ export async function createLocalEmbedder(options: LocalEmbedderOptions): Promis
     device,
     dtype,
     pooling,
+    batchTokens,
+    lengthBuckets,
+    parallelism: { threads: pool.threads, sessions: pool.sessions },
     ...(documentPrefix ? { documentPrefix } : {}),
     ...(queryPrefix ? { queryPrefix } : {}),
     get truncatedCount() {
@@ -148,8 +196,7 @@ export async function createLocalEmbedder(options: LocalEmbedderOptions): Promis
     countTokens: (text) => tokenizer.count(documentPrefix + text),
     embedDocuments: (texts: string[], embedOptions: EmbedOptions = {}) => embed(texts, documentPrefix, embedOptions.signal),
     embedQuery: async (text: string, embedOptions: EmbedOptions = {}) => (await embed([text], queryPrefix, embedOptions.signal))[0]!,
-    close: async () => {
-      await model.dispose();
-    },
+    parityWith,
+    close: () => pool.close(),
   };
 }

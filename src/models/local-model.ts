@@ -4,9 +4,10 @@
  * config.json), and device loading that fails with UNAVAILABLE instead of falling back to CPU.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { access, readFile } from 'node:fs/promises';
-import { isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { GroundworkError, InputError } from '../errors.js';
 import { modelFamilyDefaults } from './model-family-defaults.js';
 import { type ModelManifest, type ModelUsage, readModelManifest } from './model-manifest.js';
@@ -120,11 +121,39 @@ function deviceAlternative(device: LocalDevice): string {
   return 'Use device "cpu" (the default), or "cuda" where onnxruntime-node was installed with its CUDA 12 libraries. On Linux, WebGPU needs a GPU and the Vulkan loader (libvulkan1).';
 }
 
+/** onnxruntime-node's CUDA execution provider library, fetched by its install script (never here: offline). */
+const CUDA_PROVIDER_LIBRARY = 'libonnxruntime_providers_cuda.so';
+
+/**
+ * What the machine lacks for `device`, or undefined when nothing known is missing. CUDA: the
+ * provider library beside onnxruntime-node's binding, which its install script downloads with
+ * network access (skipped with ONNXRUNTIME_NODE_INSTALL=skip); without it onnxruntime would fail
+ * later with a dlopen message that does not say how to get it.
+ */
+export function missingForDevice(device: LocalDevice, platform = `${process.platform}/${process.arch}`): string | undefined {
+  if (device !== 'cuda') return undefined;
+  if (platform !== 'linux/x64') return `onnxruntime-node ships its CUDA provider for linux/x64 only (this is ${platform})`;
+  let binding: string;
+  try {
+    // onnxruntime-node comes with @huggingface/transformers; its binary folder holds the providers.
+    const require = createRequire(createRequire(import.meta.url).resolve('@huggingface/transformers'));
+    binding = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', 'linux', 'x64');
+  } catch (error) {
+    return `onnxruntime-node cannot be found (${(error as Error).message})`;
+  }
+  const library = join(binding, CUDA_PROVIDER_LIBRARY);
+  return existsSync(library) ? undefined : `onnxruntime-node's CUDA provider library ${library} is not installed`;
+}
+
 /**
  * Runs a Transformers.js load for `device`. Failures on a GPU device become UNAVAILABLE errors
  * naming the device, the cause and the alternative; CPU failures keep their original error.
  */
 export async function loadOnDevice<T>(model: string, device: LocalDevice, load: () => Promise<T>): Promise<T> {
+  const missing = missingForDevice(device);
+  if (missing) {
+    throw new GroundworkError('UNAVAILABLE', `device "${device}" is unavailable for model "${model}": ${missing}. ${deviceAlternative(device)}`, { details: { device, model, missing } });
+  }
   try {
     return await load();
   } catch (error) {

@@ -3,7 +3,8 @@
  * truncates at the model limit the way Hugging Face tokenizers do (cutting text tokens, keeping
  * the special tokens; Transformers.js's own truncation drops the final [SEP]), and pads batches.
  */
-import { AutoTokenizer, Tensor } from '@huggingface/transformers';
+import { AutoTokenizer } from '@huggingface/transformers';
+import type { PaddedBatch } from './local-session.js';
 
 /** One encoded input: ids plus segment ids (zeros when the tokenizer has none). */
 export interface EncodedInput {
@@ -92,8 +93,8 @@ export async function loadLocalTokenizer(modelDir: string): Promise<LocalTokeniz
   };
 }
 
-/** Right-pads a batch into int64 tensors: input_ids, attention_mask, token_type_ids. */
-export function padBatch(inputs: readonly EncodedInput[], padTokenId: number): { input_ids: Tensor; attention_mask: Tensor; token_type_ids: Tensor; length: number } {
+/** Right-pads a batch into int64 rows (input ids, attention mask, segment ids) of its longest input's length. */
+export function padBatch(inputs: readonly EncodedInput[], padTokenId: number): PaddedBatch {
   const length = Math.max(...inputs.map((input) => input.inputIds.length));
   const size = inputs.length * length;
   const ids = new BigInt64Array(size).fill(BigInt(padTokenId));
@@ -106,6 +107,5 @@ export function padBatch(inputs: readonly EncodedInput[], padTokenId: number): {
       types[row * length + column] = BigInt(input.tokenTypeIds[column] ?? 0);
     });
   });
-  const dims = [inputs.length, length];
-  return { input_ids: new Tensor('int64', ids, dims), attention_mask: new Tensor('int64', mask, dims), token_type_ids: new Tensor('int64', types, dims), length };
+  return { ids, mask, types, rows: inputs.length, length, tokens: inputs.map((input) => input.inputIds.length) };
 }

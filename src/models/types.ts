@@ -2,6 +2,7 @@
  * Model interfaces shared by every stage. Plain types with capability fields; implementations are
  * built by factory functions (createLocalEmbedder, createOpenAIEmbedder, ...).
  */
+import type { PrecisionParity } from './local-precision-parity.js';
 
 /** Per-call options of an embedding call. */
 export interface EmbedOptions {
@@ -38,6 +39,13 @@ export interface Embedder {
   embedQuery(text: string, options?: EmbedOptions): Promise<Float32Array>;
   /** Inputs truncated at maxInputTokens so far, when the embedder can tell (chunking should keep this at 0). */
   readonly truncatedCount?: number;
+  /** Numeric precision of the weights (local models: fp32, q8), recorded in the index's binding. */
+  readonly dtype?: string;
+  /**
+   * Compares this embedder's vectors with the same model's at another precision (local models):
+   * a query embedded at this precision may search an index built at `dtype` only when compatible.
+   */
+  parityWith?(dtype: string): Promise<PrecisionParity>;
   close?(): Promise<void>;
 }
 

@@ -24,6 +24,8 @@ export const SIGNAL_DRIFT_TYPE: Record<DriftSignalName, DriftType> = {
   top_score: 'feature',
   confidence: 'feature',
   answerability: 'prediction',
+  // The embedding is the dense leg's and the semantic cache's input: an input feature.
+  query_embedding: 'feature',
 };
 
 /** What "retrain" and "investigate" mean for groundwork, per signal (appended to the playbook's words). */
@@ -33,6 +35,8 @@ const GROUNDWORK_ACTIONS: Record<DriftSignalName, string> = {
   top_score: 'groundwork: retrieval scores shifted; check recent ingests and deletions and the index (embedder, analyzer version), re-run `groundwork eval run`; retrain the answerability model and the ranker on recent data.',
   confidence: 'groundwork: retrieval confidence shifted; check recent ingests and the index, re-run `groundwork eval run`, retrain the answerability model on recent data.',
   answerability: 'groundwork: answer-or-refuse scores shifted; check the retrieval signals above and the refusal rate, then re-run the golden set and recalibrate (`groundwork answerability train`).',
+  query_embedding:
+    'groundwork: the meaning of the questions moved (new topics or phrasing); read recent questions, check that the documents cover them (ingest them), extend the golden set, re-run `groundwork eval run`, then retrain the answerability model and the ranker on recent data and recalibrate the semantic cache threshold (`groundwork cache calibrate`).',
 };
 
 /** The playbook response for a drift verdict, with groundwork's concrete steps. */

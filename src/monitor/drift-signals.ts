@@ -4,8 +4,10 @@ import { kolmogorovSmirnovTest } from '../classic-ml/drift/kolmogorov-smirnov-te
 import { populationStabilityIndex } from '../classic-ml/drift/population-stability-index.js';
 import type { Queryable } from '../db/types.js';
 import { driftResponse, SIGNAL_DRIFT_TYPE } from './drift-playbook.js';
+import { embeddingDrift, type EmbeddingSampleRow, type QueryEmbedderState } from './embedding-drift.js';
 import type { MonitorThresholds } from './monitor-options.js';
 import type { DriftSignal, DriftSignalName } from './types.js';
+import { hourIndex, splitSettledHours, type MonitorCache } from './monitor-cache.js';
 import type { TelemetryScope } from './window-stats.js';
 
 /** Terms compared by name in the term-drift test; the rest count as one category. */
@@ -13,7 +15,7 @@ export const TERM_CATEGORIES = 20;
 const OTHER_TERMS = '(other terms)';
 
 /** One sampled request's drift inputs. */
-export interface DriftSampleRow {
+export interface DriftSampleRow extends EmbeddingSampleRow {
   query_length: number | null;
   top_score: number | null;
   confidence: number | null;
@@ -26,24 +28,96 @@ const NUMERIC_SIGNALS = ['query_length', 'top_score', 'confidence', 'answerabili
 /** Oversampling so that LIMIT rarely leaves a sample short of `size`. */
 const OVERSAMPLE = 1.5;
 
-/**
- * Up to `size` requests of a scope, drawn at random: all of them when there are fewer. The
- * expected count comes from the rollups. A scope that is a small part of the table is read through
- * the time index, each row kept with probability size/expected; one that is most of it (a week's
- * reference) through TABLESAMPLE SYSTEM, which reads only the sampled share of the table's pages:
- * whichever reads fewer pages (index: expected/total of them; sample: OVERSAMPLE·size/expected).
- */
-export async function sampleDriftRows(db: Queryable, scope: TelemetryScope, size: number, expectedRows: number): Promise<DriftSampleRow[]> {
-  const params: unknown[] = [scope.from.toISOString(), scope.to.toISOString(), size];
-  let where = 'created_at >= $1::timestamptz AND created_at < $2::timestamptz';
+const SAMPLE_COLUMNS = `query_length, top_score::float8 AS top_score, confidence::float8 AS confidence, answerability::float8 AS answerability, query_terms,
+  query_embedder, query_projection::text AS query_projection`;
+
+/** WHERE clause and parameters for a scope over the telemetry table (created_at), parameters from `$first`. */
+function telemetryWhere(scope: TelemetryScope, params: unknown[]): string {
+  params.push(scope.from.toISOString(), scope.to.toISOString());
+  let where = `created_at >= $${params.length - 1}::timestamptz AND created_at < $${params.length}::timestamptz`;
   if (scope.tenant !== null) {
     params.push(scope.tenant);
     where += ` AND tenant = $${params.length}`;
   }
+  return where;
+}
+
+/**
+ * Up to `size` requests of a scope, drawn at random: all of them when there are fewer. The
+ * expected count comes from the rollups. With a cache (the report's), each settled hour is
+ * sampled once at a rate rounded up to a power of two (so the next report, whose window moved a
+ * minute, finds the same rate and reuses the hour) and kept; the partial hours at the edges are
+ * sampled each time at the same rate; the union is cut to `size` at random. Without one, see
+ * sampleScope.
+ */
+export async function sampleDriftRows(db: Queryable, scope: TelemetryScope, size: number, expectedRows: number, cache?: MonitorCache, now = new Date()): Promise<DriftSampleRow[]> {
+  if (!cache) return sampleScope(db, scope, size, expectedRows);
+  const rate = expectedRows > size ? 2 ** Math.ceil(Math.log2((OVERSAMPLE * size) / expectedRows)) : 1;
+  const split = splitSettledHours(scope.from, scope.to, now);
+  const key = (hour: Date) => `sample|${scope.tenant ?? '*'}|${hourIndex(hour)}|${rate}`;
+  // The cached hours are taken first: storing the missing ones may evict some of them.
+  const known = new Map(split.hours.map((hour) => [hourIndex(hour), cache.get<DriftSampleRow[]>(key(hour))]));
+  const missing = split.hours.filter((hour) => known.get(hourIndex(hour)) === undefined);
+  // A first report reads most hours of its windows: where that span is a large part of the table,
+  // TABLESAMPLE SYSTEM at the rate reads the rate's share of the pages instead of every row of the span.
+  const tableRows = missing.length > 0 && rate < 1 ? await estimatedTableRows(db) : -1;
+  const read = async (range: TelemetryScope, byHour: boolean): Promise<Array<DriftSampleRow & { hour: number }>> => {
+    const params: unknown[] = [];
+    let where = telemetryWhere(range, params);
+    let from = 'telemetry';
+    const spanRows = (expectedRows * (range.to.getTime() - range.from.getTime())) / Math.max(1, scope.to.getTime() - scope.from.getTime());
+    if (rate < 1 && byHour && tableRows > 0 && rate < spanRows / tableRows) {
+      params.push(rate * 100);
+      from = `telemetry TABLESAMPLE SYSTEM ($${params.length}::float4)`;
+    } else if (rate < 1) {
+      params.push(rate);
+      where += ` AND random() < $${params.length}::float8`;
+    }
+    const hour = byHour ? `floor(date_part('epoch', created_at) / 3600)::float8` : '0::float8';
+    return (await db.query<DriftSampleRow & { hour: number }>(`SELECT ${hour} AS hour, ${SAMPLE_COLUMNS} FROM ${from} WHERE ${where}`, params)).rows;
+  };
+  const [filled, ...edges] = await Promise.all([
+    missing.length > 0 ? read({ tenant: scope.tenant, from: missing[0], to: new Date(missing[missing.length - 1].getTime() + 3_600_000) }, true) : Promise.resolve([]),
+    ...split.edges.map((edge) => read({ tenant: scope.tenant, ...edge }, false)),
+  ]);
+  const byHour = new Map<number, DriftSampleRow[]>();
+  for (const { hour, ...row } of filled) {
+    let rows = byHour.get(hour);
+    if (!rows) byHour.set(hour, (rows = []));
+    rows.push(row);
+  }
+  for (const hour of missing) {
+    const rows = byHour.get(hourIndex(hour)) ?? [];
+    cache.set(key(hour), rows, 1 + rows.length);
+  }
+  const rows: DriftSampleRow[] = [];
+  for (const hour of split.hours) rows.push(...(known.get(hourIndex(hour)) ?? byHour.get(hourIndex(hour)) ?? []));
+  for (const edge of edges) for (const { hour: _hour, ...row } of edge) rows.push(row);
+  // Partial Fisher-Yates: the first `size` places get a uniform random subset (the cached hours stay as they are).
+  if (rows.length <= size) return rows;
+  for (let i = 0; i < size; i++) {
+    const j = i + Math.floor(Math.random() * (rows.length - i));
+    [rows[i], rows[j]] = [rows[j], rows[i]];
+  }
+  return rows.slice(0, size);
+}
+
+/**
+ * Up to `size` requests of a scope, drawn at random, in one query. A scope that is a small part
+ * of the table is read through the time index, each row kept with probability size/expected; one
+ * that is most of it (a week's reference) through TABLESAMPLE SYSTEM, which reads only the sampled
+ * share of the table's pages: whichever reads fewer pages (index: expected/total of them; sample:
+ * OVERSAMPLE·size/expected).
+ */
+async function sampleScope(db: Queryable, scope: TelemetryScope, size: number, expectedRows: number): Promise<DriftSampleRow[]> {
+  const params: unknown[] = [];
+  let where = telemetryWhere(scope, params);
+  params.push(size);
+  const limit = `$${params.length}`;
   let from = 'telemetry';
   if (expectedRows > size) {
     const share = Math.min(1, (OVERSAMPLE * size) / expectedRows);
-    const tableRows = (await db.query<{ rows: number }>("SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'telemetry'::regclass")).rows[0]?.rows ?? -1;
+    const tableRows = await estimatedTableRows(db);
     if (tableRows > 0 && share < expectedRows / tableRows) {
       params.push(share * 100);
       from = `telemetry TABLESAMPLE SYSTEM ($${params.length}::float4)`;
@@ -52,16 +126,20 @@ export async function sampleDriftRows(db: Queryable, scope: TelemetryScope, size
       where += ` AND random() < $${params.length}::float8`;
     }
   }
-  const result = await db.query<DriftSampleRow>(
-    `SELECT query_length, top_score::float8 AS top_score, confidence::float8 AS confidence, answerability::float8 AS answerability, query_terms
-     FROM ${from} WHERE ${where} LIMIT $3`,
-    params,
-  );
-  return result.rows;
+  return (await db.query<DriftSampleRow>(`SELECT ${SAMPLE_COLUMNS} FROM ${from} WHERE ${where} LIMIT ${limit}`, params)).rows;
 }
 
-/** Drift of every signal between a reference and a current sample, with the configured thresholds. */
-export function driftSignals(reference: readonly DriftSampleRow[], current: readonly DriftSampleRow[], thresholds: MonitorThresholds): DriftSignal[] {
+/** The planner's estimate of the telemetry table's rows (-1 before its first ANALYZE). */
+async function estimatedTableRows(db: Queryable): Promise<number> {
+  return (await db.query<{ rows: number }>("SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'telemetry'::regclass")).rows[0]?.rows ?? -1;
+}
+
+/**
+ * Drift of every signal between a reference and a current sample, with the configured thresholds.
+ * `embedder`: whether an embedder is installed (the query-embedding signal says unavailable, and
+ * why, when not); without it the rows decide.
+ */
+export function driftSignals(reference: readonly DriftSampleRow[], current: readonly DriftSampleRow[], thresholds: MonitorThresholds, embedder?: QueryEmbedderState): DriftSignal[] {
   const signals: DriftSignal[] = [];
   for (const signal of NUMERIC_SIGNALS) {
     const ref = numbers(reference, signal);
@@ -84,6 +162,7 @@ export function driftSignals(reference: readonly DriftSampleRow[], current: read
     });
   }
   signals.push(termDrift(reference, current, thresholds));
+  signals.push(embeddingDrift(reference, current, thresholds, embedder));
   return signals;
 }
 

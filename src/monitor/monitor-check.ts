@@ -2,6 +2,7 @@ import type { Queryable } from '../db/types.js';
 import { alertKey, applyRetention, pendingNotifications, reconcileAlerts, type AlertCondition, type ReconcileResult, alertsInScope } from './alert-store.js';
 import { postAlertWebhook, type WebhookOptions } from './alert-webhook.js';
 import { OPERATIONAL_RESPONSES } from './drift-playbook.js';
+import type { MonitorCache } from './monitor-cache.js';
 import type { MonitorOptions } from './monitor-options.js';
 import { checkWindow } from './monitor-report.js';
 import { WINDOW_MS, type LastPromotion } from './monitor-windows.js';
@@ -23,6 +24,8 @@ export interface MonitorCheckOptions {
   log?: MonitorLog;
   webhook?: WebhookOptions;
   lastPromotion?: LastPromotion;
+  /** Settled hours kept across runs (serve's schedule keeps one). */
+  cache?: MonitorCache;
 }
 
 /** The alert conditions of one tenant's report, and the keys the report could decide. */
@@ -32,11 +35,14 @@ export function alertConditions(report: CheckedWindow, options: MonitorOptions):
   const evaluated = new Set<string>();
   const thresholds = options.thresholds;
   for (const drift of report.drift) {
-    if (drift.status === 'insufficient-data') continue;
+    if (drift.status === 'insufficient-data' || drift.status === 'unavailable') continue;
     evaluated.add(alertKey({ window, kind: 'drift', signal: drift.signal }));
     if (drift.status === 'none') continue;
     const threshold = drift.method === 'chi2' ? thresholds.alpha : drift.status === 'critical' ? thresholds.psiCritical : thresholds.psiWarning;
-    const measure = drift.method === 'chi2' ? `chi-square p = ${drift.pValue?.toPrecision(3)} < ${threshold}` : `PSI ${drift.statistic?.toFixed(3)} > ${threshold}`;
+    const embedding = drift.embedding
+      ? ` (largest of ${drift.embedding.components} projected components, ${drift.embedding.driftedComponents} above ${thresholds.psiWarning}; centroid cosine distance ${drift.embedding.centroidCosineDistance?.toFixed(4)})`
+      : '';
+    const measure = drift.method === 'chi2' ? `chi-square p = ${drift.pValue?.toPrecision(3)} < ${threshold}` : `PSI ${drift.statistic?.toFixed(3)} > ${threshold}${embedding}`;
     conditions.push({
       tenant,
       window,
@@ -47,7 +53,7 @@ export function alertConditions(report: CheckedWindow, options: MonitorOptions):
       threshold,
       message: `${drift.type} drift of ${drift.signal} over the last ${window} against the reference (${report.reference.from} to ${report.reference.to}): ${measure}`,
       response: drift.response ?? '',
-      details: { method: drift.method, ks: drift.ks, jsDivergence: drift.jsDivergence, referenceSamples: drift.referenceSamples, currentSamples: drift.currentSamples },
+      details: { method: drift.method, ks: drift.ks, jsDivergence: drift.jsDivergence, referenceSamples: drift.referenceSamples, currentSamples: drift.currentSamples, embedding: drift.embedding },
     });
   }
   const stats = report.stats;
@@ -116,7 +122,7 @@ export async function runMonitorChecks(db: Queryable, check: MonitorCheckOptions
     const conditions: AlertCondition[] = [];
     const evaluated = new Set<string>();
     for (const window of windows) {
-      const checked = await checkWindow(db, { tenant, window, options, now, lastPromotion: check.lastPromotion });
+      const checked = await checkWindow(db, { tenant, window, options, now, lastPromotion: check.lastPromotion, cache: check.cache });
       const found = alertConditions(checked, options);
       conditions.push(...found.conditions);
       for (const key of found.evaluated) evaluated.add(key);

@@ -6,6 +6,8 @@ import { GroundworkError } from '../errors.js';
 import type { AppEnv, Principal } from '../server/app-env.js';
 import { parseQuery } from '../server/parse-input.js';
 import { alertsInScope } from './alert-store.js';
+import type { QueryEmbedderState } from './embedding-drift.js';
+import { createMonitorCache } from './monitor-cache.js';
 import type { MonitorOptions } from './monitor-options.js';
 import { monitorReport } from './monitor-report.js';
 import { monitorSeries, parseSeriesStep } from './monitor-series.js';
@@ -34,13 +36,16 @@ export function monitorScope(principal: Principal, requested: string | undefined
 /**
  * The console's monitor reads: `GET /v1/monitor/report?window=1d` (the JSON of
  * `groundwork monitor --json`), `GET /v1/monitor/series?window=1d&step=15m` (time series from the
- * rollups), `GET /v1/monitor/alerts[?state=all]`; each scoped by monitorScope.
+ * rollups), `GET /v1/monitor/alerts[?state=all]`; each scoped by monitorScope. Reports keep
+ * settled hours in a cache of their own (monitor-cache.ts); `queryEmbedder` says whether an
+ * embedder is installed (the query-embedding signal is unavailable, with the reason, when not).
  */
-export function registerMonitorRoutes(app: Hono<AppEnv>, deps: { db: Queryable; options: MonitorOptions; lastPromotion?: LastPromotion }): void {
+export function registerMonitorRoutes(app: Hono<AppEnv>, deps: { db: Queryable; options: MonitorOptions; lastPromotion?: LastPromotion; queryEmbedder?: QueryEmbedderState }): void {
+  const cache = createMonitorCache();
   app.get('/v1/monitor/report', async (c) => {
     const query = parseQuery(c, monitorReportQuerySchema);
     const tenant = monitorScope(c.get('principal'), query.tenant);
-    return c.json(await monitorReport(deps.db, { tenant, window: query.window, options: deps.options, lastPromotion: deps.lastPromotion }));
+    return c.json(await monitorReport(deps.db, { tenant, window: query.window, options: deps.options, lastPromotion: deps.lastPromotion, cache, queryEmbedder: deps.queryEmbedder }));
   });
   app.get('/v1/monitor/series', async (c) => {
     const query = parseQuery(c, monitorSeriesQuerySchema);

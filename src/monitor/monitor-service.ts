@@ -3,6 +3,7 @@ import type { Queryable } from '../db/types.js';
 import type { WebhookOptions } from './alert-webhook.js';
 import { alertsInScope } from './alert-store.js';
 import { runMonitorChecks, stderrMonitorLog, type MonitorLog } from './monitor-check.js';
+import { createMonitorCache } from './monitor-cache.js';
 import { createMonitorMetrics } from './monitor-metrics.js';
 import type { MonitorOptions } from './monitor-options.js';
 import type { LastPromotion } from './monitor-windows.js';
@@ -49,11 +50,13 @@ export function createMonitor(create: CreateMonitorOptions): Monitor {
     terms: create.terms,
     onDropped: (reason, rows) => metrics?.telemetryDropped(reason, rows),
   });
+  // The scheduled runs share settled hours: each run reads only the hours since the last one.
+  const cache = createMonitorCache();
   let running: Promise<MonitorCheckResult> | undefined;
   const check = (): Promise<MonitorCheckResult> => {
     running ??= (async () => {
       await telemetry.flush();
-      const result = await runMonitorChecks(db, { options, log, webhook: create.webhook, lastPromotion: create.lastPromotion });
+      const result = await runMonitorChecks(db, { options, log, webhook: create.webhook, lastPromotion: create.lastPromotion, cache });
       metrics?.setOpenAlerts(result.open);
       return result;
     })().finally(() => {

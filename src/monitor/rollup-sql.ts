@@ -66,6 +66,8 @@ export const TELEMETRY_COLUMNS = [
   'query_length',
   'query_terms',
   'top_score',
+  'query_embedder',
+  'query_projection',
 ] as const;
 
 /**

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../server/app-env.js';
 import { CLIENT_CLOSED_REQUEST_STATUS, clientClosed } from '../server/request-guards.js';
+import { withQueryEmbeddingCapture, type QueryEmbedding } from './query-embedding-capture.js';
 import type { TelemetryDetails } from './telemetry-details.js';
 import type { TelemetryWriter } from './telemetry-writer.js';
 import type { TelemetryRoute } from './types.js';
@@ -24,7 +25,8 @@ export const TELEMETRY_PATHS: Record<string, TelemetryRoute> = {
  * Records one telemetry row per request to the recorded paths (POST only: an MCP GET is its
  * event stream, not a call), once it is complete: for streams when the last byte is sent or the
  * client leaves. Mount after auth so the row carries the caller's tenant. Never waits on the
- * writer: record() only buffers.
+ * writer: record() only buffers. The handler runs inside a query-embedding capture, so the row
+ * carries the query embedding the request computed (an embedder wrapped by observeQueryEmbeddings).
  */
 export function telemetryMiddleware(writer: TelemetryWriter, defaultTenant: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -32,13 +34,13 @@ export function telemetryMiddleware(writer: TelemetryWriter, defaultTenant: stri
     if (!route) return next();
     const at = new Date();
     const started = performance.now();
-    await next();
+    const { captured } = await withQueryEmbeddingCapture(next);
     const streaming = c.res.headers.get('content-type')?.startsWith('text/event-stream') === true && c.res.body !== null;
     let done = false;
     const finish = (): void => {
       if (done) return;
       done = true;
-      record(writer, c, { route: streaming && route === 'ask' ? 'ask-stream' : route, at, totalMs: performance.now() - started, streaming, defaultTenant });
+      record(writer, c, { route: streaming && route === 'ask' ? 'ask-stream' : route, at, totalMs: performance.now() - started, streaming, defaultTenant, queryEmbedding: captured() });
     };
     if (!streaming) return finish();
     const tracked = c.res.body!.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: finish }));
@@ -47,7 +49,7 @@ export function telemetryMiddleware(writer: TelemetryWriter, defaultTenant: stri
   };
 }
 
-function record(writer: TelemetryWriter, c: Context<AppEnv>, request: { route: TelemetryRoute; at: Date; totalMs: number; streaming: boolean; defaultTenant: string }): void {
+function record(writer: TelemetryWriter, c: Context<AppEnv>, request: { route: TelemetryRoute; at: Date; totalMs: number; streaming: boolean; defaultTenant: string; queryEmbedding?: QueryEmbedding }): void {
   const details = c.get('telemetry') ?? {};
   const principal = c.get('principal');
   const streamError = request.streaming ? c.get('streamError') : undefined;
@@ -63,5 +65,6 @@ function record(writer: TelemetryWriter, c: Context<AppEnv>, request: { route: T
     arm: typeof arm === 'string' ? arm : undefined,
     status,
     totalMs: request.totalMs,
+    queryEmbedding: request.queryEmbedding,
   });
 }

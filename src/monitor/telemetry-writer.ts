@@ -1,11 +1,13 @@
 import type { Queryable } from '../db/types.js';
+import type { QueryEmbedding } from './query-embedding-capture.js';
+import { projectQueryEmbedding } from './query-projection.js';
 import { insertTelemetrySql, TELEMETRY_COLUMNS } from './rollup-sql.js';
 import type { CacheOutcome, TelemetryRoute } from './types.js';
 
 /** Distinct analyzed terms kept per query for term drift (a question rarely has more). */
 export const MAX_QUERY_TERMS = 32;
 /**
- * Rows per INSERT: 20 parameters a row keeps 1,000 rows at 20,000 parameters (PostgreSQL allows
+ * Rows per INSERT: 22 parameters a row keeps 1,000 rows at 22,000 parameters (PostgreSQL allows
  * 65,535) and one statement of a few hundred KB.
  */
 export const TELEMETRY_BATCH_ROWS = 1_000;
@@ -35,6 +37,13 @@ export interface TelemetryRecord {
   /** The question or query: its length and analyzed terms are computed when the row is written, off the request path. */
   query?: string;
   topScore?: number;
+  /**
+   * The query's embedding when the request computed one (observeQueryEmbeddings): held by
+   * reference until the row is written, then reduced to its QUERY_PROJECTIONS coordinates off the
+   * request path. Rows held are at most bufferSize, so at most bufferSize vectors (a stalled
+   * database with 10,000 rows of 768 dimensions: ~30 MB).
+   */
+  queryEmbedding?: QueryEmbedding;
 }
 
 /** Why rows were not written. */
@@ -194,9 +203,17 @@ function rowParams(row: TelemetryRecord, terms?: (text: string) => string[]): un
     row.query !== undefined ? row.query.length : null,
     queryTerms,
     finiteOr(row.topScore, null),
+    ...queryProjection(row.queryEmbedding),
   ];
   if (values.length !== TELEMETRY_COLUMNS.length) throw new Error('telemetry row parameters do not match TELEMETRY_COLUMNS');
   return values;
+}
+
+/** query_embedder and query_projection: the embedder identity and the projected coordinates, or two nulls. */
+function queryProjection(embedding: QueryEmbedding | undefined): [string | null, number[] | null] {
+  if (!embedding) return [null, null];
+  const projection = projectQueryEmbedding(embedding.embedder, embedding.vector);
+  return projection ? [embedding.embedder, projection] : [null, null];
 }
 
 function finiteOr<T>(value: number | undefined, fallback: T): number | T {

@@ -57,12 +57,38 @@ export type ReferenceKind = 'previous' | 'pinned' | 'after-promotion';
 /** Methodology drift types (phase 7's drift response playbook). */
 export type DriftType = 'feature' | 'prediction';
 
-/** Signals whose distribution is compared with the reference. */
-export const DRIFT_SIGNALS = ['query_length', 'query_terms', 'top_score', 'confidence', 'answerability'] as const;
+/**
+ * Signals whose distribution is compared with the reference. `query_embedding`: the query
+ * embeddings' projections onto fixed random directions (src/monitor/embedding-drift.ts), when an
+ * embedder is installed.
+ */
+export const DRIFT_SIGNALS = ['query_length', 'query_terms', 'top_score', 'confidence', 'answerability', 'query_embedding'] as const;
 export type DriftSignalName = (typeof DRIFT_SIGNALS)[number];
 
-/** Verdict of one drift signal. `insufficient-data`: fewer samples than thresholds.minSamples on a side. */
-export type DriftStatus = 'none' | 'warning' | 'critical' | 'insufficient-data';
+/**
+ * Verdict of one drift signal. `insufficient-data`: fewer samples than thresholds.minSamples on a
+ * side; `unavailable`: the signal cannot exist here (query embeddings without an embedder), `reason` says why.
+ */
+export type DriftStatus = 'none' | 'warning' | 'critical' | 'insufficient-data' | 'unavailable';
+
+/** What the query-embedding signal adds to a DriftSignal. */
+export interface EmbeddingDriftDetails {
+  /** The embedder identity compared (id@revision/dimensions); rows of other embedders are left out. */
+  embedder: string | null;
+  /** Projected components compared (QUERY_PROJECTIONS). */
+  components: number;
+  /** Components whose PSI is above the warning threshold and whose KS rejects (Bonferroni over the components). */
+  driftedComponents: number;
+  /** The largest PSI of any component, confirmed by KS or not (the signal's statistic counts confirmed ones only). */
+  largestPsi: number | null;
+  /** The component with the largest PSI (0-based), whose KS is the signal's `ks`. */
+  worstComponent: number | null;
+  /**
+   * 1 − cosine of the two windows' mean projected embeddings: how far the average question moved
+   * (measured in the projection, a Johnson-Lindenstrauss estimate of the full-dimension value).
+   */
+  centroidCosineDistance: number | null;
+}
 
 /** One drift signal of a report. */
 export interface DriftSignal {
@@ -85,6 +111,10 @@ export interface DriftSignal {
   thresholds: { warning: number; critical?: number };
   /** The playbook's response for this drift type and status, when drifting. */
   response?: string;
+  /** Why the signal is unavailable or short of data, when the report can tell. */
+  reason?: string;
+  /** query_embedding only. */
+  embedding?: EmbeddingDriftDetails;
 }
 
 /** Alert kinds: distribution drift, error rate over threshold, latency over threshold. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RETRAINABLE_KINDS } from './retrainable-kinds.js';
 
 /** How long a tenant's registry state is served from memory before it is read again (in the background). */
 export const DEFAULT_ARM_REFRESH_MS = 5_000;
@@ -20,8 +21,12 @@ export const registryOptionsSchema = z
     controllerIntervalMs: z.number().int().min(1000).default(DEFAULT_CONTROLLER_INTERVAL_MS),
     retraining: z
       .object({
-        /** Retrain the answerability model from feedback on a schedule and on drift (inside serve/worker). */
+        /** Retrain from feedback on a schedule and on drift (inside serve/worker). */
         enabled: z.boolean().default(false),
+        /** The models retrained: the answerability model (default) and/or the learned ranker. */
+        kinds: z.array(z.enum(RETRAINABLE_KINDS)).min(1).default(['answerability-model']),
+        /** BEIR datasets whose judgments join the ranker's (`{dir, split}`; the golden set's join always). */
+        rankerDatasets: z.array(z.object({ dir: z.string().min(1), split: z.string().min(1).default('train') }).strict()).default([]),
         intervalMs: z.number().int().positive().default(DEFAULT_RETRAIN_INTERVAL_MS),
         driftPsi: z.number().positive().default(DEFAULT_RETRAIN_DRIFT_PSI),
         checkIntervalMs: z.number().int().min(1000).default(DEFAULT_RETRAIN_CHECK_MS),

@@ -41,22 +41,9 @@ export interface FeedbackLabels {
  * and is skipped; so are ratings of requests whose question was not kept.
  */
 export async function feedbackLabels(db: Db, tenant: string, since: Date): Promise<FeedbackLabels> {
-  const { rows } = await db.query<{ request_id: string; rating: number; correct_answer: string | null; question: string | null; refused: boolean | null }>(
-    `SELECT f.request_id, f.rating, f.correct_answer, q.question, q.refused
-       FROM feedback f
-       LEFT JOIN registry_served_questions q ON q.tenant = f.tenant AND q.request_id = f.request_id
-      WHERE f.tenant = $1 AND f.updated_at >= $2
-      ORDER BY f.request_id`,
-    [tenant, since],
-  );
-  const skipped: Record<string, number> = {};
-  const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
+  const { rows, skipped, skip } = await ratedQuestions(db, tenant, since);
   const labelled: LabelledQuestion[] = [];
   for (const row of rows) {
-    if (row.question === null || row.refused === null) {
-      skip('question not kept (asked before the registry layer ran, streamed, or not through /v1/ask)');
-      continue;
-    }
     const corrected = row.correct_answer !== null && row.correct_answer.trim() !== '';
     const base = { requestId: row.request_id, question: row.question };
     if (row.rating === 1) labelled.push({ ...base, answerable: !row.refused, rule: row.refused ? 'up on a refusal' : 'up on an answer' });
@@ -67,6 +54,40 @@ export async function feedbackLabels(db: Db, tenant: string, since: Date): Promi
   const hash = createHash('sha256');
   for (const row of labelled) hash.update(`${row.requestId}\0${row.question}\0${row.answerable}\n`);
   return { rows: labelled, skipped, hash: `sha256:${hash.digest('hex')}` };
+}
+
+/** A rating joined with the question the server kept for its request. */
+export interface RatedQuestion {
+  request_id: string;
+  rating: number;
+  correct_answer: string | null;
+  question: string;
+  refused: boolean;
+  cited_documents: string[] | null;
+}
+
+/**
+ * A tenant's ratings since a time, each joined with the question, refusal and cited documents the
+ * server kept for its request (registry_served_questions), in request-id order; ratings whose
+ * question was not kept are counted in `skipped` (and `skip` counts the caller's own reasons there).
+ */
+export async function ratedQuestions(db: Db, tenant: string, since: Date): Promise<{ rows: RatedQuestion[]; skipped: Record<string, number>; skip: (reason: string) => void }> {
+  const { rows } = await db.query<Omit<RatedQuestion, 'question' | 'refused'> & { question: string | null; refused: boolean | null }>(
+    `SELECT f.request_id, f.rating, f.correct_answer, q.question, q.refused, q.cited_documents
+       FROM feedback f
+       LEFT JOIN registry_served_questions q ON q.tenant = f.tenant AND q.request_id = f.request_id
+      WHERE f.tenant = $1 AND f.updated_at >= $2
+      ORDER BY f.request_id`,
+    [tenant, since],
+  );
+  const skipped: Record<string, number> = {};
+  const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
+  const kept: RatedQuestion[] = [];
+  for (const row of rows) {
+    if (row.question === null || row.refused === null) skip('question not kept (asked before the registry layer ran, or not through /v1/ask or the MCP ask tool)');
+    else kept.push({ ...row, question: row.question, refused: row.refused });
+  }
+  return { rows: kept, skipped, skip };
 }
 
 /** The next version of an entry name in a scope: the latest one's minor + 1, or 1.0.0. */
@@ -91,7 +112,11 @@ export interface RetrainedCandidate {
   experimentId: string;
   modelPath: string;
   modelCardPath: string;
-  labels: Omit<FeedbackLabels, 'rows'> & { rows: number; answerable: number; unanswerable: number };
+  /**
+   * What the feedback gave: labelled rows, ratings left out by reason, and the data's hash; per
+   * class for the answerability model, the judged queries in all (feedback and golden) for a ranker.
+   */
+  labels: { rows: number; skipped: Record<string, number>; hash: string; answerable?: number; unanswerable?: number; queries?: number };
 }
 
 /**
@@ -129,7 +154,7 @@ export async function retrainAnswerabilityFromFeedback(
   await writeFile(modelPath, `${JSON.stringify(model, null, 1)}\n`);
   await writeFile(
     modelCardPath,
-    `${answerabilityModelCard(model, { name: `groundwork answerability (feedback of ${options.tenant})`, source: `ratings of tenant ${options.tenant} since ${options.since.toISOString().slice(0, 10)} (${labels.hash})`, limitations: ['Labels come from thumbs ratings (feedbackLabels rules), not annotators: a rating of a right answer for a wrong reason is a wrong label.', 'Only questions asked through /v1/ask while the registry layer ran are kept.'] })}\n`,
+    `${answerabilityModelCard(model, { name: `groundwork answerability (feedback of ${options.tenant})`, source: `ratings of tenant ${options.tenant} since ${options.since.toISOString().slice(0, 10)} (${labels.hash})`, limitations: ['Labels come from thumbs ratings (feedbackLabels rules), not annotators: a rating of a right answer for a wrong reason is a wrong label.', 'Only questions asked through /v1/ask (JSON or streamed) or the MCP ask tool while the registry layer ran are kept.'] })}\n`,
   );
   const codeVersion = options.codeVersion ?? (await resolveCodeVersion());
   const experiment = await createExperimentStore(gw.db).create(

@@ -7,10 +7,16 @@ import { promoteEntry } from './promote-entry.js';
 import type { LoadBenchmarkRecord, RegistryStore } from './registry-store.js';
 import { retrainAnswerabilityFromFeedback, type RetrainedCandidate } from './retrain-from-feedback.js';
 import type { Rollout } from './rollout-store.js';
+import { retrainRankerFromFeedback } from './retrain-ranker-from-feedback.js';
+import type { RetrainableKind } from './retrainable-kinds.js';
 
 /** Options of one retrain -> gate -> canary cycle. */
 export interface RetrainingOptions {
   tenant: string;
+  /** Which model to retrain (default the answerability model). */
+  kind?: RetrainableKind;
+  /** BEIR datasets whose judgments join a ranker's training (`{dir, split}`). */
+  datasets?: ReadonlyArray<{ dir: string; split: string }>;
   since: Date;
   /** Golden set of the gate and the load benchmark; without one the candidate stays in dev. */
   golden?: string;
@@ -38,14 +44,18 @@ export interface RetrainingResult {
 }
 
 /**
- * The retraining pipeline of the methodology (phase 7): retrain from feedback (a candidate entry
- * with its EXP record and model card), gate it against production on the golden set, promote it
+ * The retraining pipeline of the methodology (phase 7): retrain the answerability model or the
+ * ranker from feedback (a candidate entry with its EXP record and model card; a ranker's judgments
+ * join the golden set's), gate it against production on the golden set, promote it
  * to staging when the gate passes, load-test it, and promote it to production, which starts the
  * canary; the canary controller takes it from there (advance or roll back). No manual step unless
  * approval is required and not given in advance: then it waits in staging, and says so.
  */
 export async function runRetrainingPipeline(base: Groundwork, registry: RegistryStore, options: RetrainingOptions): Promise<RetrainingResult> {
-  const candidate = await retrainAnswerabilityFromFeedback(base, registry, options);
+  const candidate =
+    (options.kind ?? 'answerability-model') === 'ranker'
+      ? await retrainRankerFromFeedback(base, registry, { ...options, goldens: options.golden ? [options.golden] : [] })
+      : await retrainAnswerabilityFromFeedback(base, registry, options);
   if (!options.golden) return { candidate, stage: 'dev', stoppedBecause: 'no golden set configured (registry.retraining.golden): the eval gate cannot run, so the candidate stays in dev' };
   const gate = await runEvalGate(base, registry, {
     candidate: await resolveGateSide(registry, String(candidate.entry.id), options.tenant, 'candidate'),

@@ -4,6 +4,7 @@ import { stderrRegistryLog, type RegistryLog } from './canary-controller.js';
 import type { RegistryOptions } from './registry-options.js';
 import type { RegistryStore } from './registry-store.js';
 import { runRetrainingPipeline } from './retraining-pipeline.js';
+import type { RetrainableKind } from './retrainable-kinds.js';
 
 /**
  * Ratings a run learns from: the latest four retraining intervals (a month at weekly retraining;
@@ -18,27 +19,28 @@ export const RETRAINING_LEASE_MS = 60 * 60 * 1000;
 export interface RetrainingRun {
   id: number;
   tenant: string;
+  kind: RetrainableKind;
   trigger: string;
   createdAt: Date;
 }
 
-/** Queues a retraining run of a tenant's answerability model (one queued or running per tenant). */
-export async function enqueueRetraining(db: Db, tenant: string, trigger: string, at: Date): Promise<RetrainingRun | undefined> {
+/** Queues a retraining run of a tenant's model of `kind` (one queued or running per tenant and kind). */
+export async function enqueueRetraining(db: Db, tenant: string, trigger: string, at: Date, kind: RetrainableKind = 'answerability-model'): Promise<RetrainingRun | undefined> {
   const { rows } = await db.query<{ id: number; created_at: Date }>(
     `INSERT INTO registry_retraining_runs (tenant, kind, trigger, created_at)
-     SELECT $1, 'answerability-model', $2, $3
-      WHERE NOT EXISTS (SELECT 1 FROM registry_retraining_runs WHERE tenant = $1 AND status IN ('queued', 'running'))
+     SELECT $1, $4, $2, $3
+      WHERE NOT EXISTS (SELECT 1 FROM registry_retraining_runs WHERE tenant = $1 AND kind = $4 AND status IN ('queued', 'running'))
      RETURNING id::int AS id, created_at`,
-    [tenant, trigger, at],
+    [tenant, trigger, at, kind],
   );
-  return rows[0] ? { id: rows[0].id, tenant, trigger, createdAt: rows[0].created_at } : undefined;
+  return rows[0] ? { id: rows[0].id, tenant, kind, trigger, createdAt: rows[0].created_at } : undefined;
 }
 
 /** Claims the oldest queued run (or one whose lease ran out) with FOR UPDATE SKIP LOCKED. */
 export async function claimRetraining(db: Db, workerId: string, now: Date): Promise<RetrainingRun | undefined> {
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: number; tenant: string; trigger: string; created_at: Date }>(
-      `SELECT id::int AS id, tenant, trigger, created_at FROM registry_retraining_runs
+    const { rows } = await tx.query<{ id: number; tenant: string; kind: RetrainableKind; trigger: string; created_at: Date }>(
+      `SELECT id::int AS id, tenant, kind, trigger, created_at FROM registry_retraining_runs
         WHERE status = 'queued' OR (status = 'running' AND lease_expires_at < $1)
         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
       [now],
@@ -52,7 +54,7 @@ export async function claimRetraining(db: Db, workerId: string, now: Date): Prom
       new Date(now.getTime() + RETRAINING_LEASE_MS),
       run.tenant,
     ]);
-    return { id: run.id, tenant: run.tenant, trigger: run.trigger, createdAt: run.created_at };
+    return { id: run.id, tenant: run.tenant, kind: run.kind, trigger: run.trigger, createdAt: run.created_at };
   });
 }
 
@@ -68,26 +70,28 @@ async function finish(db: Db, run: RetrainingRun, now: Date, outcome: { result?:
 }
 
 /**
- * Queues the tenants due a retraining at `now`: those with rated questions whose last run is older
- * than the interval (weekly by default), and those with an open drift alert over the PSI threshold
- * (monitor_alerts) opened after their last run. Lists tenant names across tenants (a scheduler's
+ * Queues the tenants due a retraining at `now`, once per configured kind: those with rated
+ * questions whose last run of the kind is older than the interval (weekly by default), and those
+ * with an open drift alert over the PSI threshold (monitor_alerts) opened after that run. Lists tenant names across tenants (a scheduler's
  * job); every read of data after that is by tenant.
  */
 export async function queueDueRetraining(db: Db, options: RegistryOptions['retraining'], now: Date): Promise<RetrainingRun[]> {
-  const { rows } = await db.query<{ tenant: string; last: Date | null; drift: boolean }>(
-    `SELECT q.tenant,
-            (SELECT max(created_at) FROM registry_retraining_runs r WHERE r.tenant = q.tenant) AS last,
+  const { rows } = await db.query<{ tenant: string; kind: RetrainableKind; last: Date | null; drift: boolean }>(
+    `SELECT q.tenant, k.kind,
+            (SELECT max(created_at) FROM registry_retraining_runs r WHERE r.tenant = q.tenant AND r.kind = k.kind) AS last,
             EXISTS (SELECT 1 FROM monitor_alerts a WHERE a.tenant = q.tenant AND a.kind = 'drift' AND a.resolved_at IS NULL AND a.value > $1
-                     AND a.opened_at > coalesce((SELECT max(created_at) FROM registry_retraining_runs r WHERE r.tenant = q.tenant), '-infinity'::timestamptz)) AS drift
-       FROM (SELECT DISTINCT tenant FROM registry_served_questions) q`,
-    [options.driftPsi],
+                     AND a.opened_at > coalesce((SELECT max(created_at) FROM registry_retraining_runs r WHERE r.tenant = q.tenant AND r.kind = k.kind), '-infinity'::timestamptz)) AS drift
+       FROM (SELECT DISTINCT tenant FROM registry_served_questions) q
+      CROSS JOIN unnest($2::text[]) AS k(kind)
+      ORDER BY q.tenant, array_position($2::text[], k.kind)`,
+    [options.driftPsi, options.kinds],
   );
   const queued: RetrainingRun[] = [];
   for (const row of rows) {
     const due = row.last === null || now.getTime() - row.last.getTime() >= options.intervalMs;
     const trigger = row.drift ? `drift (PSI > ${options.driftPsi})` : due ? 'schedule' : undefined;
     if (!trigger) continue;
-    const run = await enqueueRetraining(db, row.tenant, trigger, now);
+    const run = await enqueueRetraining(db, row.tenant, trigger, now, row.kind);
     if (run) queued.push(run);
   }
   return queued;
@@ -106,15 +110,25 @@ export async function drainRetraining(
     const golden = typeof deps.options.golden === 'string' ? deps.options.golden : deps.options.golden?.[run.tenant];
     try {
       const since = new Date(clock().getTime() - LABEL_WINDOW_INTERVALS * deps.options.intervalMs);
-      const result = await runRetrainingPipeline(deps.base, deps.registry, { tenant: run.tenant, since, golden, approve: deps.options.approve, loadRequests: deps.options.loadRequests, outDir: deps.outDir, now: clock() });
-      const summary = { entryId: result.candidate.entry.id, experimentId: result.candidate.experimentId, stage: result.stage, stoppedBecause: result.stoppedBecause, canaryId: result.canary?.id };
+      const result = await runRetrainingPipeline(deps.base, deps.registry, {
+        tenant: run.tenant,
+        kind: run.kind,
+        since,
+        golden,
+        datasets: deps.options.rankerDatasets,
+        approve: deps.options.approve,
+        loadRequests: deps.options.loadRequests,
+        outDir: deps.outDir,
+        now: clock(),
+      });
+      const summary = { kind: run.kind, entryId: result.candidate.entry.id, experimentId: result.candidate.experimentId, stage: result.stage, stoppedBecause: result.stoppedBecause, canaryId: result.canary?.id };
       await finish(deps.registry.db, run, clock(), { result: summary });
       log({ level: 'info', msg: 'retraining run done', runId: run.id, tenant: run.tenant, trigger: run.trigger, ...summary });
       done.push({ run, result: summary });
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       await finish(deps.registry.db, run, clock(), { error: message });
-      log({ level: 'warn', msg: 'retraining run failed', runId: run.id, tenant: run.tenant, trigger: run.trigger, error: message });
+      log({ level: 'warn', msg: 'retraining run failed', runId: run.id, tenant: run.tenant, kind: run.kind, trigger: run.trigger, error: message });
       done.push({ run, error: message });
     }
   }

@@ -8,6 +8,8 @@ export interface RegisteredEmbedder {
   modelId: string;
   revision: string;
   dimensions: number;
+  /** Precision of the weights that built the index (local models), when recorded. */
+  dtype?: string;
 }
 
 /**
@@ -21,15 +23,16 @@ export interface RegisteredEmbedder {
  * server's float index of earlier versions (`chunk_embeddings_hnsw_<id>`) is dropped once the
  * half one exists.
  */
-export async function registerEmbedder(db: Db, embedder: Pick<Embedder, 'id' | 'revision' | 'dimensions'>): Promise<RegisteredEmbedder> {
+export async function registerEmbedder(db: Db, embedder: Pick<Embedder, 'id' | 'revision' | 'dimensions'> & { dtype?: string }): Promise<RegisteredEmbedder> {
   const dimensions = embedder.dimensions;
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > HNSW_MAX_HALFVEC_DIMENSIONS) {
     throw new GroundworkError('CONFIG', `embedder ${embedder.id} has ${dimensions} dimensions; groundwork indexes 1 to ${HNSW_MAX_HALFVEC_DIMENSIONS}`);
   }
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO embedders (model_id, revision, dimensions) VALUES ($1, $2, $3)
-     ON CONFLICT (model_id, revision, dimensions) DO UPDATE SET model_id = EXCLUDED.model_id RETURNING id`,
-    [embedder.id, embedder.revision, dimensions],
+    // An index registered before its dtype was recorded (migration 0013) gets it now.
+    `INSERT INTO embedders (model_id, revision, dimensions, dtype) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (model_id, revision, dimensions) DO UPDATE SET dtype = COALESCE(embedders.dtype, EXCLUDED.dtype) RETURNING id`,
+    [embedder.id, embedder.revision, dimensions, embedder.dtype ?? null],
   );
   const id = rows[0].id;
   if (!Number.isInteger(id) || id < 1) throw new GroundworkError('DATABASE', `embedders returned a bad id ${String(id)}`);
@@ -40,7 +43,7 @@ export async function registerEmbedder(db: Db, embedder: Pick<Embedder, 'id' | '
   const present = (await db.query<{ index: string | null; legacy: string | null }>('SELECT to_regclass($1)::text AS index, to_regclass($2)::text AS legacy', [index, legacy])).rows[0];
   if (present.index === null) await db.exec(hnswIndexSql(id, dimensions, db.kind));
   if (legacy !== null && present.legacy !== null) await db.exec(`DROP INDEX IF EXISTS ${legacy}`);
-  return { id, modelId: embedder.id, revision: embedder.revision, dimensions };
+  return { id, modelId: embedder.id, revision: embedder.revision, dimensions, ...(embedder.dtype ? { dtype: embedder.dtype } : {}) };
 }
 
 /** The name of an embedder's HNSW index: `_half_` on a PostgreSQL server. */
@@ -74,19 +77,21 @@ export interface TenantEmbedders {
 
 /** The embedder that serves a tenant's queries, and the one a --reembed is building, if any. */
 export async function tenantEmbedders(db: Queryable, tenant: string): Promise<TenantEmbedders> {
-  const { rows } = await db.query<{ role: string; id: number; model_id: string; revision: string; dimensions: number }>(
-    `SELECT 'active' AS role, e.id, e.model_id, e.revision, e.dimensions FROM tenant_embedders t JOIN embedders e ON e.id = t.active_embedder_id WHERE t.tenant = $1
+  const { rows } = await db.query<{ role: string; id: number; model_id: string; revision: string; dimensions: number; dtype: string | null }>(
+    `SELECT 'active' AS role, e.id, e.model_id, e.revision, e.dimensions, e.dtype FROM tenant_embedders t JOIN embedders e ON e.id = t.active_embedder_id WHERE t.tenant = $1
      UNION ALL
-     SELECT 'building', e.id, e.model_id, e.revision, e.dimensions FROM tenant_embedders t JOIN embedders e ON e.id = t.building_embedder_id WHERE t.tenant = $1`,
+     SELECT 'building', e.id, e.model_id, e.revision, e.dimensions, e.dtype FROM tenant_embedders t JOIN embedders e ON e.id = t.building_embedder_id WHERE t.tenant = $1`,
     [tenant],
   );
   const out: TenantEmbedders = {};
-  for (const r of rows) out[r.role as 'active' | 'building'] = { id: r.id, modelId: r.model_id, revision: r.revision, dimensions: r.dimensions };
+  for (const r of rows) {
+    out[r.role as 'active' | 'building'] = { id: r.id, modelId: r.model_id, revision: r.revision, dimensions: r.dimensions, ...(r.dtype ? { dtype: r.dtype } : {}) };
+  }
   return out;
 }
 
-function describe(e: { modelId?: string; id?: string | number; dimensions: number; revision?: string }): string {
-  return `${e.modelId ?? e.id} (revision ${e.revision ?? '?'}, ${e.dimensions} dimensions)`;
+function describe(e: { modelId?: string; id?: string | number; dimensions: number; revision?: string; dtype?: string }): string {
+  return `${e.modelId ?? e.id} (revision ${e.revision ?? '?'}, ${e.dimensions} dimensions${e.dtype ? `, ${e.dtype}` : ''})`;
 }
 
 /** True when a configured embedder is the registered one. */
@@ -149,5 +154,27 @@ export async function checkQueryEmbedder(db: Queryable, tenant: string, embedder
       { details: { tenant, indexed: active, query: { id: embedder.id, dimensions: embedder.dimensions } } },
     );
   }
+  await checkQueryPrecision(tenant, active, embedder);
   return active;
+}
+
+/**
+ * The same model at another precision (an index built with fp32, queries embedded with q8) may
+ * search the index only when the two pass the embedder's parity check (cosine >= 0.999 on fixed
+ * probe texts, measured once per process). An embedder that cannot run the check is refused.
+ */
+async function checkQueryPrecision(tenant: string, active: RegisteredEmbedder, embedder: Embedder): Promise<void> {
+  if (!active.dtype || !embedder.dtype || active.dtype === embedder.dtype) return;
+  const mismatch = (reason: string, parity?: unknown): GroundworkError =>
+    new GroundworkError(
+      'EMBEDDER_MISMATCH',
+      `tenant ${tenant}'s index was built by ${describe(active)}; queries are embedded at ${embedder.dtype}, and ${reason}. ` +
+        `Configure dtype "${active.dtype}" for queries, or re-embed with \`groundwork ingest --reembed\`.`,
+      { details: { tenant, indexed: active, query: { id: embedder.id, dtype: embedder.dtype }, ...(parity ? { parity } : {}) } },
+    );
+  if (!embedder.parityWith) throw mismatch(`${embedder.id} cannot check parity between precisions`);
+  const parity = await embedder.parityWith(active.dtype);
+  if (!parity.compatible) {
+    throw mismatch(`their parity check fails (lowest cosine ${parity.minCosine.toFixed(5)} over ${parity.texts} probe texts, needs ${parity.threshold})`, parity);
+  }
 }

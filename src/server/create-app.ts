@@ -25,6 +25,7 @@ import { registerEmbeddingsRoute } from './routes/embeddings-route.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerJobsRoute } from './routes/jobs-route.js';
 import { registerKeysRoutes } from './routes/keys-routes.js';
+import { queryEmbedderState } from '../monitor/embedding-drift.js';
 import { registerMonitorRoutes } from '../monitor/monitor-routes.js';
 import { lastPromotionFinder } from '../registry/last-promotion.js';
 import type { Monitor } from '../monitor/monitor-service.js';
@@ -102,7 +103,7 @@ export function createApp(groundwork: Groundwork, options: CreateAppOptions = {}
   // After auth, so each telemetry row carries the caller's tenant.
   if (options.monitor) for (const path of Object.keys(TELEMETRY_PATHS)) app.use(path, telemetryMiddleware(options.monitor.telemetry, groundwork.config.tenant));
   // After auth: the arm follows the caller's tenant and key.
-  if (options.arms) for (const path of ARM_PATHS) app.use(path, armMiddleware(options.arms, groundwork.config.tenant));
+  if (options.arms) for (const path of ARM_PATHS) app.use(path, armMiddleware(options.arms));
 
   registerHealthRoutes(app, { ...deps, isDraining: options.isDraining ?? (() => false) });
   registerAskRoute(app, deps);
@@ -118,7 +119,12 @@ export function createApp(groundwork: Groundwork, options: CreateAppOptions = {}
   registerExperimentsRoutes(app, deps);
   registerUiRoute(app);
   registerKeysRoutes(app, deps);
-  registerMonitorRoutes(app, { db: groundwork.db, options: groundwork.config.monitor, lastPromotion: lastPromotionFinder(groundwork.db) });
+  registerMonitorRoutes(app, {
+    db: groundwork.db,
+    options: groundwork.config.monitor,
+    lastPromotion: lastPromotionFinder(groundwork.db),
+    queryEmbedder: queryEmbedderState(groundwork.embedder, groundwork.config.models.embedder.provider),
+  });
   if (options.arms) registerRegistryRoutes(app, { registry: options.arms.registry, defaultTenant: groundwork.config.tenant });
   registerOpenApiRoute(app, { tools: options.tools ?? toolCatalog(classicMlTools) });
   registerToolsRoute(app, { ...deps, tools: options.tools ?? toolCatalog(classicMlTools), toolPool: options.toolPool ?? serverToolPool(server) });

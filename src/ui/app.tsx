@@ -3,6 +3,7 @@ import { ChatView } from './chat-view.js';
 import { DashboardView } from './dashboard-view.js';
 import { DocumentsView } from './documents-view.js';
 import { ExperimentsView } from './experiments-view.js';
+import { RegistryView } from './registry-view.js';
 import { errorText } from './format.js';
 import { signIn, signOut, storedKey, type Session } from './session.js';
 
@@ -11,6 +12,7 @@ const TABS = [
   { id: 'documents', label: 'Documents' },
   { id: 'experiments', label: 'Experiments' },
   { id: 'dashboard', label: 'Dashboard' },
+  { id: 'registry', label: 'Registry' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -76,6 +78,7 @@ export function App() {
         </section>
         <section hidden={tab !== 'experiments'}>{tab === 'experiments' && <ExperimentsView session={session} />}</section>
         <section hidden={tab !== 'dashboard'}>{tab === 'dashboard' && <DashboardView session={session} />}</section>
+        <section hidden={tab !== 'registry'}>{tab === 'registry' && <RegistryView session={session} />}</section>
       </main>
     </div>
   );

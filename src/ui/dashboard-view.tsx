@@ -145,7 +145,10 @@ function StatsTable({ current, reference, referenceKind }: { current: WindowStat
 function DriftTable({ drift }: { drift: DriftSignal[] }) {
   return (
     <table class="drift" data-testid="drift">
-      <caption>Drift against the reference window (PSI: warning above the first threshold, critical above the second; chi-square for query terms)</caption>
+      <caption>
+        Drift against the reference window (PSI: warning above the first threshold, critical above the second; chi-square for query terms; query embeddings: the largest PSI of 16
+        projected components)
+      </caption>
       <thead>
         <tr>
           <th>signal</th>
@@ -164,9 +167,21 @@ function DriftTable({ drift }: { drift: DriftSignal[] }) {
             <td>{d.status}</td>
             <td>{d.method}</td>
             <td>
-              {fixed(d.statistic)}
-              {d.pValue !== undefined ? ` (p ${fixed(d.pValue)})` : ''}
-              {d.ks ? ` · KS ${fixed(d.ks.statistic, 3)} (p ${fixed(d.ks.pValue)})` : ''}
+              {d.status === 'unavailable' ? (
+                <span class="muted" data-testid={`drift-reason-${d.signal}`}>
+                  {d.reason}
+                </span>
+              ) : (
+                <>
+                  {fixed(d.statistic)}
+                  {d.pValue !== undefined ? ` (p ${fixed(d.pValue)})` : ''}
+                  {d.ks ? ` · KS ${fixed(d.ks.statistic, 3)} (p ${fixed(d.ks.pValue)})` : ''}
+                  {d.embedding && d.statistic !== null
+                    ? ` · ${d.embedding.driftedComponents}/${d.embedding.components} components drifted · centroid distance ${fixed(d.embedding.centroidCosineDistance, 4)}`
+                    : ''}
+                  {d.reason ? <span class="muted"> ({d.reason})</span> : null}
+                </>
+              )}
             </td>
             <td>
               {d.thresholds.warning}

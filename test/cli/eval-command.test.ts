@@ -74,7 +74,9 @@ describe('groundwork eval (in-process, PGlite in a temp dir)', { timeout: 240_00
     expect(document.answersFile).toBe(answersFile);
     const answers = readFileSync(answersFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(answers).toHaveLength(126);
-    expect(answers[0]).toMatchObject({ version: 1, id: 'gq-001', answerabilityScore: null });
+    expect(answers[0]).toMatchObject({ version: 1, id: 'gq-001' });
+    // The packaged answer-or-refuse model decides by default: every line carries its score.
+    expect(answers.every((line) => typeof line.answerabilityScore === 'number' && line.answerabilityScore >= 0 && line.answerabilityScore <= 1)).toBe(true);
     for (const name of ['answer_containment', 'citation_doc_precision']) expect(document.metrics[name]).toBeDefined();
     expect(document.primaryMetric).toBe('answer_accuracy');
     expect(document.counts).toMatchObject({ evaluated: 126, unanswerable: 33 });

@@ -13,7 +13,7 @@ describe('the packaged answerability model over samples/corpus', { timeout: 120_
     const config = { dataDir: 'memory://', tenant: 'samples', cache: { enabled: false }, retrieve: { mode: 'sparse' as const } };
     gw = await createGroundwork({ config: { ...config, generate: { answerability: { model: 'default' } } }, useEnvironment: false });
     await gw.ingest([join(ROOT, 'samples', 'corpus')]);
-    plain = await createGroundwork({ config, useEnvironment: false });
+    plain = await createGroundwork({ config: { ...config, generate: { answerability: { model: 'off' } } }, useEnvironment: false });
     await plain.ingest([join(ROOT, 'samples', 'corpus')]);
   });
   afterAll(async () => {
@@ -46,7 +46,20 @@ describe('the packaged answerability model over samples/corpus', { timeout: 120_
     expect(result.promptTokens).toBe(0);
   });
 
-  it('without a model (the default), ask results carry no score', async () => {
+  it('is the default decision: a groundwork configured with nothing scores its answers', async () => {
+    const config = { dataDir: 'memory://', tenant: 'samples', cache: { enabled: false }, retrieve: { mode: 'sparse' as const } };
+    const defaults = await createGroundwork({ config, useEnvironment: false });
+    try {
+      expect(defaults.config.generate.answerability.model).toBe('default');
+      await defaults.ingest([join(ROOT, 'samples', 'corpus', 'travel-and-expense-policy.md')]);
+      const result = await defaults.ask({ question: 'How much is the per diem for meals when travelling overnight?' });
+      expect(result.answerabilityScore).toBeGreaterThanOrEqual(loadAnswerabilityModel('default')!.operatingPoint.threshold);
+    } finally {
+      await defaults.close();
+    }
+  });
+
+  it('with the model off, ask results carry no score', async () => {
     const result = await plain.ask({ question: 'How much is the per diem for meals when travelling overnight?' });
     expect(result.answerabilityScore).toBeUndefined();
     expect(result.refused).toBe(false);

@@ -17,7 +17,7 @@ describe('generateOptionsSchema', () => {
       maxSentences: 3,
       encoding: 'o200k_base',
       refusal: { maxFalseRefusal: 0.05 },
-      answerability: { model: 'off' },
+      answerability: { model: 'default' },
     });
     expect(() => generateOptionsSchema.parse({ refusal: { maxFalseRefusal: 0.9 } })).toThrow();
     expect(() => generateOptionsSchema.parse({ provider: 'cohere' })).toThrow();

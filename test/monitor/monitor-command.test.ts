@@ -63,6 +63,9 @@ describe('groundwork monitor', () => {
     expect(io.out).toContain('every tenant, last 1h');
     expect(io.out).toMatch(/query_length\s+feature\s+psi/);
     expect(io.out).toContain('Retrain on recent data within 24h');
+    // No query was embedded (this store has no embedder): the embedding signal says so, and why.
+    expect(io.out).toMatch(/query_embedding\s+feature\s+psi\s+.*unavailable/);
+    expect(io.out).toContain('query_embedding: unavailable: no query embeddings were recorded in either window');
   });
 
   it('check --json opens the alerts once; a second run opens none', async () => {

@@ -81,8 +81,13 @@ describe('telemetry over HTTP and the monitor endpoints', () => {
     expect(acme.tenant).toBe('acme');
     expect(acme.current.stats.requests).toBe(5);
     expect(acme.current.stats.byRoute).toEqual({ ask: 4, 'ask-stream': 1 });
-    expect(acme.drift.map((d) => d.signal)).toEqual(['query_length', 'top_score', 'confidence', 'answerability', 'query_terms']);
-    expect(acme.drift.every((d) => d.status === 'insufficient-data')).toBe(true);
+    expect(acme.drift.map((d) => d.signal)).toEqual(['query_length', 'top_score', 'confidence', 'answerability', 'query_terms', 'query_embedding']);
+    expect(acme.drift.filter((d) => d.signal !== 'query_embedding').every((d) => d.status === 'insufficient-data')).toBe(true);
+    // This server has no embedder (lexical-only): the embedding signal says so, and why, instead of being left out.
+    expect(gw.embedder).toBeUndefined();
+    const embedding = acme.drift.find((d) => d.signal === 'query_embedding')!;
+    expect(embedding).toMatchObject({ status: 'unavailable', statistic: null });
+    expect(embedding.reason).toMatch(/no embedder is installed .*lexical-only/);
     const globex = (await readJson(await get('/v1/monitor/report?window=1h', keys.globex))) as MonitorReport;
     expect(globex.current.stats.requests).toBe(2);
     expect((await get('/v1/monitor/report?tenant=globex', keys.acme)).status).toBe(403);

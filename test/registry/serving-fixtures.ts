@@ -34,6 +34,15 @@ export const UNANSWERABLE = [
 
 export const factItems = (): SourceItem[] => FACTS.map((f) => ({ document: { externalId: f.id, source: `/docs/${f.id}`, title: f.title, text: f.text, format: 'text', metadata: {} } }));
 
+/** A phrase every document of handbookItems shares: a question with it has every document as a candidate (judged and not), what a ranker learns from. */
+export const HANDBOOK = 'company handbook';
+
+/** FACTS' documents, each ending with HANDBOOK. */
+export const handbookItems = (): SourceItem[] => FACTS.map((f) => ({ document: { externalId: f.id, source: `/docs/${f.id}`, title: f.title, text: `${f.text} From the ${HANDBOOK}.`, format: 'text', metadata: {} } }));
+
+/** A FACTS question as a user asks it of the handbook (other words than the golden set's). */
+export const handbookQuestion = (question: string): string => `${question.replace(/\?$/, '')} according to the ${HANDBOOK}?`;
+
 /** A golden set over FACTS with a few unanswerable questions (JSON Lines). */
 export function goldenLines(): string {
   const answerable = FACTS.map((f, i) => ({ id: `a${i}`, question: f.question, reference_answer: f.answer, relevant_doc_ids: [f.id], answerable: true }));

@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroundwork, type Groundwork } from '../../src/groundwork.js';
 import { createMonitor, type Monitor } from '../../src/monitor/monitor-service.js';
@@ -65,6 +67,69 @@ describe('serving arms over the real HTTP app (PGlite)', { timeout: 120_000 }, (
     expect(rows.filter((r) => r.arm === null).reduce((sum, r) => sum + r.n, 0)).toBe(1);
     const kept = await gw.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM registry_served_questions WHERE tenant = 'acme'`);
     expect(kept.rows[0].n).toBe(48);
+  });
+
+  it('a streamed ask and an MCP ask land on the same sticky arm as a plain ask, and telemetry records it per route', async () => {
+    // The MCP SDK client, talking to the same in-process app (its fetch is app.request).
+    const mcpAsk = async (unit: string, question: string) => {
+      const client = new Client({ name: 'arm-test', version: '1.0.0' });
+      const transport = new StreamableHTTPClientTransport(new URL('http://in-process/mcp'), {
+        requestInit: { headers: { 'x-groundwork-user': unit } },
+        fetch: async (url, init) => app.request(String(url), init as RequestInit),
+      });
+      await client.connect(transport);
+      try {
+        const result = (await client.callTool({ name: 'ask', arguments: { question } })) as { isError?: boolean; structuredContent?: { refused: boolean; requestId: string } };
+        expect(result.isError, JSON.stringify(result)).toBeFalsy();
+        return result.structuredContent!;
+      } finally {
+        await client.close();
+      }
+    };
+    const streamAsk = async (unit: string, question: string) => {
+      const res = await ask(question, { 'x-groundwork-user': unit }, { stream: true });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      const done = text.split('\n\n').find((block) => block.includes('event: done'));
+      expect(done, text).toBeDefined();
+      return JSON.parse(done!.split('\n').find((line) => line.startsWith('data: '))!.slice(6)) as { refused: boolean; requestId: string };
+    };
+    const units = Array.from({ length: 8 }, (_, i) => `mixed-${i}`);
+    const expected = new Map(units.map((unit) => [unit, assignArm(rollout, 'acme', unit)!]));
+    expect(new Set([...expected.values()].map((a) => a.treatment))).toEqual(new Set([true, false]));
+    const requestIds = new Map<string, string[]>();
+    for (const [i, unit] of units.entries()) {
+      const question = FACTS[i % FACTS.length].question;
+      const plain = (await (await ask(question, { 'x-groundwork-user': unit })).json()) as { refused: boolean; requestId: string };
+      const streamed = await streamAsk(unit, question);
+      const mcp = await mcpAsk(unit, question);
+      // The control refuses every question; the treatment answers: each path shows the same arm.
+      const refuses = !expected.get(unit)!.treatment;
+      expect([plain.refused, streamed.refused, mcp.refused], unit).toEqual([refuses, refuses, refuses]);
+      requestIds.set(unit, [plain.requestId, streamed.requestId, mcp.requestId]);
+    }
+    await monitor.telemetry.flush();
+    const { rows } = await gw.db.query<{ route: string; arm: string | null; n: number }>(
+      `SELECT route, arm, count(*)::int AS n FROM telemetry WHERE route IN ('ask-stream', 'mcp') GROUP BY route, arm ORDER BY route, arm`,
+    );
+    const treated = units.filter((unit) => expected.get(unit)!.treatment).length;
+    // The MCP requests that call `ask` carry the arm (the SDK client's initialize and notification POSTs resolve none).
+    const byRoute = (route: string, arm: string) => rows.find((r) => r.route === route && r.arm === arm)?.n ?? 0;
+    expect(byRoute('ask-stream', String(treatment))).toBe(treated);
+    expect(byRoute('ask-stream', String(control))).toBe(units.length - treated);
+    expect(byRoute('mcp', String(treatment))).toBe(treated);
+    expect(byRoute('mcp', String(control))).toBe(units.length - treated);
+    // Every path kept its question for retraining, under the request id the caller rates; answers keep their cited documents.
+    const kept = await gw.db.query<{ request_id: string; refused: boolean; cited_documents: string[] }>(
+      `SELECT request_id, refused, cited_documents FROM registry_served_questions WHERE tenant = 'acme' AND request_id = ANY($1::text[])`,
+      [[...requestIds.values()].flat()],
+    );
+    expect(kept.rows).toHaveLength(units.length * 3);
+    // An MCP answer's request id is its HTTP request's: the one its telemetry row (and so its arm's metrics) is keyed by.
+    const mcpIds = [...requestIds.values()].map((ids) => ids[2]);
+    const mcpRows = await gw.db.query<{ request_id: string; arm: string }>(`SELECT request_id, arm FROM telemetry WHERE route = 'mcp' AND request_id = ANY($1::text[])`, [mcpIds]);
+    expect(mcpRows.rows.map((r) => r.request_id).sort()).toEqual([...mcpIds].sort());
+    for (const row of kept.rows) expect(row.cited_documents.length > 0, row.request_id).toBe(!row.refused);
   });
 
   it('exposes entries and rollouts, with their events, through GET /v1/registry', async () => {

@@ -8,10 +8,16 @@ export interface ComparisonGuardOptions {
   rejectOneSidedNumericBound: boolean;
   /** Reject swapped arguments: "Is A faster than B?" vs "Is B faster than A?". */
   checkArgumentOrder: boolean;
+  /**
+   * One way round: the second text may compare in more directions than the first, as long as it
+   * also compares in the first's (evidence stating "within 5 days" under a heading about "after an
+   * incident" answers "within how many days"). Off for question-to-question checks.
+   */
+  allowMoreDirections: boolean;
 }
 
 /** Defaults: both checks on. */
-export const DEFAULT_COMPARISON_GUARD_OPTIONS: ComparisonGuardOptions = { rejectOneSidedNumericBound: true, checkArgumentOrder: true };
+export const DEFAULT_COMPARISON_GUARD_OPTIONS: ComparisonGuardOptions = { rejectOneSidedNumericBound: true, checkArgumentOrder: true, allowMoreDirections: false };
 
 type Axis = 'magnitude' | 'time' | 'quality' | 'speed';
 interface Cue {
@@ -76,7 +82,8 @@ export function createComparisonGuard(options: Partial<ComparisonGuardOptions> =
       for (const axis of ['magnitude', 'time', 'quality', 'speed'] as const) {
         const signsA = new Set(cuesA.filter((c) => c.cue.axis === axis).map((c) => c.cue.sign));
         const signsB = new Set(cuesB.filter((c) => c.cue.axis === axis).map((c) => c.cue.sign));
-        if (signsA.size > 0 && signsB.size > 0 && !sameSet(signsA, signsB)) {
+        const differ = settings.allowMoreDirections ? [...signsA].some((sign) => !signsB.has(sign)) : !sameSet(signsA, signsB);
+        if (signsA.size > 0 && signsB.size > 0 && differ) {
           reasons.push({ guard: 'comparison', code: 'comparison.direction', detail: `${axis} direction differs: new question [${describe(cuesA, axis)}], cached question [${describe(cuesB, axis)}]` });
         }
       }

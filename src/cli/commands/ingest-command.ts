@@ -53,7 +53,9 @@ export function registerIngest(program: Command, context: CommandContext): void 
             progress.update({
               done: p.files,
               total: p.totalFiles,
-              detail: `${formatCount(p.chunks)} chunks, ${formatCount(p.tokens)} tokens, ${(p.bytes / 1e6 / seconds).toFixed(2)} MB/s`,
+              detail:
+                `${formatCount(p.chunks)} chunks, ${formatCount(p.tokens)} tokens, ${(p.bytes / 1e6 / seconds).toFixed(2)} MB/s` +
+                (p.embedded === undefined ? '' : `, ${formatCount(p.embedded)} embedded, ${(p.embedded / seconds).toFixed(1)} sentences/s`),
             });
           },
         });

@@ -100,6 +100,7 @@ function reportText(report: MonitorReport): string {
     report.alerts.length > 0 ? table(alertRows(report.alerts)) : '',
   ];
   for (const d of report.drift) if (d.response) lines.push(`${d.signal}: ${d.response}`);
+  for (const d of report.drift) if (d.status === 'unavailable' && d.reason) lines.push(`${d.signal}: unavailable: ${d.reason}`);
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

@@ -1,16 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { resolveCodeVersion } from '../../eval/code-version.js';
-import { createExperimentStore } from '../../eval/experiment-store.js';
-import { createPostingCache } from '../../retrieve/posting-cache.js';
 import { DEFAULT_RANKER_DEPTH } from '../../retrieve/ranker/ranker-model.js';
-import { PORTABLE_RANKER_FEATURES, PORTABLE_TREES } from '../../retrieve/ranker/ranker-features.js';
-import { rankerExperimentInput, rankerModelCard } from '../../retrieve/ranker/ranker-experiment.js';
-import { collectRankerRows, type RankerQueryRows } from '../../retrieve/ranker/ranker-rows.js';
 import { beirRankerSource, goldenRankerSource, type RankerSource } from '../../retrieve/ranker/ranker-sources.js';
-import { crossValidateRanker, fitRanker, medianRounds, rankerImportances, summarizeCrossValidation, RANKER_FOLDS } from '../../retrieve/ranker/train-ranker.js';
-import { createRetriever } from '../../retrieve/retriever.js';
+import { runRankerTraining } from '../../retrieve/ranker/run-ranker-training.js';
+import { RANKER_FOLDS } from '../../retrieve/ranker/train-ranker.js';
 import type { CommandContext } from '../context.js';
 import { collect, intOption, modeOption, tenantOption } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -49,8 +41,6 @@ export function registerRanker(program: Command, context: CommandContext): void 
       if (tenants.length > 1 && tenants.length !== goldens.length) throw new UsageError(`--tenant given ${tenants.length} times for ${goldens.length} --golden files: give one, or one per file`);
       if (flags.learner !== 'lambdamart' && flags.learner !== 'linear') throw new UsageError(`--learner must be lambdamart or linear, got "${flags.learner}"`);
       if (flags.features !== 'all' && flags.features !== 'portable') throw new UsageError(`--features must be all or portable, got "${flags.features}"`);
-      const features = flags.features === 'portable' ? [...PORTABLE_RANKER_FEATURES] : undefined;
-      const trees = flags.features === 'portable' ? PORTABLE_TREES : {};
       const io = context.io;
       const gw = await context.open();
       try {
@@ -61,61 +51,24 @@ export function registerRanker(program: Command, context: CommandContext): void 
           bar.stop();
         }
         for (const [index, golden] of goldens.entries()) sources.push(await goldenRankerSource(golden, tenants[index] ?? tenants[0] ?? gw.config.tenant));
-        // The first stage without any configured ranker: the model learns to re-order what it returns.
-        const options = { ...gw.config.retrieve, ranker: undefined };
-        const postingCache = options.postingCache.maxPostings > 0 ? createPostingCache(options.postingCache) : undefined;
-        const retriever = createRetriever({ db: gw.db, analyzer: gw.analyzer, options, embedder: gw.embedder, postingCache });
-        const rows: RankerQueryRows[] = [];
-        for (const [index, source] of sources.entries()) {
-          const bar = createProgress(io, `features ${source.path}`, true, 'queries');
-          const collected = await collectRankerRows({ db: gw.db, analyzer: gw.analyzer, retriever, titleWeight: options.titleWeight }, source.queries, {
-            tenant: source.tenant,
-            depth: flags.depth,
-            mode: flags.mode,
-            onProgress: (done, total) => bar.update({ done, total, detail: '' }),
-          });
-          bar.stop();
-          // Ids and groups of different sources never merge.
-          rows.push(...collected.map((row) => ({ ...row, id: `${index}:${row.id}`, group: `${index}:${row.group}` })));
-        }
-        const foldBar = createProgress(io, 'cross-validation', true, 'folds');
-        const cv = crossValidateRanker(rows, { folds: flags.folds, features, lambdaMart: trees, onFold: (done, total) => foldBar.update({ done, total, detail: '' }) });
-        foldBar.stop();
-        const evaluation = summarizeCrossValidation(cv);
-        const mode = flags.mode ?? options.mode;
-        const dataHashes = Object.fromEntries(sources.map((s) => [s.path, s.hash]));
-        const model = fitRanker(rows, {
-          learner: flags.learner,
-          features,
+        const run = await runRankerTraining(gw, sources, {
+          folds: flags.folds,
           depth: flags.depth,
-          mode,
-          folds: cv.folds,
-          lambdaMart: { ...trees, nEstimators: medianRounds(cv.lambdamart.bestIterations) },
-          dataHashes,
-          sources: sources.map((s) => `${s.kind}:${s.path}`),
+          mode: flags.mode,
+          learner: flags.learner,
+          features: flags.features,
+          out: flags.out,
+          progress: (label, unit) => {
+            const bar = createProgress(io, label, true, unit);
+            return { update: (done, total) => bar.update({ done, total, detail: '' }), stop: () => bar.stop() };
+          },
         });
-        const importances = rankerImportances(model, rows);
-        model.evaluation = { ndcgAt10: evaluation.ndcg as unknown as Record<string, unknown>, recallAt100: evaluation.recall as unknown as Record<string, unknown>, paired: evaluation.paired as unknown as Record<string, unknown> };
-        const path = resolve(flags.out ?? join(gw.config.dataDir, 'ranker', `${model.id}.json`));
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, `${JSON.stringify(model)}\n`);
-        const cardPath = path.replace(/(\.json)?$/, '.card.md');
-        await writeFile(cardPath, `${rankerModelCard(model, evaluation, importances)}\n`);
-        const experiment = await createExperimentStore(gw.db).create(
-          rankerExperimentInput(model, cv, evaluation, {
-            tenant: sources[0].tenant,
-            path: sources.map((s) => s.path).join(','),
-            kind: sources[0].kind,
-            codeVersion: await resolveCodeVersion(),
-            importances,
-            config: { mode, depth: flags.depth, features: flags.features, k1: options.k1, b: options.b, titleWeight: options.titleWeight },
-          }),
-        );
+        const { model, cv, evaluation, importances, rows, path, cardPath, mode, experimentId } = run;
         const out = {
           id: model.id,
           path,
           card: cardPath,
-          experiment: experiment.id,
+          experiment: experimentId,
           learner: model.model.type,
           queries: { total: rows.length, evaluated: cv.queryIds.length, trained: model.training.queries },
           folds: cv.folds,
@@ -137,7 +90,7 @@ export function registerRanker(program: Command, context: CommandContext): void 
         ]));
         const p = evaluation.paired.lambdamartVsFirstStage;
         io.stdout(`LambdaMART - first stage: ${p.meanDifference.toFixed(4)} [${p.lower.toFixed(4)}, ${p.upper.toFixed(4)}], p = ${p.pValue.toFixed(4)}\n`);
-        io.stdout(`saved to ${path} (card ${cardPath}, ${experiment.id}); ${out.enable}\n`);
+        io.stdout(`saved to ${path} (card ${cardPath}, ${experimentId}); ${out.enable}\n`);
       } finally {
         await gw.close();
       }

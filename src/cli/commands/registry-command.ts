@@ -10,6 +10,8 @@ import { loadTestEntry } from '../../registry/load-test.js';
 import { promoteEntry, rollbackKind } from '../../registry/promote-entry.js';
 import { describeEntry, type EntryDescription } from '../../registry/describe-entry.js';
 import { createRegistryStore, type RegistryEntry } from '../../registry/registry-store.js';
+import { RETRAINABLE_KINDS, type RetrainableKind } from '../../registry/retrainable-kinds.js';
+import { runRetrainingPipeline } from '../../registry/retraining-pipeline.js';
 import type { CommandContext } from '../context.js';
 import { collect, intOption, numberOption, tenantOption } from '../options.js';
 import { printJson, table, UsageError } from '../output.js';
@@ -26,6 +28,10 @@ const stageOption = usage((value: string): Stage => {
   if (!(STAGES as readonly string[]).includes(value)) throw new Error(`--stage must be one of ${STAGES.join(', ')}, got "${value}"`);
   return value as Stage;
 });
+const retrainableKindOption = usage((value: string): RetrainableKind => {
+  if (!(RETRAINABLE_KINDS as readonly string[]).includes(value)) throw new Error(`--kind must be one of ${RETRAINABLE_KINDS.join(', ')}, got "${value}"`);
+  return value as RetrainableKind;
+});
 const idArgument = usage((value: string): number => {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`entry id must be a positive integer, got "${value}"`);
   return Number(value);
@@ -40,7 +46,7 @@ function scopeOf(flags: { tenant?: string; global?: boolean }, fallback: string)
 const entryRow = (e: RegistryEntry) => ({ id: e.id, scope: e.tenant, kind: e.kind, name: e.name, version: e.version, stage: e.stage, experiments: e.experimentIds.join(' '), created: e.createdAt.toISOString().slice(0, 19) });
 
 /**
- * `groundwork registry list|show|register|promote|rollback|load-test|ab|tick`: versioned models and
+ * `groundwork registry list|show|register|promote|rollback|load-test|retrain|ab|tick`: versioned models and
  * answer configurations with stages, promotion criteria, canaries and A/B tests (src/registry).
  */
 export function registerRegistry(program: Command, context: CommandContext): void {
@@ -189,6 +195,55 @@ export function registerRegistry(program: Command, context: CommandContext): voi
           const f = record.figures;
           context.io.stdout(`entry ${id}: ${f.requests} asks at concurrency ${f.concurrency}: p50/p95/p99 ${f.p50Ms}/${f.p95Ms}/${f.p99Ms} ms, error rate ${f.errorRate}, ${f.requestsPerSecond} req/s\n`);
           context.io.stdout(`limits: p95 <= ${record.limits.maxP95Ms} ms, error rate <= ${record.limits.maxErrorRate}: ${record.passed ? 'PASSED' : 'FAILED'} (record ${record.id})\n`);
+        }
+      } finally {
+        await gw.close();
+      }
+    });
+
+  command
+    .command('retrain')
+    .description('retrain a model from the tenant\'s feedback now (serve does it on a schedule with registry.retraining): candidate entry, eval gate, load benchmark, canary')
+    .requiredOption('--kind <kind>', `the model retrained: ${RETRAINABLE_KINDS.join(' or ')}`, retrainableKindOption)
+    .option('--tenant <tenant>', 'tenant whose feedback teaches (default from config)', tenantOption)
+    .option('--golden <file>', 'golden set of the eval gate and load benchmark (a ranker also learns its judgments); without one the candidate stays in dev')
+    .option('--dataset <dir>', 'ranker: BEIR dataset whose judgments join the training (repeatable)', collect, [])
+    .option('--split <name>', 'qrels split of every --dataset', 'train')
+    .option('--since-days <days>', 'ratings of the last N days (default 28)', numberOption('--since-days', 0.001, 3650), 28)
+    .option('--approve', 'explicit approval in advance (a first or new-major model reaching production)')
+    .option('--load-requests <n>', 'load benchmark asks (default 50)', intOption('--load-requests', 1, 1_000_000), 50)
+    .option('--out <dir>', 'folder of the model file and its card (default <dataDir>/registry/<tenant>)')
+    .option('--json', 'print one JSON document')
+    .action(async (flags) => {
+      const gw = await context.open();
+      try {
+        const result = await runRetrainingPipeline(gw, createRegistryStore(gw.db), {
+          tenant: flags.tenant ?? gw.config.tenant,
+          kind: flags.kind,
+          since: new Date(Date.now() - flags.sinceDays * 86_400_000),
+          golden: flags.golden,
+          datasets: (flags.dataset as string[]).map((dir) => ({ dir, split: flags.split })),
+          approve: flags.approve === true,
+          loadRequests: flags.loadRequests,
+          outDir: flags.out,
+        });
+        const summary = {
+          entry: entryRow(result.candidate.entry),
+          experimentId: result.candidate.experimentId,
+          modelPath: result.candidate.modelPath,
+          modelCardPath: result.candidate.modelCardPath,
+          labels: result.candidate.labels,
+          stage: result.stage,
+          gate: result.gate,
+          loadBenchmark: result.loadBenchmark,
+          canary: result.canary,
+          stoppedBecause: result.stoppedBecause,
+        };
+        if (flags.json) printJson(context.io, summary);
+        else {
+          const e = result.candidate.entry;
+          context.io.stdout(`retrained ${e.kind} ${e.name}@${e.version} (entry ${e.id}, ${result.candidate.experimentId}, card ${result.candidate.modelCardPath}) from ${result.candidate.labels.rows} rated questions\n`);
+          context.io.stdout(result.canary ? `eval gate passed, load benchmark within limits: canary ${result.canary.id} started\n` : `stopped in ${result.stage}: ${result.stoppedBecause}\n`);
         }
       } finally {
         await gw.close();

@@ -2,12 +2,20 @@
 import { z } from 'zod';
 import { embeddingPrice } from '../model-price.js';
 import type { EmbedderProvider } from '../provider.js';
-import { batchSizeOption, deviceOption, dtypeOption, modelOption } from './provider-option-schemas.js';
+import { batchSizeOption, batchTokensOption, deviceOption, dtypeOption, modelOption, sessionsOption, threadsOption } from './provider-option-schemas.js';
 
 /** The default local embedder: small, fast on CPU, widely published as Transformers.js ONNX. */
 export const DEFAULT_LOCAL_EMBEDDING_MODEL = 'Xenova/all-MiniLM-L6-v2';
 
-const optionsSchema = z.object({ model: modelOption, dtype: dtypeOption, device: deviceOption, batchSize: batchSizeOption });
+const optionsSchema = z.object({
+  model: modelOption,
+  dtype: dtypeOption,
+  device: deviceOption,
+  batchSize: batchSizeOption,
+  batchTokens: batchTokensOption,
+  threads: threadsOption,
+  sessions: sessionsOption,
+});
 
 export const localEmbedderProvider = {
   id: 'local',
@@ -20,6 +28,9 @@ export const localEmbedderProvider = {
       dtype: options.dtype,
       device: options.device,
       batchSize: options.batchSize,
+      batchTokens: options.batchTokens,
+      threads: options.threads,
+      sessions: options.sessions,
     }),
   describe: (options) => `local embedder ${options.model ?? DEFAULT_LOCAL_EMBEDDING_MODEL}`,
   // No API fees; any other `local:*` id is priced $0 by the model registry as well.

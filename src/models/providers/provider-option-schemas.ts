@@ -16,3 +16,9 @@ export const baseUrlOption = z.url().optional();
 export const dimensionsOption = z.number().int().positive().optional();
 /** Inputs per call or forward pass. */
 export const batchSizeOption = z.number().int().positive().optional();
+/** Padded tokens per forward pass of a local model (default: 4,096 on CPU, 65,536 on a GPU). */
+export const batchTokensOption = z.number().int().positive().optional();
+/** Intra-op threads per local model session (default: the cores divided among the sessions; never more in total than the cores). */
+export const threadsOption = z.number().int().positive().optional();
+/** Local model sessions, each on its own worker thread (default 1; one per core with threads 1 is the alternative layout). */
+export const sessionsOption = z.number().int().positive().optional();

@@ -1,21 +1,29 @@
 import type { Queryable } from '../../db/types.js';
 import type { Analyzer } from '../../search-index/analyzer.js';
 import type { RetrievedChunk } from '../types.js';
-import { computeRankerFeatures } from './ranker-features.js';
+import { createCandidateAnalysisCache, DEFAULT_RANKER_ANALYSIS_CACHE_MB, type CandidateAnalysisCache } from './candidate-analysis.js';
+import { computeRankerFeatures, type RankerTimings } from './ranker-features.js';
+import { createRankerStatisticsCache, type RankerStatisticsCache } from './ranker-statistics.js';
 import { DEFAULT_RANKER_MODEL_PATH, loadRankerModel, scoreRankerRows, type RankerModel } from './ranker-model.js';
 
 /** `retrieve.ranker` once resolved: the loaded model and how deep it re-orders. */
 export interface RankerStage {
   model: RankerModel;
   depth: number;
+  /** The candidates' analyses kept between queries (bounded by retrieve.ranker.analysisCacheMb). */
+  analyses: CandidateAnalysisCache;
+  /** Collection statistics kept per tenant and index version (bounded, ranker-statistics.ts). */
+  statistics: RankerStatisticsCache;
   /** Re-orders the top `depth` candidates by the model's score (the rest keep their order below them). */
-  rank(db: Queryable, tenant: string, query: string, queryTerms: readonly string[], candidates: readonly RetrievedChunk[]): Promise<RetrievedChunk[]>;
+  rank(db: Queryable, tenant: string, query: string, queryTerms: readonly string[], candidates: readonly RetrievedChunk[], timings?: RankerTimings): Promise<RetrievedChunk[]>;
 }
 
 /** Ranker settings as the config holds them. */
 export interface RankerSettings {
   model: string;
   depth: number;
+  /** MiB of candidate analyses kept between queries (default DEFAULT_RANKER_ANALYSIS_CACHE_MB; 0 = none). */
+  analysisCacheMb?: number;
 }
 
 /**
@@ -26,14 +34,20 @@ export function createRankerStage(settings: RankerSettings | undefined, analyzer
   if (!settings) return undefined;
   const model = loadRankerModel(settings.model === 'default' ? DEFAULT_RANKER_MODEL_PATH : settings.model);
   const depth = settings.depth;
+  const analyses = createCandidateAnalysisCache(analyzer, { maxBytes: (settings.analysisCacheMb ?? DEFAULT_RANKER_ANALYSIS_CACHE_MB) * 1024 * 1024 });
+  const statistics = createRankerStatisticsCache();
   return {
     model,
     depth,
-    async rank(db, tenant, query, queryTerms, candidates) {
+    analyses,
+    statistics,
+    async rank(db, tenant, query, queryTerms, candidates, timings) {
       if (candidates.length < 2 || queryTerms.length === 0) return [...candidates];
       const head = candidates.slice(0, depth);
-      const rows = await computeRankerFeatures(db, analyzer, tenant, { query, queryTerms, candidates: head, titleWeight });
+      const rows = await computeRankerFeatures(db, analyzer, tenant, { query, queryTerms, candidates: head, titleWeight }, { timings, analyses, statistics });
+      const started = performance.now();
       const scores = scoreRankerRows(model, rows);
+      if (timings) timings.scoringMs = (timings.scoringMs ?? 0) + performance.now() - started;
       const order = head.map((chunk, i) => ({ chunk, score: scores[i], i })).sort((a, b) => b.score - a.score || a.i - b.i);
       // The tail keeps its order below the re-ordered head: its scores continue downwards from the
       // head's lowest (consumers such as MaxP document ranking sort by score); leg scores stay in `scores`.

@@ -2,6 +2,8 @@ import type { Queryable } from '../../db/types.js';
 import type { Analyzer } from '../../search-index/analyzer.js';
 import { idf } from '../../search-index/bm25.js';
 import type { RetrievedChunk } from '../types.js';
+import { analyzeCandidateText, NUMBER, packedHas, WORD, type CandidateAnalysis, type CandidateAnalysisCache } from './candidate-analysis.js';
+import { loadRankerStatistics, type RankerStatistics, type RankerStatisticsCache } from './ranker-statistics.js';
 import { RM3_DEFAULTS, rm3Query } from './rm3.js';
 
 /**
@@ -54,57 +56,8 @@ const BODY_SETTINGS = [
 ] as const;
 /** Two query terms this close (in analyzed positions) count as an unordered bigram match (Metzler & Croft's SDM uses windows of 8). */
 const UNORDERED_WINDOW = 8;
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}-]*/gu;
-const NUMBER = /\d+(?:[.,]\d+)*/g;
 
-/** Collection statistics the features need: N, mean chunk length, df of the query's (and RM3's) terms, chunks per document. */
-export interface RankerStatistics {
-  n: number;
-  avgdl: number;
-  df: ReadonlyMap<string, number>;
-  documentChunks: ReadonlyMap<number, number>;
-}
-
-/** Reads the statistics for `terms` and the candidates' documents, tenant-scoped (two statements). */
-export async function loadRankerStatistics(db: Queryable, tenant: string, terms: readonly string[], documentIds: readonly number[]): Promise<RankerStatistics> {
-  const stats = await db.query<{ n: number; total: number; term: string | null; df: number | null }>(
-    `WITH st AS (SELECT GREATEST(COALESCE(sum(chunk_delta), 0), 0)::float8 AS n,
-                        GREATEST(COALESCE(sum(length_delta), 0), 0)::float8 AS total
-                   FROM tenant_term_stats WHERE tenant = $1)
-     SELECT st.n, st.total, q.term, q.df
-       FROM st LEFT JOIN LATERAL (
-              SELECT q.term, (SELECT sum(p.n)::float8 FROM posting_blocks p WHERE p.tenant = $1 AND p.term = q.term) AS df
-                FROM unnest($2::text[]) AS q(term)) AS q ON TRUE`,
-    [tenant, [...new Set(terms)]],
-    { name: 'gw_ranker_statistics' },
-  );
-  const chunks = await db.query<{ document_id: number; chunks: number }>(
-    'SELECT document_id, count(*)::int AS chunks FROM chunks WHERE tenant = $1 AND document_id = ANY($2::bigint[]) GROUP BY document_id',
-    [tenant, [...new Set(documentIds)]],
-    { name: 'gw_ranker_document_chunks' },
-  );
-  const n = stats.rows[0]?.n ?? 0;
-  const total = stats.rows[0]?.total ?? 0;
-  const df = new Map<string, number>();
-  for (const row of stats.rows) if (row.term !== null && row.df) df.set(row.term, row.df);
-  return {
-    n,
-    avgdl: Math.max(n > 0 ? total / n : 1, 1),
-    df,
-    documentChunks: new Map(chunks.rows.map((row) => [Number(row.document_id), row.chunks])),
-  };
-}
-
-interface AnalyzedCandidate {
-  body: string[];
-  title: string[];
-  section: string[];
-  bodyCounts: Map<string, number>;
-  titleCounts: Map<string, number>;
-  sectionCounts: Map<string, number>;
-  words: Set<string>;
-  numbers: Set<string>;
-}
+export { loadRankerStatistics, type RankerStatistics } from './ranker-statistics.js';
 
 function counts(terms: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
@@ -112,22 +65,16 @@ function counts(terms: readonly string[]): Map<string, number> {
   return out;
 }
 
-/** The raw text parts of a candidate, analyzed once. */
-export function analyzeCandidate(analyzer: Analyzer, chunk: Pick<RetrievedChunk, 'text' | 'title' | 'headingPath'>): AnalyzedCandidate {
-  const body = analyzer.terms(chunk.text);
-  const title = analyzer.terms(chunk.title ?? '');
-  const section = analyzer.terms([chunk.title ?? '', ...(chunk.headingPath ?? [])].join(' '));
-  const raw = `${chunk.title ?? ''} ${(chunk.headingPath ?? []).join(' ')} ${chunk.text}`;
-  return {
-    body,
-    title,
-    section,
-    bodyCounts: counts(body),
-    titleCounts: counts(title),
-    sectionCounts: counts(section),
-    words: new Set(raw.toLowerCase().match(WORD) ?? []),
-    numbers: new Set(raw.match(NUMBER) ?? []),
-  };
+/** Counts of the `wanted` terms only (what BM25 and coverage look up): a lookup of a wanted term reads the same as in the full counts. */
+function countsOf(terms: readonly string[], wanted: ReadonlySet<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const term of terms) if (wanted.has(term)) out.set(term, (out.get(term) ?? 0) + 1);
+  return out;
+}
+
+/** The raw text parts of a candidate, analyzed once (no cache; the ranker stage caches through candidate-analysis.ts). */
+export function analyzeCandidate(analyzer: Analyzer, chunk: Pick<RetrievedChunk, 'text' | 'title' | 'headingPath'>): CandidateAnalysis {
+  return analyzeCandidateText(analyzer, chunk);
 }
 
 /** Numbers and entity-like words of the query: capitalized past the first word, inner capitals (mRNA), or letters with digits (IL-6, BRCA1). */
@@ -155,12 +102,35 @@ function bm25(query: ReadonlyMap<string, number>, tfs: ReadonlyMap<string, numbe
   return score;
 }
 
+/** Positions of the query's terms in `body`, in order and per term, and (one pass) the counts of the `counted` terms. */
+interface BodyScan {
+  hits: Array<{ position: number; term: string }>;
+  byTerm: Map<string, number[]>;
+  counts: Map<string, number>;
+}
+
+function scanBody(body: readonly string[], queryTerms: ReadonlySet<string>, counted?: ReadonlySet<string>): BodyScan {
+  const hits: Array<{ position: number; term: string }> = [];
+  const byTerm = new Map<string, number[]>();
+  const counts = new Map<string, number>();
+  for (let position = 0; position < body.length; position++) {
+    const term = body[position];
+    if (counted?.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    if (!queryTerms.has(term)) continue;
+    hits.push({ position, term });
+    const list = byTerm.get(term);
+    if (list) list.push(position);
+    else byTerm.set(term, [position]);
+  }
+  return { hits, byTerm, counts };
+}
+
 /** Shortest span of analyzed positions holding every distinct query term the body holds; matched / span, 0 below two matched terms. */
 export function proximityWindow(body: readonly string[], queryTerms: ReadonlySet<string>): number {
-  const hits: Array<{ position: number; term: string }> = [];
-  body.forEach((term, position) => {
-    if (queryTerms.has(term)) hits.push({ position, term });
-  });
+  return proximityOfHits(scanBody(body, queryTerms).hits);
+}
+
+function proximityOfHits(hits: ReadonlyArray<{ position: number; term: string }>): number {
   const distinct = new Set(hits.map((h) => h.term)).size;
   if (distinct < 2) return 0;
   const inWindow = new Map<string, number>();
@@ -184,15 +154,14 @@ export function proximityWindow(body: readonly string[], queryTerms: ReadonlySet
 
 /** Shares of the query's adjacent term pairs found in order next to each other, and in any order within UNORDERED_WINDOW. */
 export function bigramMatches(body: readonly string[], queryOrder: readonly string[]): { ordered: number; unordered: number } {
+  return bigramsOfPositions(scanBody(body, new Set(queryOrder)).byTerm, queryOrder);
+}
+
+/** bigramMatches from the positions of the query's terms (only those of the query's pairs are read). */
+function bigramsOfPositions(positions: ReadonlyMap<string, readonly number[]>, queryOrder: readonly string[]): { ordered: number; unordered: number } {
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i + 1 < queryOrder.length; i++) if (queryOrder[i] !== queryOrder[i + 1]) pairs.push([queryOrder[i], queryOrder[i + 1]]);
   if (pairs.length === 0) return { ordered: 0, unordered: 0 };
-  const positions = new Map<string, number[]>();
-  body.forEach((term, position) => {
-    const list = positions.get(term);
-    if (list) list.push(position);
-    else positions.set(term, [position]);
-  });
   let ordered = 0;
   let unordered = 0;
   for (const [a, b] of pairs) {
@@ -224,23 +193,59 @@ export interface RankerInput {
   titleWeight: number;
 }
 
-/** Feature rows for the candidates (RANKER_FEATURES order), and the analyses they came from. */
-export async function computeRankerFeatures(db: Queryable, analyzer: Analyzer, tenant: string, input: RankerInput): Promise<number[][]> {
-  const analyzed = input.candidates.map((chunk) => analyzeCandidate(analyzer, chunk));
+/** What the ranker stage keeps between queries, and where it reports its stage timings; all optional. */
+export interface RankerFeatureContext {
+  /** The candidates' analyses (without it each candidate is analyzed here). */
+  analyses?: CandidateAnalysisCache;
+  /** Collection statistics by index version (without it they are read in full each time). */
+  statistics?: RankerStatisticsCache;
+  /** Filled with milliseconds per stage. */
+  timings?: RankerTimings;
+}
+
+/** Feature rows for the candidates (RANKER_FEATURES order); the same values with or without the context's caches. */
+export async function computeRankerFeatures(db: Queryable, analyzer: Analyzer, tenant: string, input: RankerInput, context: RankerFeatureContext = {}): Promise<number[][]> {
+  const { analyses, timings } = context;
+  let t = performance.now();
+  const lap = (stage: keyof RankerTimings) => {
+    const now = performance.now();
+    if (timings) timings[stage] = (timings[stage] ?? 0) + now - t;
+    t = now;
+  };
+  const analyzed = analyses ? analyses.analyzeAll(input.candidates) : input.candidates.map((chunk) => analyzeCandidate(analyzer, chunk));
+  lap('analysisMs');
   const query = counts(input.queryTerms);
   // RM3 over the first-stage top documents, in their first-stage order.
   const expanded = rm3Query(query, analyzed.slice(0, RM3_DEFAULTS.feedbackDocs).map((a, i) => ({ terms: a.body.concat(a.title), score: input.candidates[i].score })));
-  const statistics = await loadRankerStatistics(db, tenant, [...expanded.keys()], input.candidates.map((c) => c.documentId));
-  return rankerFeatureRows(input, analyzed, expanded, statistics);
+  lap('rm3Ms');
+  const terms = [...expanded.keys()];
+  const documentIds = input.candidates.map((c) => c.documentId);
+  const statistics = await (context.statistics ? context.statistics.load(db, tenant, terms, documentIds) : loadRankerStatistics(db, tenant, terms, documentIds));
+  lap('statisticsMs');
+  const rows = rankerFeatureRows(input, analyzed, expanded, statistics);
+  lap('rowsMs');
+  return rows;
+}
+
+/** Milliseconds per stage of one ranking (filled when passed; bench/ranker.ts --cost reports them). */
+export interface RankerTimings {
+  analysisMs?: number;
+  rm3Ms?: number;
+  statisticsMs?: number;
+  rowsMs?: number;
+  scoringMs?: number;
 }
 
 /** The pure part of computeRankerFeatures: rows from analyzed candidates, the RM3 query and the statistics. */
-export function rankerFeatureRows(input: RankerInput, analyzed: readonly AnalyzedCandidate[], expanded: ReadonlyMap<string, number>, statistics: RankerStatistics): number[][] {
+export function rankerFeatureRows(input: RankerInput, analyzed: readonly CandidateAnalysis[], expanded: ReadonlyMap<string, number>, statistics: RankerStatistics): number[][] {
   const { n, avgdl, df } = statistics;
   const query = counts(input.queryTerms);
   const queryTermSet = new Set(query.keys());
+  const queryKeys = [...query.keys()];
+  // Every term a feature looks up (BM25 over the query and the RM3 query, coverage): counts of these alone.
+  const wanted = new Set([...query.keys(), ...expanded.keys()]);
   const idfOf = (term: string): number => (df.get(term) ? idf(n, df.get(term)!) : 0);
-  const idfs = [...query.keys()].map(idfOf);
+  const idfs = queryKeys.map(idfOf);
   const idfSum = idfs.reduce((s, v) => s + v, 0);
   const cues = queryCues(input.query);
   const meanTitle = analyzed.reduce((s, a) => s + a.title.length, 0) / Math.max(1, analyzed.length);
@@ -252,37 +257,43 @@ export function rankerFeatureRows(input: RankerInput, analyzed: readonly Analyze
 
   const rows = input.candidates.map((chunk, i) => {
     const a = analyzed[i];
+    // The query's terms are among the wanted ones: one pass gives their positions and the counts.
+    const positions = scanBody(a.body, queryTermSet, wanted);
+    const bodyCounts = positions.counts;
+    const titleCounts = countsOf(a.title, wanted);
+    const sectionCounts = a.section === a.title ? titleCounts : countsOf(a.section, wanted);
     const dl = a.body.length + input.titleWeight * a.title.length;
-    const combined = COMBINED_SETTINGS.map(({ k1, b }) => bm25(query, a.bodyCounts, dl, avgdl, k1, b, idfOf, a.titleCounts, input.titleWeight));
-    const body = BODY_SETTINGS.map(({ k1, b }) => bm25(query, a.bodyCounts, a.body.length, bodyAvgdl, k1, b, idfOf));
-    const title = bm25(query, a.sectionCounts, a.section.length, meanSection, 1.2, 0.75, idfOf);
+    const combined = COMBINED_SETTINGS.map(({ k1, b }) => bm25(query, bodyCounts, dl, avgdl, k1, b, idfOf, titleCounts, input.titleWeight));
+    const body = BODY_SETTINGS.map(({ k1, b }) => bm25(query, bodyCounts, a.body.length, bodyAvgdl, k1, b, idfOf));
+    const title = bm25(query, sectionCounts, a.section.length, meanSection, 1.2, 0.75, idfOf);
     let present = 0;
     let presentIdf = 0;
     let missingMaxIdf = 0;
     let inTitle = 0;
     let inTitleIdf = 0;
-    [...query.keys()].forEach((term, t) => {
-      if (a.bodyCounts.has(term) || a.titleCounts.has(term)) {
+    queryKeys.forEach((term, t) => {
+      if (bodyCounts.has(term) || titleCounts.has(term)) {
         present++;
         presentIdf += idfs[t];
       } else missingMaxIdf = Math.max(missingMaxIdf, idfs[t]);
-      if (a.sectionCounts.has(term)) {
+      if (sectionCounts.has(term)) {
         inTitle++;
         inTitleIdf += idfs[t];
       }
     });
-    const bigrams = bigramMatches(a.body, input.queryTerms);
-    const rm3 = bm25(expanded, a.bodyCounts, dl, avgdl, 1.2, 0.75, idfOf, a.titleCounts, input.titleWeight);
+    const bigrams = bigramsOfPositions(positions.byTerm, input.queryTerms);
+    const rm3 = bm25(expanded, bodyCounts, dl, avgdl, 1.2, 0.75, idfOf, titleCounts, input.titleWeight);
     const chunksInDocument = statistics.documentChunks.get(chunk.documentId) ?? 1;
-    const sharedNumbers = cues.numbers.filter((x) => a.numbers.has(x)).length;
-    const sharedEntities = cues.entities.filter((x) => a.words.has(x)).length;
+    // The candidate's cues are computed only for a query that has some (the packed lists, on first use).
+    const sharedNumbers = cues.numbers.length ? cues.numbers.filter((x) => packedHas(a.cues().numbers, x)).length : 0;
+    const sharedEntities = cues.entities.length ? cues.entities.filter((x) => packedHas(a.cues().words, x)).length : 0;
     const terms = Math.max(1, query.size);
     return [
       chunk.score, chunk.score / topFirst, 1 / (i + 1),
       combined[0], combined[1], combined[2], 0,
       body[0], body[1], title,
       present / terms, idfSum > 0 ? presentIdf / idfSum : 0, missingMaxIdf, inTitle / terms, idfSum > 0 ? inTitleIdf / idfSum : 0,
-      proximityWindow(a.body, queryTermSet), bigrams.ordered, bigrams.unordered,
+      proximityOfHits(positions.hits), bigrams.ordered, bigrams.unordered,
       Math.log1p(a.body.length), Math.log1p(a.title.length), Math.log1p(chunksInDocument), chunksInDocument > 1 ? chunk.ordinal / (chunksInDocument - 1) : 0, chunk.ordinal === 0 ? 1 : 0,
       query.size, idfSum, Math.max(0, ...idfs),
       cues.numbers.length ? sharedNumbers / cues.numbers.length : 0, cues.numbers.length, cues.entities.length ? sharedEntities / cues.entities.length : 0, cues.entities.length,

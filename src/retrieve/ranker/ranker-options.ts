@@ -7,12 +7,15 @@ export const DEFAULT_RANKER_DEPTH = 100;
 /**
  * `retrieve.ranker`: the learned ranker, off unless set. `model` is a model file written by
  * `groundwork ranker train` (or `default`, the packaged one); it re-orders the top `depth`
- * candidates after fusion and before any cross-encoder rerank.
+ * candidates after fusion and before any cross-encoder rerank. Candidates' analyses are kept between
+ * queries, up to `analysisCacheMb` (candidate-analysis.ts).
  */
 export const rankerOptionsSchema = z
   .object({
     model: z.string().min(1),
     depth: z.number().int().min(2).max(1000).default(DEFAULT_RANKER_DEPTH),
+    /** Candidates' analyses kept between queries (MiB, estimated; 0 = none; absent: DEFAULT_RANKER_ANALYSIS_CACHE_MB): a cached candidate costs no text analysis. */
+    analysisCacheMb: z.number().min(0).max(65536).optional(),
   })
   .strict();
 export type RankerOptions = z.infer<typeof rankerOptionsSchema>;

@@ -10,6 +10,7 @@ import { retrievalModeSchema } from '../../retrieve/retrieval-modes.js';
 import { MAX_QUERY_CHARS } from '../../retrieve/retriever.js';
 import { citationFooter } from '../citation-footer.js';
 import type { McpOptions } from './mcp-options.js';
+import { citedDocumentsOf, type RequestArm } from '../../registry/request-arm.js';
 
 /** The name MCP clients see for this server. */
 export const MCP_SERVER_NAME = 'groundwork';
@@ -24,6 +25,10 @@ export interface CreateMcpServerOptions {
   /** Aborted when the caller's request ends (HTTP timeout, client gone); tools stop their work with it. */
   signal?: AbortSignal;
   version: string;
+  /** The HTTP request's id (x-request-id): an `ask` answers under it, so its telemetry row, its rating and its kept question share one id. */
+  requestId?: string;
+  /** The registry's arm of the caller (A/B test, canary, production entries) when the server serves arms: `ask` answers with its Groundwork, as /v1/ask does. */
+  arm?: RequestArm;
 }
 
 const question = z.string().min(1).max(MAX_QUERY_CHARS).refine((s) => s.trim().length > 0, 'must not be empty');
@@ -58,7 +63,8 @@ async function insideAllowed(path: string, allowed: readonly string[]): Promise<
 /**
  * groundwork as an MCP server (official SDK): tools `search`, `ask`, `list_documents` and
  * `ingest`, and each document as a resource (`groundwork://documents/{id}`). One server serves
- * one caller; every call acts on `resolveTenant`'s tenant only.
+ * one caller; every call acts on `resolveTenant`'s tenant only. With `arm`, `ask` answers with the
+ * caller's registry arm (the same resolution as /v1/ask); `search` stays on the base, as /v1/retrieve.
  * @example const server = createMcpServer({ groundwork, options: config.mcp, resolveTenant: (t) => t ?? 'default', version });
  */
 export function createMcpServer(deps: CreateMcpServerOptions): McpServer {
@@ -108,7 +114,10 @@ export function createMcpServer(deps: CreateMcpServerOptions): McpServer {
     },
     async (args, extra) => {
       try {
-        const answer = await groundwork.ask({ question: args.question, tenant: deps.resolveTenant(args.tenant), mode: args.mode, topK: args.topK, filters: args.filters, signal: signalFor(extra) });
+        const target = deps.resolveTenant(args.tenant);
+        const served = (await deps.arm?.groundworkFor(target)) ?? groundwork;
+        const answer = await served.ask({ question: args.question, tenant: target, mode: args.mode, topK: args.topK, filters: args.filters, signal: signalFor(extra), requestId: deps.requestId });
+        deps.arm?.answered(target, answer.requestId, args.question, { refused: answer.refused, citedDocuments: citedDocumentsOf(answer.citations) });
         const citations = answer.citations.map((c) => ({ documentId: c.documentId, chunkId: c.chunkId, externalId: c.externalId, title: c.title, source: c.source, page: c.page, marker: c.marker, quote: c.quote }));
         return result(answer.answer + citationFooter(answer.citations), {
           answer: answer.answer,

@@ -26,7 +26,10 @@ export function registerMcpRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
       options: groundwork.config.mcp,
       resolveTenant: (requested) => resolveTenant(principal, requested, groundwork.config.tenant),
       signal: c.get('signal'),
+      requestId: c.get('requestId'),
       version,
+      // Set by the registry's arm middleware when the server serves arms (the same as /v1/ask's).
+      arm: c.get('requestArm'),
     });
     // Stateless: no session id, so any server process behind a load balancer can answer any call.
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

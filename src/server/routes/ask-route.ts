@@ -10,6 +10,8 @@ import { askBodySchema } from '../request-schemas.js';
 import { withRequestSignal } from '../request-guards.js';
 import { resolveTenant } from '../resolve-tenant.js';
 import { answerStreamTelemetry, answerTelemetry } from '../../monitor/telemetry-details.js';
+import type { AnswerEvent } from '../../generate/answer-types.js';
+import { citedDocumentsOf } from '../../registry/request-arm.js';
 
 /** The JSON answer of `POST /v1/ask`: the shared answer shape, with this request's id. */
 export function askResponse(result: AskResult, requestId: string): Record<string, unknown> {
@@ -27,8 +29,10 @@ export function registerAskRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
     const body = await parseJsonBody(c, askBodySchema);
     const tenant = resolveTenant(c.get('principal'), body.tenant, groundwork.config.tenant);
     const request = { question: body.question, tenant, mode: body.mode, topK: body.topK, filters: body.filters, history: body.history, signal: c.get('signal'), requestId: c.get('requestId') };
-    // The registry arm's configuration (A/B test, canary, production entries) when the server serves arms.
-    const served = (await c.get('armGroundwork')?.()) ?? groundwork;
+    // The registry arm's configuration (A/B test, canary, production entries) when the server serves
+    // arms: the same resolution for the JSON answer and the stream (and for chat completions and MCP).
+    const arm = c.get('requestArm');
+    const served = (await arm?.groundworkFor(tenant)) ?? groundwork;
     if (!body.stream) {
       const started = performance.now();
       const result = await withRequestSignal(request.signal, served.ask(request), options.requestTimeoutMs);
@@ -36,9 +40,17 @@ export function registerAskRoute(app: Hono<AppEnv>, deps: RouteDeps): void {
       metrics.observeAnswer(result.model, result.usage, result.refused, result.costUsd);
       metrics.observeCacheResult(result.cache.layer);
       c.set('telemetry', answerTelemetry(tenant, body.question, result));
+      arm?.answered(tenant, result.requestId, body.question, { refused: result.refused, citedDocuments: citedDocumentsOf(result.citations) });
       return c.json(askResponse(result, c.get('requestId')));
     }
-    const observe = answerStreamTelemetry(tenant, body.question, (details) => c.set('telemetry', details));
+    const telemetry = answerStreamTelemetry(tenant, body.question, (details) => c.set('telemetry', details));
+    // A finished stream's question is kept like a JSON answer's: the citations event, then done.
+    let cited: string[] = [];
+    const observe = (event: AnswerEvent): void => {
+      telemetry(event);
+      if (event.type === 'citations') cited = citedDocumentsOf(event.citations);
+      else if (event.type === 'done') arm?.answered(tenant, event.requestId ?? c.get('requestId'), body.question, { refused: event.refused, citedDocuments: cited });
+    };
     const answer = await startAnswerStream(served, request, metrics, options.requestTimeoutMs);
     return streamSSE(c, async (stream) => {
       let id = 0;

@@ -89,7 +89,7 @@ export function registerChatCompletionsRoute(app: Hono<AppEnv>, deps: RouteDeps)
     const { question, history } = questionAndHistory(body.messages);
     const request = { question, history, tenant, signal: c.get('signal'), requestId: c.get('requestId') };
     // The registry arm's configuration (A/B test, canary, production entries) when the server serves arms.
-    const served = (await c.get('armGroundwork')?.()) ?? groundwork;
+    const served = (await c.get('requestArm')?.groundworkFor(tenant)) ?? groundwork;
     const id = `chatcmpl-${c.get('requestId')}`;
     const created = Math.floor(Date.now() / 1000);
 

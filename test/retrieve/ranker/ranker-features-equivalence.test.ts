@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../../src/db/migrate.js';
+import type { Db } from '../../../src/db/types.js';
+import { runIngest } from '../../../src/ingest/pipeline.js';
+import { createCandidateAnalysisCache } from '../../../src/retrieve/ranker/candidate-analysis.js';
+import { computeRankerFeatures, loadRankerStatistics, rankerFeatureRows } from '../../../src/retrieve/ranker/ranker-features.js';
+import { createRankerStatisticsCache } from '../../../src/retrieve/ranker/ranker-statistics.js';
+import { rm3Query } from '../../../src/retrieve/ranker/rm3.js';
+import { retrieveOptionsSchema } from '../../../src/retrieve/retrieve-options.js';
+import { createRetriever } from '../../../src/retrieve/retriever.js';
+import type { RetrievedChunk } from '../../../src/retrieve/types.js';
+import { createEnglishAnalyzer } from '../../../src/search-index/analyzer.js';
+import { driverCases } from '../../helpers/db-drivers.js';
+import { doc, wholeDocumentChunker } from '../../helpers/whole-document-chunker.js';
+import * as before from './fixtures/ranker-features-before.js';
+
+/**
+ * The cost work of issue 20 (analysis cache, counts of the looked-up terms only, one statistics
+ * statement) must not move a feature: rows here are compared with the implementation before it
+ * (fixtures/ranker-features-before.ts) bit for bit (Object.is per value).
+ */
+const analyzer = createEnglishAnalyzer();
+
+/** Deterministic words: plain, stop words, numbers, hyphenated and mixed-case entities, diacritics, NFKC ligatures, possessives. */
+const VOCABULARY = [
+  'vitamin', 'D', 'bone', 'density', 'older', 'adults', 'the', 'of', 'and', 'in', 'risk', 'IL-6', 'BRCA1', 'mRNA', 'Denmark',
+  'cohort', 'trial', '2010', '3.5', '1,200', 'patients', 'patient\'s', 'café', 'naïve', 'ﬁbrosis', 'São', 'Paulo', 'T-cell',
+  'increases', 'increased', 'increasing', 'mortality', 'dose', 'response', 'week', '12', 'placebo', 'randomized', 'effect',
+  'COVID-19', 'Müller', 'straße', 'β-catenin', 'signalling', 'pathway', 'tumour', 'growth', 'is', 'not', 'with',
+];
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function sentence(random: () => number, words: number): string {
+  return Array.from({ length: words }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)]).join(' ');
+}
+
+/** 120 candidates over 40 documents (several chunks share a title), some with heading paths, some empty. */
+function fixtureCandidates(): RetrievedChunk[] {
+  const random = seeded(20);
+  return Array.from({ length: 120 }, (_, i) => {
+    const documentId = 1 + (i % 40);
+    const headingPath = i % 3 === 0 ? [sentence(random, 2), sentence(random, 3)] : i % 7 === 0 ? [sentence(random, 1)] : [];
+    const text = i === 17 ? '' : `${sentence(random, 10 + Math.floor(random() * 120))}. ${sentence(random, 8)}`;
+    const score = 30 - i * 0.2 + random();
+    return {
+      chunkId: 1000 + i, documentId, externalId: `d${documentId}`, documentVersion: 1, source: `d${documentId}`,
+      title: documentId % 9 === 0 ? '' : `Title ${documentId % 13} ${sentence(seeded(documentId), 4)}`,
+      text, ordinal: Math.floor(i / 40), headingPath, metadata: {}, score,
+      scores: i % 4 === 0 ? { sparse: score, sparseRank: i + 1, dense: 0.5 - i / 500, denseRank: 120 - i } : { sparse: score, sparseRank: i + 1 },
+    };
+  });
+}
+
+const QUERIES = [
+  'Does vitamin D increase bone density in older adults?',
+  'IL-6 and BRCA1 risk in Denmark after 2010',
+  'mRNA dose response over 12 weeks vs placebo',
+  'café naïve ﬁbrosis São Paulo',
+  'T-cell β-catenin signalling pathway in tumour growth',
+  'mortality',
+  'COVID-19 trial of 1,200 patients, 3.5 mg',
+];
+
+/** Every value, bit for bit; on a mismatch, says where. */
+function expectIdentical(actual: number[][], expected: number[][]): void {
+  expect(actual.length).toBe(expected.length);
+  let mismatches = 0;
+  let first = '';
+  actual.forEach((row, i) => {
+    expect(row.length).toBe(expected[i].length);
+    row.forEach((value, j) => {
+      if (!Object.is(value, expected[i][j])) {
+        mismatches++;
+        first ||= `row ${i} column ${before.RANKER_FEATURES[j]}: ${value} vs ${expected[i][j]}`;
+      }
+    });
+  });
+  expect(first).toBe('');
+  expect(mismatches).toBe(0);
+}
+
+describe('ranker features: bit-identical to the implementation before the cost work', () => {
+  const candidates = fixtureCandidates();
+
+  it('computes the same rows from the same statistics, with and without the analysis cache, cold and warm', () => {
+    const cache = createCandidateAnalysisCache(analyzer, { maxBytes: 64 * 1024 * 1024 });
+    const random = seeded(7);
+    for (const query of QUERIES) {
+      const queryTerms = analyzer.terms(query);
+      const input = { query, queryTerms, candidates, titleWeight: 1 };
+      const oldAnalyzed = candidates.map((c) => before.analyzeCandidate(analyzer, c));
+      const queryCounts = new Map<string, number>();
+      for (const term of queryTerms) queryCounts.set(term, (queryCounts.get(term) ?? 0) + 1);
+      const expanded = rm3Query(queryCounts, oldAnalyzed.slice(0, 10).map((a, i) => ({ terms: a.body.concat(a.title), score: candidates[i].score })));
+      // Statistics as the database would give them: df for most expanded terms (some absent), chunks for most documents.
+      const df = new Map([...expanded.keys()].filter(() => random() < 0.85).map((term) => [term, 1 + Math.floor(random() * 400)]));
+      const statistics = { n: 5000, avgdl: 87.25, df, documentChunks: new Map(Array.from({ length: 38 }, (_, d) => [d + 1, 1 + (d % 4)])) };
+      const expected = before.rankerFeatureRows(input, oldAnalyzed, expanded, statistics);
+      for (const pass of ['cold', 'warm']) {
+        const analyzed = cache.analyzeAll(candidates);
+        const newExpanded = rm3Query(queryCounts, analyzed.slice(0, 10).map((a, i) => ({ terms: a.body.concat(a.title), score: candidates[i].score })));
+        expect([...newExpanded], `${query} (${pass})`).toEqual([...expanded]);
+        expectIdentical(rankerFeatureRows(input, analyzed, newExpanded, statistics), expected);
+      }
+      const uncached = createCandidateAnalysisCache(analyzer, { maxBytes: 0 }).analyzeAll(candidates);
+      expectIdentical(rankerFeatureRows(input, uncached, expanded, statistics), expected);
+    }
+    expect(cache.stats().hits).toBeGreaterThanOrEqual(candidates.length * (2 * QUERIES.length - 1));
+    expect(cache.stats().misses).toBe(candidates.length);
+  });
+});
+
+describe.each(await driverCases('ranker_equivalence'))('ranker features end to end, bit-identical ($name)', ({ open }) => {
+  let db: Db;
+  const tenant = 't';
+  beforeAll(async () => {
+    db = await open();
+    await migrate(db);
+    const random = seeded(11);
+    const documents = Array.from({ length: 30 }, (_, d) =>
+      doc(`doc-${d}`, Array.from({ length: 1 + (d % 3) }, () => sentence(random, 20 + Math.floor(random() * 60))).join('\n\n'), { title: d % 5 === 0 ? '' : `Report ${d % 7} ${sentence(seeded(d), 3)}` }),
+    );
+    await runIngest(documents.map((document) => ({ document })), { db, tenant, chunker: wholeDocumentChunker('paragraph'), analyzer, configFingerprint: {}, titleWeight: 1 });
+  });
+  afterAll(async () => db?.close());
+
+  it('gives the same statistics in one statement as the two before, and the same rows', async () => {
+    const options = retrieveOptionsSchema.parse({ mode: 'sparse' });
+    const retriever = createRetriever({ db, analyzer, options });
+    const cache = createCandidateAnalysisCache(analyzer, { maxBytes: 1024 * 1024 });
+    const statisticsCache = createRankerStatisticsCache();
+    for (const query of QUERIES) {
+      const candidates = (await retriever.retrieve({ query, tenant, k: 100 })).chunks;
+      expect(candidates.length).toBeGreaterThan(1);
+      const queryTerms = analyzer.terms(query);
+      const terms = [...new Set([...queryTerms, 'absent-term', 'cohort'])];
+      const documentIds = candidates.map((c) => c.documentId);
+      const [oldStatistics, newStatistics] = [await before.loadRankerStatistics(db, tenant, terms, documentIds), await loadRankerStatistics(db, tenant, terms, documentIds)];
+      expect(newStatistics.n).toBe(oldStatistics.n);
+      expect(newStatistics.avgdl).toBe(oldStatistics.avgdl);
+      expect(new Map([...newStatistics.df].sort())).toEqual(new Map([...oldStatistics.df].sort()));
+      expect(new Map([...newStatistics.documentChunks].sort((a, b) => a[0] - b[0]))).toEqual(new Map([...oldStatistics.documentChunks].sort((a, b) => a[0] - b[0])));
+      // Twice through the version-checked cache: the second reads nothing new.
+      for (let pass = 0; pass < 2; pass++) {
+        const cached = await statisticsCache.load(db, tenant, [...terms, 'absent-too'], [...documentIds, 999_999]);
+        expect(cached.n).toBe(oldStatistics.n);
+        expect(cached.avgdl).toBe(oldStatistics.avgdl);
+        expect(new Map([...cached.df].sort())).toEqual(new Map([...oldStatistics.df].sort()));
+        expect(new Map([...cached.documentChunks].sort((a, b) => a[0] - b[0]))).toEqual(new Map([...oldStatistics.documentChunks].sort((a, b) => a[0] - b[0])));
+      }
+      const input = { query, queryTerms, candidates, titleWeight: 1 };
+      const expected = await before.computeRankerFeatures(db, analyzer, tenant, input);
+      expectIdentical(await computeRankerFeatures(db, analyzer, tenant, input, { analyses: cache, statistics: statisticsCache }), expected);
+      expectIdentical(await computeRankerFeatures(db, analyzer, tenant, input), expected);
+    }
+    expect(cache.stats().hits).toBeGreaterThan(0);
+    expect(statisticsCache.stats().moved).toBe(1);
+    expect(statisticsCache.stats().current).toBeGreaterThan(QUERIES.length);
+  });
+
+  it('keeps at most maxEntries statistics entries (all dropped past it) and reads the same values', async () => {
+    const small = createRankerStatisticsCache({ maxEntries: 5 });
+    const terms = analyzer.terms(QUERIES.join(' '));
+    const uncached = await loadRankerStatistics(db, tenant, terms, [1, 2, 3]);
+    expect(await small.load(db, tenant, terms, [1, 2, 3])).toEqual(uncached);
+    expect(small.stats().entries).toBe(0);
+    expect(await small.load(db, tenant, terms.slice(0, 2), [1])).toEqual(await loadRankerStatistics(db, tenant, terms.slice(0, 2), [1]));
+    expect(small.stats().entries).toBe(3);
+    expect(() => createRankerStatisticsCache({ maxEntries: -1 })).toThrow(/maxEntries/);
+  });
+
+  it('reads the statistics again once an ingest moves the index version', async () => {
+    const statisticsCache = createRankerStatisticsCache();
+    const first = await statisticsCache.load(db, tenant, ['cohort', 'zebrafish'], [1, 2]);
+    expect(first.df.has('zebrafish')).toBe(false);
+    await runIngest([{ document: doc('doc-new', 'zebrafish cohort zebrafish') }], { db, tenant, chunker: wholeDocumentChunker('paragraph'), analyzer, configFingerprint: {}, titleWeight: 1 });
+    const second = await statisticsCache.load(db, tenant, ['cohort', 'zebrafish'], [1, 2]);
+    const uncached = await loadRankerStatistics(db, tenant, ['cohort', 'zebrafish'], [1, 2]);
+    expect(second).toEqual(uncached);
+    expect(second.n).toBe(first.n + 1);
+    expect(second.df.get('zebrafish')).toBe(1);
+    expect(second.df.get('cohort')).toBe((first.df.get('cohort') ?? 0) + 1);
+    expect(statisticsCache.stats().moved).toBe(2);
+  });
+});
