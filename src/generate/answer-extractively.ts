@@ -5,7 +5,7 @@ import { chunkReference, type Citation } from './citation-types.js';
 import { contentTerms } from './content-terms.js';
 import { DEFAULT_EXTRACTIVE_MAX_SENTENCES } from './extractive-options.js';
 import { REFUSAL_TEXT } from './refusal.js';
-import { evidenceMismatches } from './evidence-mismatches.js';
+import { passageMismatches, sentenceMismatches } from './evidence-mismatches.js';
 import { evidenceUnits, type EvidenceUnit } from './evidence-units.js';
 import { expectedAnswerType, hasAnswerType, type AnswerType } from './expected-answer-type.js';
 import { shortenAroundClause } from './whole-sentence.js';
@@ -111,6 +111,27 @@ export interface EvidenceScores {
  * `answerExtractively` and `answerabilityFeatures`, so the decision reads the answerer's coverage.
  */
 export function scoreEvidence(question: string, chunks: readonly RetrievedChunk[]): EvidenceScores {
+  // The answer-or-refuse decision scores the evidence, then the answerer scores the same question
+  // over the same chunks (as new objects, from the packed prompt): the last result is kept, keyed
+  // by everything the scoring reads, so the second call is free.
+  const key = evidenceKey(question, chunks);
+  if (lastScored?.key === key) return lastScored.scores;
+  const scores = scoreEvidenceUncached(question, chunks);
+  lastScored = { key, scores };
+  return scores;
+}
+
+/** The most recent scoreEvidence result and its key (one entry: a decision and its answer run back to back). */
+let lastScored: { key: string; scores: EvidenceScores } | undefined;
+
+function evidenceKey(question: string, chunks: readonly RetrievedChunk[]): string {
+  const parts = [question];
+  // The scores hold the chunk objects they were computed from: every field a citation reads is keyed.
+  for (const chunk of chunks) parts.push(`${chunk.chunkId}:${chunk.documentId}:${chunk.documentVersion}:${chunk.externalId}:${chunk.page ?? ''}:${chunk.ordinal}`, chunk.source, chunk.title, chunk.headingPath.join('\u0001'), chunk.text, chunk.edges?.before ?? '\u0002', chunk.edges?.after ?? '\u0002');
+  return parts.join('\u0000');
+}
+
+function scoreEvidenceUncached(question: string, chunks: readonly RetrievedChunk[]): EvidenceScores {
   const queryTerms = [...new Set(contentTerms(question))];
   const candidates: Candidate[] = [];
   chunks.forEach((chunk, rank) => {
@@ -189,14 +210,14 @@ export function scoreEvidence(question: string, chunks: readonly RetrievedChunk[
  */
 export function unitAnswers(question: string, expected: AnswerType | undefined, candidate: Pick<Candidate, 'unit' | 'guardText'>, guardMemo?: Map<string, boolean>): boolean {
   if (expected !== undefined && !hasAnswerType(candidate.unit.text, expected)) return false;
-  const own = candidate.unit.context ? `${candidate.unit.context}. ${candidate.unit.text}` : candidate.unit.text;
-  const key = `${candidate.guardText}\u0000${own}`;
-  let passes = guardMemo?.get(key);
-  if (passes === undefined) {
-    passes = evidenceMismatches(question, own, candidate.guardText).length === 0;
-    guardMemo?.set(key, passes);
+  // The passage checks are the same for every unit of a chunk: once per chunk and question.
+  let passageOk = guardMemo?.get(candidate.guardText);
+  if (passageOk === undefined) {
+    passageOk = passageMismatches(question, candidate.guardText).length === 0;
+    guardMemo?.set(candidate.guardText, passageOk);
   }
-  return passes;
+  if (!passageOk) return false;
+  return sentenceMismatches(question, candidate.unit.context ? `${candidate.unit.context}. ${candidate.unit.text}` : candidate.unit.text).length === 0;
 }
 
 /**

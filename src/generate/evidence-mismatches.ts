@@ -48,10 +48,17 @@ function sameValue(a: Quantity, b: Quantity): boolean {
  * @example evidenceMismatches('Who won the 12th edition?', 'The 15th edition was won by Ada.') // one number reason
  */
 export function evidenceMismatches(questionText: string, evidenceText: string, passageText: string = evidenceText): GuardReason[] {
+  return [...passageMismatches(questionText, passageText), ...sentenceMismatches(questionText, evidenceText)];
+}
+
+/**
+ * The number and entity checks of `evidenceMismatches`, against the passage a sentence is read in:
+ * the same for every sentence of a chunk, so callers check them once per chunk.
+ */
+export function passageMismatches(questionText: string, passageText: string): GuardReason[] {
   // Diacritics dropped on both sides, as contentTerms does: "Beyonce" names "Beyoncé".
   const question = withoutDiacritics(questionText);
-  const evidence = withoutDiacritics(evidenceText);
-  const passage = passageText === evidenceText ? evidence : withoutDiacritics(passageText);
+  const passage = withoutDiacritics(passageText);
   const reasons: GuardReason[] = [];
   const available = extractQuantities(tokenizeQuestion(passage));
   for (const quantity of extractQuantities(tokenizeQuestion(question))) {
@@ -59,11 +66,19 @@ export function evidenceMismatches(questionText: string, evidenceText: string, p
       reasons.push({ guard: 'number', code: 'number.value', detail: `"${quantity.text}" in the question is not in the evidence` });
     }
   }
+  reasons.push(...entity.check(question, passage));
+  return reasons;
+}
+
+/** The negation and comparison checks of `evidenceMismatches`: the sentence's own polarity and direction. */
+export function sentenceMismatches(questionText: string, evidenceText: string): GuardReason[] {
+  const question = withoutDiacritics(questionText);
+  const evidence = withoutDiacritics(evidenceText);
+  const reasons: GuardReason[] = [];
   // The negation guard counts cues against the other text: against nothing, it reports whether a text has any.
   if (negation.check(withoutConditions(question), '').length > 0 && negation.check(evidence, '').length === 0) {
     reasons.push({ guard: 'negation', code: 'negation.polarity', detail: 'the question is negated and the evidence is not' });
   }
-  reasons.push(...entity.check(question, passage));
   // "before giving up": a time word before a verb narrates; "before the merger" bounds the question.
   reasons.push(...comparison.check(question.replace(/\b(?:before|after|until|since)\s+\p{L}+ing\b/giu, ' '), evidence));
   return reasons;

@@ -64,3 +64,19 @@ describe('guards read questions as questions', () => {
     expect(symmetric.check('Within how many days is the review written?', 'After an incident, the review is written within 5 days.')).not.toEqual([]);
   });
 });
+
+describe('the decision and the answerer score the evidence once', () => {
+  it('reuses the last scoring only for the same question over the same chunks', async () => {
+    const { scoreEvidence } = await import('../../src/generate/answer-extractively.js');
+    const a = chunk(1, 'Members may borrow up to eight books. Loans last three weeks.', { title: 'Lending rules' });
+    const first = scoreEvidence('How many books may a member borrow?', [a]);
+    // Equal content in new objects (the packed prompt's copies): the same result.
+    expect(scoreEvidence('How many books may a member borrow?', [{ ...a }])).toBe(first);
+    // Another chunk id with the same text, another question, another text: scored anew.
+    const other = scoreEvidence('How many books may a member borrow?', [{ ...a, chunkId: 2 }]);
+    expect(other).not.toBe(first);
+    expect(other.units[0].candidate.chunk.chunkId).toBe(2);
+    expect(scoreEvidence('How long do loans last?', [a])).not.toBe(other);
+    expect(scoreEvidence('How many books may a member borrow?', [{ ...a, text: `${a.text} Renewals are free.` }]).units).toHaveLength(3);
+  });
+});
