@@ -25,16 +25,22 @@ export const TELEMETRY_PATHS: Record<string, TelemetryRoute> = {
  * Records one telemetry row per request to the recorded paths (POST only: an MCP GET is its
  * event stream, not a call), once it is complete: for streams when the last byte is sent or the
  * client leaves. Mount after auth so the row carries the caller's tenant. Never waits on the
- * writer: record() only buffers. The handler runs inside a query-embedding capture, so the row
- * carries the query embedding the request computed (an embedder wrapped by observeQueryEmbeddings).
+ * writer: record() only buffers. With `captureQueryEmbeddings` (the default; off where no embedder
+ * is installed) the handler runs inside a query-embedding capture, so the row carries the query
+ * embedding the request computed (an embedder wrapped by observeQueryEmbeddings).
  */
-export function telemetryMiddleware(writer: TelemetryWriter, defaultTenant: string): MiddlewareHandler<AppEnv> {
+export function telemetryMiddleware(writer: TelemetryWriter, defaultTenant: string, options: { captureQueryEmbeddings?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const route = c.req.method === 'POST' ? TELEMETRY_PATHS[c.req.path] : undefined;
     if (!route) return next();
     const at = new Date();
     const started = performance.now();
-    const { captured } = await withQueryEmbeddingCapture(next);
+    // The capture runs the handler in an AsyncLocalStorage scope, which on Node 20 installs promise
+    // hooks for the whole process: a cost on every await. Without an embedder there is nothing to
+    // capture, so no scope.
+    let captured: () => QueryEmbedding | undefined = () => undefined;
+    if (options.captureQueryEmbeddings === false) await next();
+    else ({ captured } = await withQueryEmbeddingCapture(next));
     const streaming = c.res.headers.get('content-type')?.startsWith('text/event-stream') === true && c.res.body !== null;
     let done = false;
     const finish = (): void => {

@@ -101,7 +101,7 @@ export function createApp(groundwork: Groundwork, options: CreateAppOptions = {}
   ];
   for (const path of ['/v1/*', '/mcp']) app.use(path, ...guards);
   // After auth, so each telemetry row carries the caller's tenant.
-  if (options.monitor) for (const path of Object.keys(TELEMETRY_PATHS)) app.use(path, telemetryMiddleware(options.monitor.telemetry, groundwork.config.tenant));
+  if (options.monitor) for (const path of Object.keys(TELEMETRY_PATHS)) app.use(path, telemetryMiddleware(options.monitor.telemetry, groundwork.config.tenant, { captureQueryEmbeddings: groundwork.embedder !== undefined }));
   // After auth: the arm follows the caller's tenant and key.
   if (options.arms) for (const path of ARM_PATHS) app.use(path, armMiddleware(options.arms));
 
