@@ -1,8 +1,8 @@
 /**
  * Telemetry's throughput cost as interleaved pairs (run through `bench/monitor.ts --telemetry-cost`):
  * two servers of bench/http.ts (`--serve`, one with `--telemetry on`, one `off`, the same database
- * and corpus), loaded one after the other with /v1/retrieve at `connections` for `seconds`, in a
- * random order within each pair. The figure is the median of the per-pair ratios
+ * and corpus), loaded one after the other with /v1/retrieve at `connections` for `seconds`, the
+ * order alternating from pair to pair (a second half runs slower: `byOrder` reports both). The figure is the median of the per-pair ratios
  * (requests/s on ÷ off) with a percentile bootstrap interval over pairs: a machine whose load
  * drifts over minutes moves both halves of a pair, and one pair spoiled by a burst of other work
  * moves the median little. Retrieval only: the answer cache, shared through the database, would
@@ -88,8 +88,11 @@ export async function telemetryCost(options: TelemetryCostOptions): Promise<Reco
     const random = mulberry32(options.seed ?? 1);
     const pairs: Array<{ order: string; onRps: number; offRps: number; ratio: number; onP99Ms: number; offP99Ms: number }> = [];
     let failures = 0;
+    const firstOnFirst = random() < 0.5;
     for (let pair = 0; pair < options.pairs; pair++) {
-      const onFirst = random() < 0.5;
+      // Alternating order, the first pair's drawn: a second half runs slower than a first on this
+      // machine (measured: about 8%), so an unbalanced draw would bias the median.
+      const onFirst = pair % 2 === 0 ? firstOnFirst : !firstOnFirst;
       const first = await load(onFirst ? on : off, options.seconds);
       const second = await load(onFirst ? off : on, options.seconds);
       const [withTelemetry, without] = onFirst ? [first, second] : [second, first];
@@ -116,6 +119,9 @@ export async function telemetryCost(options: TelemetryCostOptions): Promise<Reco
       throughputCostPercent: { median: costPercent(median(ratios)), ci95: [costPercent(interval.upper), costPercent(interval.lower)] },
       medianRatio: round(median(ratios), 4),
       ratioCi95: [round(interval.lower, 4), round(interval.upper, 4)],
+      // Per order, and the order-balanced figure: the geometric mean of the two orders' medians
+      // cancels a constant second-half slowdown (which it also reports).
+      byOrder: byOrder(pairs),
       p99Ratio: { median: round(median(p99Ratios), 3), ci95: [round(p99Interval.lower, 3), round(p99Interval.upper, 3)] },
       failedRequests: failures,
       pairs: pairs.map((p) => ({ ...p, ratio: round(p.ratio, 4) })),
@@ -125,6 +131,20 @@ export async function telemetryCost(options: TelemetryCostOptions): Promise<Reco
     on.child.send({ type: 'stop' });
     off.child.send({ type: 'stop' });
   }
+}
+
+function byOrder(pairs: ReadonlyArray<{ order: string; ratio: number }>) {
+  const onFirst = pairs.filter((p) => p.order === 'on,off').map((p) => p.ratio);
+  const offFirst = pairs.filter((p) => p.order === 'off,on').map((p) => p.ratio);
+  if (onFirst.length === 0 || offFirst.length === 0) return { onFirstMedianRatio: null, offFirstMedianRatio: null, balancedCostPercent: null, secondHalfSlowdownPercent: null };
+  const a = median(onFirst);
+  const b = median(offFirst);
+  return {
+    onFirstMedianRatio: round(a, 4),
+    offFirstMedianRatio: round(b, 4),
+    balancedCostPercent: round((1 - Math.sqrt(a * b)) * 100),
+    secondHalfSlowdownPercent: round((1 - Math.sqrt(b / a)) * 100),
+  };
 }
 
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
