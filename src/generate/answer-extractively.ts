@@ -167,6 +167,7 @@ function scoreEvidenceUncached(question: string, chunks: readonly RetrievedChunk
     let bm25 = 0;
     let own = 0;
     let fromContext = 0;
+    let fromNeighbours = 0;
     const norm = BM25_K1 * (1 - BM25_B + (BM25_B * candidate.terms.length) / averageLength);
     let bm25Context = 0;
     for (const term of queryTerms) {
@@ -176,6 +177,7 @@ function scoreEvidenceUncached(question: string, chunks: readonly RetrievedChunk
           if (candidate.neighbourTerms.has(term)) {
             // Said by a neighbouring sentence: covered, and scored at a share of a mention of its own.
             fromContext += idf(term);
+            fromNeighbours += idf(term);
             bm25Context += (NEIGHBOUR_SCORE_WEIGHT * idf(term) * (BM25_K1 + 1)) / (1 + norm);
           }
           continue;
@@ -196,7 +198,10 @@ function scoreEvidenceUncached(question: string, chunks: readonly RetrievedChunk
       // A unit must hold a question term itself: its title alone does not make it an answer.
       // Times coverage squared: of two units that both cover enough, the one holding more of the
       // question's weight wins even when it is longer (a table row against a short sentence).
-      score: bm25 > 0 ? (bm25 + CONTEXT_TERM_WEIGHT * bm25Context) * prior * ((own + fromContext) / totalWeight) ** 2 : 0,
+      // Neighbours' terms count toward the floor, not here: of two sentences that both cover the
+      // question with their passage, the one saying it first ("EUR 60 per day for meals when
+      // travelling overnight" before its neighbour "on the day of departure, EUR 45").
+      score: bm25 > 0 ? (bm25 + CONTEXT_TERM_WEIGHT * bm25Context) * prior * ((own + fromContext - fromNeighbours) / totalWeight) ** 2 : 0,
     };
   });
   return { queryTerms, units, idf };

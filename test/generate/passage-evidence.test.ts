@@ -32,6 +32,17 @@ describe('a sentence is read in its passage', () => {
   });
 });
 
+describe('the sentence that says the answer comes first', () => {
+  it('quotes the per diem sentence before its neighbour, which covers the question only with it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile('samples/corpus/travel-and-expense-policy.md', 'utf8');
+    const section = text.slice(text.indexOf('## 3. Meals and per diem'), text.indexOf('## 4. Ground transport'));
+    const meals = chunk(1, section, { title: 'Travel and Expense Policy', headingPath: ['Travel and Expense Policy', '3. Meals and per diem'] });
+    const result = answerExtractively('How much is the per diem for meals when travelling overnight?', [meals]);
+    expect(quotes(result.text)[0]).toContain('EUR 60 per day');
+  });
+});
+
 describe('identifiers are words', () => {
   it('splits camelCase identifiers into their words', () => {
     expect(contentTerms('Use safeParse to get a RateLimitError')).toEqual(expect.arrayContaining(['safe', 'pars', 'rate', 'limit', 'error']));
