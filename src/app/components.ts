@@ -20,6 +20,7 @@ import { resolveTokenCounter } from '../models/tokens/index.js';
 import type { TokenCounter } from '../models/tokens/token-counter.js';
 import type { Chunker, Loader } from '../ingest/types.js';
 import { loadAnswerabilityModel, type AnswerabilityModel } from '../generate/answerability-model.js';
+import { EXTRACTIVE_ANSWERER_VERSION } from '../generate/answer-extractively.js';
 import { createChatModelFromOptions } from '../generate/create-chat-model-from-options.js';
 import { createLazyTiktokenCounter } from '../generate/lazy-tiktoken-counter.js';
 import { createEstimatingCounter } from '../models/tokens/estimating-counter.js';
@@ -171,7 +172,18 @@ export async function buildComponents(options: CreateGroundworkOptions = {}): Pr
     ? await (await import('../cache/stores/redis-cache-store.js')).createRedisCacheStore({ url: config.cache.redisUrl })
     : undefined;
   const cache = createAnswerCache({ db, options: config.cache, embedder, reranker, exactStore });
-  const answerConfigHash = hashJson({ generate: config.generate, router: config.router.policy, models: models.map((m) => m.id), retrieve: config.retrieve, embedder: embedder?.id ?? null });
+  // Everything that shapes an answer scopes the cache: the configuration, the extractive answerer's
+  // version and the answer-or-refuse model's weights (a retrained model or an upgraded answerer
+  // must not be served answers cached by the old one).
+  const answerConfigHash = hashJson({
+    generate: config.generate,
+    router: config.router.policy,
+    models: models.map((m) => m.id),
+    retrieve: config.retrieve,
+    embedder: embedder?.id ?? null,
+    extractive: EXTRACTIVE_ANSWERER_VERSION,
+    answerability: answerability ? hashJson(answerability) : null,
+  });
 
   const chunkerFor = (overrides: ChunkerOverrides = {}): ChunkerChoice => {
     if (options.chunker) {

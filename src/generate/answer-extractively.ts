@@ -56,6 +56,12 @@ const NEIGHBOUR_SCORE_WEIGHT = 0.5;
 /** Sentences on each side of a unit that form its passage. */
 const NEIGHBOURS = 1;
 
+/**
+ * The extractive answerer's behaviour version: part of the answer cache's scope, so answers cached
+ * by an earlier answerer are not served after an upgrade. Bump it when what it quotes can change.
+ */
+export const EXTRACTIVE_ANSWERER_VERSION = 'passage-reading-1';
+
 /** Tuning of the extractive answerer. */
 export interface ExtractiveOptions {
   maxSentences?: number;
