@@ -70,11 +70,6 @@ function uncovered(queryTerms: readonly string[], best: ScoredUnit | undefined, 
   return { best_uncovered_max_weight: missed.reduce((max, term) => Math.max(max, idf(term) / totalWeight), 0), best_uncovered_terms: missed.length / queryTerms.length };
 }
 
-/** The question's content terms in order (duplicates kept), for adjacent pairs. */
-function questionTermsInOrder(question: string): string[] {
-  return contentTerms(question);
-}
-
 /** Share of the question's adjacent content-term pairs that are also adjacent in the best unit: phrases, not just words, match. */
 function bigramShare(terms: readonly string[], best: ScoredUnit | undefined): number {
   if (best === undefined || terms.length < 2) return 0;
@@ -119,7 +114,7 @@ export function answerabilityFeatures(question: string, chunks: readonly Retriev
     eligible_own_coverage: bestEligible?.ownCoverage ?? 0,
     coverage_margin: (best?.coverage ?? 0) - secondCoverage,
     ...uncovered(queryTerms, best, idf, totalWeight),
-    best_bigram_share: bigramShare(queryTerms.length > 0 ? questionTermsInOrder(question) : [], best),
+    best_bigram_share: bigramShare(queryTerms.length > 0 ? contentTerms(question) : [], best), // terms in order, repeats kept: adjacent pairs
     top_chunk_coverage: ranked.filter((unit) => unit.candidate.rank === 0).reduce((max, unit) => Math.max(max, unit.coverage), 0),
     eligible_units: eligible.filter((unit) => unit.coverage >= EXTRACTIVE_MIN_COVERAGE).length / CHECKED_UNITS,
     answers_at_default_coverage: eligible.some((unit) => unit.coverage >= EXTRACTIVE_MIN_COVERAGE) ? 1 : 0,
