@@ -119,7 +119,17 @@ export async function runRankerCost(args: RankerCostArgs): Promise<unknown> {
         const trained = new Set(train.map((q) => q.id));
         const test = readJsonl<{ _id: string; text: string }>(join(args.dataset, 'queries.jsonl')).filter((q) => !trained.has(q._id)).slice(0, args.queries).map((q) => ({ id: q._id, text: q.text }));
         const candidatesOf = new Map<string, Awaited<ReturnType<typeof retriever.retrieve>>['chunks']>();
-        for (const query of test) candidatesOf.set(query.id, (await retriever.retrieve({ query: query.text, tenant, k: args.depth })).chunks);
+        // The index version the first stage read (posting cache), as the retriever hands it to its ranker stage.
+        const versionOf = new Map<string, string | undefined>();
+        for (const query of test) {
+          const result = await retriever.retrieve({ query: query.text, tenant, k: args.depth });
+          candidatesOf.set(query.id, result.chunks);
+          versionOf.set(query.id, result.indexVersion);
+        }
+        const { rows: [storage] } = await db.query<{ stored: number; bytes: number; text_bytes: number }>(
+          'SELECT count(term_order)::int AS stored, COALESCE(avg(octet_length(term_order)), 0)::float8 AS bytes, avg(octet_length(text))::float8 AS text_bytes FROM chunks WHERE tenant = $1',
+          [tenant],
+        );
 
         const stage = createRankerStage({ model: modelFile, depth: args.depth, analysisCacheMb: args.analysisCacheMb }, analyzer, options.titleWeight)!;
         const pass = async () => {
@@ -131,7 +141,7 @@ export async function runRankerCost(args: RankerCostArgs): Promise<unknown> {
             const queryTerms = analyzer.terms(query.text).slice(0, MAX_QUERY_TERMS);
             const timings: RankerTimings = {};
             const started = performance.now();
-            await stage.rank(db, tenant, query.text, queryTerms, candidates, timings);
+            await stage.rank(db, tenant, query.text, queryTerms, candidates, timings, versionOf.get(query.id));
             total.push(performance.now() - started);
             // The machine's floor beside it: one trivial round trip to the same database.
             const probe = performance.now();
@@ -145,7 +155,7 @@ export async function runRankerCost(args: RankerCostArgs): Promise<unknown> {
             addedMs: stat(total),
             selectOneMs: stat(roundTrip),
             stagesMs: Object.fromEntries(Object.entries(stages).map(([name, values]) => [name, stat(values)])),
-            caches: { analyses: { entries: analyses.entries, mb: round(analyses.bytes / 2 ** 20), hits: analyses.hits, misses: analyses.misses }, statistics },
+            caches: { analyses: { entries: analyses.entries, mb: round(analyses.bytes / 2 ** 20), hits: analyses.hits, misses: analyses.misses, fromStoredTerms: analyses.stored }, statistics },
           };
         };
         const cold = await pass();
@@ -158,6 +168,7 @@ export async function runRankerCost(args: RankerCostArgs): Promise<unknown> {
           depth: args.depth,
           analysisCacheMb: args.analysisCacheMb,
           trees: model.model.type === 'lambdamart' ? model.model.trees.length : 0,
+          termOrder: { chunksStored: storage.stored, meanBytes: round(storage.bytes), meanTextBytes: round(storage.text_bytes) },
           candidatesPerQuery: round(test.reduce((s, q) => s + Math.min(args.depth, candidatesOf.get(q.id)!.length), 0) / Math.max(1, test.length)),
           cold: { what: 'a fresh ranker stage: analysis and statistics caches empty at the first query (cache counters cumulative)', ...cold },
           warm: { what: 'the same queries again on the same stage', ...warm },

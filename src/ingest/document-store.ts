@@ -3,6 +3,7 @@ import type { Queryable } from '../db/types.js';
 import { vectorLiteral } from '../db/vector-param.js';
 import type { Analyzer } from '../search-index/analyzer.js';
 import { analyzeWrite, chunkTerms, type DocumentAnalysis } from '../search-index/document-analysis.js';
+import { encodeTermOrder } from '../search-index/term-order.js';
 import { BLOCK_CHUNKS, blockGroups, writePostingBlocks, type BlockEntry } from '../search-index/posting-blocks.js';
 import type { ChunkDraft, LoadedDocument } from './types.js';
 
@@ -147,11 +148,11 @@ export async function writeDocuments(
     const rowsJson = rows.finish();
     rows = jsonArrayWriter();
     const inserted = await tx.query<{ id: number; document_id: number; ordinal: number }>(
-      `INSERT INTO chunks (document_id, tenant, ordinal, text, token_count, heading_path, page, char_start, char_end, metadata, term_count, posting_block, terms)
+      `INSERT INTO chunks (document_id, tenant, ordinal, text, token_count, heading_path, page, char_start, char_end, metadata, term_count, posting_block, terms, term_order)
        SELECT r.document_id, $1, r.ordinal, r.text, r.token_count, r.heading_path, r.page, r.char_start, r.char_end, COALESCE(r.metadata, '{}'::jsonb), r.term_count, r.posting_block,
-              string_to_array(r.terms, E'\x1f')
+              string_to_array(r.terms, E'\x1f'), decode(r.term_order, 'base64')
          FROM jsonb_to_recordset(convert_from($2::bytea, 'UTF8')::jsonb) AS r(document_id bigint, ordinal int, text text, token_count int, heading_path text[], page int,
-                                                 char_start int, char_end int, metadata jsonb, term_count int, posting_block bigint, terms text)
+                                                 char_start int, char_end int, metadata jsonb, term_count int, posting_block bigint, terms text, term_order text)
        RETURNING id, document_id, ordinal`,
       [tenant, rowsJson],
     );
@@ -176,6 +177,8 @@ export async function writeDocuments(
         // One string, split by PostgreSQL: decoding a JSON array into text[] per chunk was most of
         // this statement's time (~50 of 80 ms a batch). Terms never hold the unit separator.
         terms: chunkTerms(analyses[w], c).join('\x1f'),
+        // Indexes into `terms` above, in text order (migrations/0016); null when not known.
+        term_order: encodeTermOrder(analyses[w], c)?.toString('base64') ?? null,
       });
       if (rows.bytes >= limits.chunkRowBytes) await sendRows();
     }

@@ -51,8 +51,8 @@ export function packPrepared(document: LoadedDocument, chunks: ChunkDraft[], ana
 /** The memory of a prepared document's analysis arrays: moved to the receiving thread, not copied. */
 export function transferables(prepared: PreparedOnTheWire): ArrayBuffer[] {
   if ('chunkingError' in prepared) return [];
-  const { offsets, termIds, tfs, termCounts } = prepared.analysis;
-  return [offsets.buffer, termIds.buffer, tfs.buffer, termCounts.buffer] as ArrayBuffer[];
+  const { offsets, termIds, tfs, termCounts, orderOffsets, order, ordered } = prepared.analysis;
+  return [offsets.buffer, termIds.buffer, tfs.buffer, termCounts.buffer, orderOffsets.buffer, order.buffer, ordered.buffer] as ArrayBuffer[];
 }
 
 /** Puts back the texts packPrepared dropped, in their original key order (the receiver's side). */

@@ -48,6 +48,8 @@ export interface CachedScoring {
   df: number[];
   /** Postings scored (sum of df). */
   postings: number;
+  /** The tenant's index version (index_version:xmin) the statement read: the state these scores are of. */
+  version: string;
 }
 
 export interface PostingCache {
@@ -172,7 +174,7 @@ export function createPostingCache(options: PostingCacheOptions): PostingCache {
       }
       counters.termHits += terms.length - missing.length;
       counters.queries += 1;
-      return scoreLists(terms.map((t) => [query.terms.get(t)!, current.get(t)!] as const), head.n, head.total, query);
+      return { ...scoreLists(terms.map((t) => [query.terms.get(t)!, current.get(t)!] as const), head.n, head.total, query), version };
     },
     stats: () => ({ postings: held, terms: lists.size, ...counters }),
     clear() {
@@ -192,7 +194,7 @@ function scoreLists(
   n: number,
   total: number,
   query: { k1: number; b: number; limit: number },
-): CachedScoring {
+): Omit<CachedScoring, 'version'> {
   const avgdl = Math.max(n > 0 ? total / n : 1, 1);
   const { k1, b } = query;
   const k1p1 = k1 + 1;

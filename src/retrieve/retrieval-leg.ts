@@ -52,6 +52,13 @@ export interface LegSearchResult {
   notices?: string[];
   /** Milliseconds of the leg's time spent embedding the query (part of its time, reported apart). */
   embedMs?: number;
+  /**
+   * The tenant's index version (tenants.index_version and the row's xmin) the hits were read at,
+   * when the leg read it (the posting-cache BM25 leg does, in the statement that read its postings).
+   * The learned ranker's statistics cache trusts values cached at that version without reading the
+   * version again.
+   */
+  indexVersion?: string;
 }
 
 /**

@@ -98,7 +98,9 @@ export function createRetriever(deps: RetrieverDeps): Retriever<LegMode> {
       );
 
       // 3. After fusion, before rerank: the learned ranker (retrieve.ranker).
-      if (rankerStage) ranked = await withSpan('ranker', { 'groundwork.ranker.depth': rankerStage.depth, 'groundwork.ranker.candidates': ranked.length }, () => rankerStage.rank(db, request.tenant, query, queryTerms, ranked));
+      // The index version the sparse leg read its postings at (posting cache), when it read one.
+      const indexVersion = outcomes.find((o) => o.result.indexVersion !== undefined)?.result.indexVersion;
+      if (rankerStage) ranked = await withSpan('ranker', { 'groundwork.ranker.depth': rankerStage.depth, 'groundwork.ranker.candidates': ranked.length }, () => rankerStage.rank(db, request.tenant, query, queryTerms, ranked, undefined, indexVersion));
 
       // 4. Rerank, cut to k, expand.
       let rerankMs = 0;
@@ -124,6 +126,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever<LegMode> {
         notices,
         confidence: ranked.length ? confidence : 0,
         chunks: ranked,
+        ...(indexVersion !== undefined ? { indexVersion } : {}),
         timings: {
           totalMs: performance.now() - started,
           legsMs,

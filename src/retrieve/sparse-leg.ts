@@ -29,6 +29,8 @@ export interface SparseResult {
   collectionSize: number;
   /** What the pruning did (benchmarks and diagnostics). */
   plan: SparsePlan;
+  /** The tenant's index version the results were read at, when known (scored from the posting cache). */
+  indexVersion?: string;
 }
 
 export interface SparsePlan {
@@ -285,6 +287,7 @@ function fromCache(query: SparseQuery, scored: CachedScoring): SparseResult {
     upperBound: queryUpperBound(query, scored.n, known),
     collectionSize: scored.n,
     plan: { essentialTerms: known.length, probedTerms: 0, postingsScanned: scored.postings, postingsTotal: scored.postings, source: 'memory' },
+    indexVersion: scored.version,
   };
 }
 

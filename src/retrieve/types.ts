@@ -90,4 +90,6 @@ export interface RetrieveResult<Mode extends string = RetrievalMode> {
   confidence: number;
   chunks: RetrievedChunk[];
   timings: RetrieveTimings;
+  /** The tenant's index version the sparse leg read its postings at, when it scored from the posting cache (the index state these results are of). */
+  indexVersion?: string;
 }

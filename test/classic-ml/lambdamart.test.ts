@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/classic-ml/core/random.js';
-import { fitLambdaMart, lambdaMartModelSchema, lambdaMartSplitCounts, queryOffsets, scoreLambdaMart, type RankingData } from '../../src/classic-ml/models/lambdamart.js';
+import { compileLambdaMart, fitLambdaMart, lambdaMartModelSchema, lambdaMartSplitCounts, queryOffsets, scoreCompiledLambdaMart, scoreLambdaMart, type RankingData } from '../../src/classic-ml/models/lambdamart.js';
 import { lambdarankGradients, meanNdcg, queryNdcg } from '../../src/classic-ml/models/lambdarank-objective.js';
 import { fitPairwiseLinearRanker, scorePairwiseLinear } from '../../src/classic-ml/models/pairwise-linear-ranker.js';
 
@@ -110,3 +110,20 @@ describe('fitLambdaMart', () => {
     expect(() => fitLambdaMart(train, options, { X: [[1, 2]], y: [1], queries: [0] })).toThrow(/validation\.X/);
   });
 });
+
+describe('compiled LambdaMART', () => {
+  it('scores exactly as the tree walk, reading its features from mapped columns of wider rows', () => {
+    const train = plantedQueries(30, 5);
+    const model = fitLambdaMart(train, { nEstimators: 40, maxDepth: 4 });
+    const test = plantedQueries(10, 6);
+    const expected = scoreLambdaMart(model, test.X);
+    expect(scoreCompiledLambdaMart(compileLambdaMart(model), test.X)).toEqual(expected);
+    // The model's features 0, 1, 2 at columns 4, 0, 2 of five-column rows.
+    const wide = test.X.map(([a, b, c]) => [b, 9, c, -9, a]);
+    const scores = scoreCompiledLambdaMart(compileLambdaMart(model, [4, 0, 2]), wide);
+    scores.forEach((score, i) => expect(Object.is(score, expected[i])).toBe(true));
+    expect(() => scoreCompiledLambdaMart(compileLambdaMart(model, [4, 0, 2]), [[1, 2, 3]])).toThrow(/column 4/);
+    expect(() => compileLambdaMart(model, [0, 1])).toThrow(/2 columns/);
+  });
+});
+

@@ -14,8 +14,11 @@ export interface RankerStage {
   analyses: CandidateAnalysisCache;
   /** Collection statistics kept per tenant and index version (bounded, ranker-statistics.ts). */
   statistics: RankerStatisticsCache;
-  /** Re-orders the top `depth` candidates by the model's score (the rest keep their order below them). */
-  rank(db: Queryable, tenant: string, query: string, queryTerms: readonly string[], candidates: readonly RetrievedChunk[], timings?: RankerTimings): Promise<RetrievedChunk[]>;
+  /**
+   * Re-orders the top `depth` candidates by the model's score (the rest keep their order below them).
+   * `indexVersion`: the tenant's index version the first stage read the candidates at (RetrieveResult.indexVersion), when known.
+   */
+  rank(db: Queryable, tenant: string, query: string, queryTerms: readonly string[], candidates: readonly RetrievedChunk[], timings?: RankerTimings, indexVersion?: string): Promise<RetrievedChunk[]>;
 }
 
 /** Ranker settings as the config holds them. */
@@ -41,10 +44,10 @@ export function createRankerStage(settings: RankerSettings | undefined, analyzer
     depth,
     analyses,
     statistics,
-    async rank(db, tenant, query, queryTerms, candidates, timings) {
+    async rank(db, tenant, query, queryTerms, candidates, timings, indexVersion) {
       if (candidates.length < 2 || queryTerms.length === 0) return [...candidates];
       const head = candidates.slice(0, depth);
-      const rows = await computeRankerFeatures(db, analyzer, tenant, { query, queryTerms, candidates: head, titleWeight }, { timings, analyses, statistics });
+      const rows = await computeRankerFeatures(db, analyzer, tenant, { query, queryTerms, candidates: head, titleWeight }, { timings, analyses, statistics, indexVersion });
       const started = performance.now();
       const scores = scoreRankerRows(model, rows);
       if (timings) timings.scoringMs = (timings.scoringMs ?? 0) + performance.now() - started;

@@ -2,9 +2,10 @@ import type { Queryable } from '../../db/types.js';
 import type { Analyzer } from '../../search-index/analyzer.js';
 import { idf } from '../../search-index/bm25.js';
 import type { RetrievedChunk } from '../types.js';
-import { analyzeCandidateText, NUMBER, packedHas, WORD, type CandidateAnalysis, type CandidateAnalysisCache } from './candidate-analysis.js';
+import { analyzeCandidateText, cueParts, hasNumberCue, hasWordCue, NUMBER, TermDictionary, WORD, type CandidateAnalysis, type CandidateAnalysisCache } from './candidate-analysis.js';
 import { loadRankerStatistics, type RankerStatistics, type RankerStatisticsCache } from './ranker-statistics.js';
 import { RM3_DEFAULTS, rm3Query } from './rm3.js';
+import { loadStoredTerms, type StoredTerms } from './stored-terms.js';
 
 /**
  * The learned ranker's features per (query, candidate chunk), in column order. Every name is part
@@ -22,6 +23,7 @@ export const RANKER_FEATURES = [
   'shared_numbers', 'query_numbers', 'shared_entities', 'query_entities',
   'rm3_score', 'rm3_ratio',
   'dense_cosine', 'dense_present', 'dense_reciprocal_rank', 'sparse_reciprocal_rank',
+  'window12_idf_coverage', 'window32_idf_coverage',
 ] as const;
 export type RankerFeatureName = (typeof RANKER_FEATURES)[number];
 
@@ -39,6 +41,7 @@ export const PORTABLE_RANKER_FEATURES: readonly RankerFeatureName[] = [
   'shared_numbers', 'query_numbers', 'shared_entities', 'query_entities',
   'rm3_ratio',
   'dense_cosine', 'dense_present', 'dense_reciprocal_rank', 'sparse_reciprocal_rank',
+  'window12_idf_coverage', 'window32_idf_coverage',
 ];
 
 /** LambdaMART's trees for the portable features: depth 3, 50 rows per leaf (the full depth 5 / 20 did not transfer in bench/ranker.ts). */
@@ -54,6 +57,12 @@ const BODY_SETTINGS = [
   { k1: 1.2, b: 0.75 },
   { k1: 0.9, b: 0.4 },
 ] as const;
+/**
+ * Widths (analyzed positions) of the windows whose best idf-weighted query coverage is a feature: about
+ * a sentence and about a short paragraph. A question's words gathered in one sentence mark the
+ * passage that answers it better than the same words spread over the chunk.
+ */
+const COVERAGE_WINDOWS = [12, 32] as const;
 /** Two query terms this close (in analyzed positions) count as an unordered bigram match (Metzler & Croft's SDM uses windows of 8). */
 const UNORDERED_WINDOW = 8;
 
@@ -65,16 +74,9 @@ function counts(terms: readonly string[]): Map<string, number> {
   return out;
 }
 
-/** Counts of the `wanted` terms only (what BM25 and coverage look up): a lookup of a wanted term reads the same as in the full counts. */
-function countsOf(terms: readonly string[], wanted: ReadonlySet<string>): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const term of terms) if (wanted.has(term)) out.set(term, (out.get(term) ?? 0) + 1);
-  return out;
-}
-
 /** The raw text parts of a candidate, analyzed once (no cache; the ranker stage caches through candidate-analysis.ts). */
-export function analyzeCandidate(analyzer: Analyzer, chunk: Pick<RetrievedChunk, 'text' | 'title' | 'headingPath'>): CandidateAnalysis {
-  return analyzeCandidateText(analyzer, chunk);
+export function analyzeCandidate(analyzer: Analyzer, chunk: Pick<RetrievedChunk, 'text' | 'title' | 'headingPath'>, dictionary?: TermDictionary): CandidateAnalysis {
+  return analyzeCandidateText(analyzer, chunk, dictionary);
 }
 
 /** Numbers and entity-like words of the query: capitalized past the first word, inner capitals (mRNA), or letters with digits (IL-6, BRCA1). */
@@ -91,96 +93,230 @@ export function queryCues(text: string): { numbers: string[]; entities: string[]
   return { numbers, entities: [...entities] };
 }
 
-function bm25(query: ReadonlyMap<string, number>, tfs: ReadonlyMap<string, number>, dl: number, avgdl: number, k1: number, b: number, idfOf: (term: string) => number, extra?: ReadonlyMap<string, number>, extraWeight = 0): number {
+/**
+ * One query's terms as integer slots: the query's distinct terms first (first-occurrence order),
+ * then the RM3 query's other terms. Candidates' counts are read into arrays by slot, so a feature
+ * row costs array reads instead of Map lookups and allocations (issue 20's cost line); every sum
+ * runs in the order the Map-based code ran it, so values are bit-identical to it (tested against
+ * test/retrieve/ranker/fixtures/ranker-features-before.ts).
+ */
+interface QuerySlots {
+  /** The dictionary the candidates' ids are of; its `slots` scratch holds slot + 1 per slotted term id until release(). */
+  dictionary: TermDictionary;
+  slotted: number[];
+  slotCount: number;
+  /** Distinct query terms (slots 0 .. queryCount - 1). */
+  queryCount: number;
+  /** Per query slot, its count in the query. */
+  queryWeights: Float64Array;
+  /** The RM3 query's slots and weights in its own order. */
+  rm3Slots: Int32Array;
+  rm3Weights: Float64Array;
+  /** The query's adjacent distinct pairs, as slots (bigram features). */
+  pairs: Array<[number, number]>;
+  /** Slot -> term. */
+  terms: string[];
+}
+
+function querySlots(dictionary: TermDictionary, queryTerms: readonly string[], expanded: ReadonlyMap<string, number> = new Map()): QuerySlots {
+  const query = counts(queryTerms);
+  const slotOf = new Map<string, number>();
+  for (const term of query.keys()) slotOf.set(term, slotOf.size);
+  const queryCount = slotOf.size;
+  for (const term of expanded.keys()) if (!slotOf.has(term)) slotOf.set(term, slotOf.size);
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i + 1 < queryTerms.length; i++) if (queryTerms[i] !== queryTerms[i + 1]) pairs.push([slotOf.get(queryTerms[i])!, slotOf.get(queryTerms[i + 1])!]);
+  const slotted: number[] = [];
+  for (const [term, slot] of slotOf) {
+    const id = dictionary.idOf(term);
+    dictionary.slots[id] = slot + 1;
+    slotted.push(id);
+  }
+  return {
+    dictionary,
+    slotted,
+    slotCount: slotOf.size,
+    queryCount,
+    queryWeights: Float64Array.from(query.values()),
+    rm3Slots: Int32Array.from([...expanded.keys()].map((term) => slotOf.get(term)!)),
+    rm3Weights: Float64Array.from(expanded.values()),
+    pairs,
+    terms: [...slotOf.keys()],
+  };
+}
+
+/** Clears the dictionary's slot scratch of this query's terms. */
+function release(q: QuerySlots): void {
+  for (const id of q.slotted) q.dictionary.slots[id] = 0;
+}
+
+/** Per-candidate scratch, reused across a query's candidates (zeroed per use). */
+class Scratch {
+  bodyCounts: Int32Array;
+  titleCounts: Int32Array;
+  sectionCounts: Int32Array;
+  /** Positions of query terms in the body, in order, and their slots. */
+  hitPositions = new Int32Array(256);
+  hitSlots = new Int32Array(256);
+  hits = 0;
+  /** Positions per query slot: slotStart[s] .. slotStart[s + 1] - 1 of slotPositions. */
+  slotStart: Int32Array;
+  slotPositions = new Int32Array(256);
+  window: Int32Array;
+
+  constructor(slots: number, queryCount: number) {
+    this.bodyCounts = new Int32Array(slots);
+    this.titleCounts = new Int32Array(slots);
+    this.sectionCounts = new Int32Array(slots);
+    this.slotStart = new Int32Array(queryCount + 1);
+    this.window = new Int32Array(queryCount);
+  }
+
+  /** Counts the body's slotted terms and records where the query's terms stand. */
+  scanBody(body: Int32Array, q: QuerySlots): void {
+    const { bodyCounts, slotStart } = this;
+    const slots = q.dictionary.slots;
+    bodyCounts.fill(0);
+    this.hits = 0;
+    if (this.hitPositions.length < body.length) {
+      this.hitPositions = new Int32Array(body.length);
+      this.hitSlots = new Int32Array(body.length);
+      this.slotPositions = new Int32Array(body.length);
+    }
+    for (let position = 0; position < body.length; position++) {
+      const slot = slots[body[position]] - 1;
+      if (slot < 0) continue;
+      bodyCounts[slot]++;
+      if (slot < q.queryCount) {
+        this.hitPositions[this.hits] = position;
+        this.hitSlots[this.hits++] = slot;
+      }
+    }
+    // Positions grouped per query slot, ascending (a counting sort of the hits).
+    slotStart[0] = 0;
+    for (let s = 0; s < q.queryCount; s++) slotStart[s + 1] = slotStart[s] + bodyCounts[s];
+    const fill = this.window;
+    fill.fill(0);
+    for (let h = 0; h < this.hits; h++) {
+      const slot = this.hitSlots[h];
+      this.slotPositions[slotStart[slot] + fill[slot]++] = this.hitPositions[h];
+    }
+  }
+
+  countInto(target: Int32Array, ids: Int32Array, q: QuerySlots): void {
+    const slots = q.dictionary.slots;
+    target.fill(0);
+    for (let i = 0; i < ids.length; i++) {
+      const slot = slots[ids[i]] - 1;
+      if (slot >= 0) target[slot]++;
+    }
+  }
+
+  /** Shortest span of positions holding every distinct query term the body holds; matched / span, 0 below two matched terms. */
+  proximity(q: QuerySlots): number {
+    let distinct = 0;
+    for (let s = 0; s < q.queryCount; s++) if (this.bodyCounts[s] > 0) distinct++;
+    if (distinct < 2) return 0;
+    const inWindow = this.window;
+    inWindow.fill(0);
+    let covered = 0;
+    let best = Infinity;
+    let left = 0;
+    for (let right = 0; right < this.hits; right++) {
+      if (++inWindow[this.hitSlots[right]] === 1) covered++;
+      while (covered === distinct) {
+        best = Math.min(best, this.hitPositions[right] - this.hitPositions[left] + 1);
+        if (--inWindow[this.hitSlots[left]] === 0) covered--;
+        left++;
+      }
+    }
+    return distinct / best;
+  }
+
+  /** The largest share of the query's idf (idfSum) whose distinct terms fall within `width` consecutive positions. */
+  windowCoverage(q: QuerySlots, idfs: Float64Array, idfSum: number, width: number): number {
+    if (idfSum <= 0 || this.hits === 0) return 0;
+    const inWindow = this.window;
+    inWindow.fill(0);
+    let covered = 0;
+    let best = 0;
+    let left = 0;
+    for (let right = 0; right < this.hits; right++) {
+      const slot = this.hitSlots[right];
+      if (inWindow[slot]++ === 0) covered += idfs[slot];
+      while (this.hitPositions[right] - this.hitPositions[left] >= width) {
+        const leaving = this.hitSlots[left++];
+        if (--inWindow[leaving] === 0) covered -= idfs[leaving];
+      }
+      if (covered > best) best = covered;
+    }
+    return Math.min(1, best / idfSum);
+  }
+
+  /** Shares of the query's adjacent pairs found in order next to each other, and in any order within UNORDERED_WINDOW. */
+  bigrams(q: QuerySlots): { ordered: number; unordered: number } {
+    if (q.pairs.length === 0) return { ordered: 0, unordered: 0 };
+    const { slotStart, slotPositions } = this;
+    let ordered = 0;
+    let unordered = 0;
+    for (const [a, b] of q.pairs) {
+      const aEnd = slotStart[a + 1];
+      const bEnd = slotStart[b + 1];
+      if (slotStart[a] === aEnd || slotStart[b] === bEnd) continue;
+      // Some position of a directly followed by one of b (both lists ascending).
+      for (let i = slotStart[a], j = slotStart[b]; i < aEnd && j < bEnd; ) {
+        const next = slotPositions[i] + 1;
+        if (slotPositions[j] === next) {
+          ordered++;
+          break;
+        }
+        if (slotPositions[j] < next) j++;
+        else i++;
+      }
+      for (let i = slotStart[a], j = slotStart[b]; i < aEnd && j < bEnd; ) {
+        if (Math.abs(slotPositions[i] - slotPositions[j]) <= UNORDERED_WINDOW) {
+          unordered++;
+          break;
+        }
+        if (slotPositions[i] < slotPositions[j]) i++;
+        else j++;
+      }
+    }
+    return { ordered: ordered / q.pairs.length, unordered: unordered / q.pairs.length };
+  }
+}
+
+/** BM25 of the slotted query (`slots`, `weights`) over counts by slot, plus `extraWeight` times `extra`'s counts. */
+function bm25(slots: ArrayLike<number> | undefined, weights: Float64Array, tfs: Int32Array, dl: number, avgdl: number, k1: number, b: number, idfs: Float64Array, extra?: Int32Array, extraWeight = 0): number {
   let score = 0;
   const norm = k1 * (1 - b + (b * dl) / avgdl);
-  for (const [term, qtf] of query) {
-    const tf = (tfs.get(term) ?? 0) + (extra ? extraWeight * (extra.get(term) ?? 0) : 0);
+  for (let i = 0; i < weights.length; i++) {
+    const slot = slots ? slots[i] : i;
+    const tf = tfs[slot] + (extra ? extraWeight * extra[slot] : 0);
     if (tf === 0) continue;
-    score += qtf * idfOf(term) * ((tf * (k1 + 1)) / (tf + norm));
+    score += weights[i] * idfs[slot] * ((tf * (k1 + 1)) / (tf + norm));
   }
   return score;
 }
 
-/** Positions of the query's terms in `body`, in order and per term, and (one pass) the counts of the `counted` terms. */
-interface BodyScan {
-  hits: Array<{ position: number; term: string }>;
-  byTerm: Map<string, number[]>;
-  counts: Map<string, number>;
-}
-
-function scanBody(body: readonly string[], queryTerms: ReadonlySet<string>, counted?: ReadonlySet<string>): BodyScan {
-  const hits: Array<{ position: number; term: string }> = [];
-  const byTerm = new Map<string, number[]>();
-  const counts = new Map<string, number>();
-  for (let position = 0; position < body.length; position++) {
-    const term = body[position];
-    if (counted?.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
-    if (!queryTerms.has(term)) continue;
-    hits.push({ position, term });
-    const list = byTerm.get(term);
-    if (list) list.push(position);
-    else byTerm.set(term, [position]);
-  }
-  return { hits, byTerm, counts };
-}
-
 /** Shortest span of analyzed positions holding every distinct query term the body holds; matched / span, 0 below two matched terms. */
 export function proximityWindow(body: readonly string[], queryTerms: ReadonlySet<string>): number {
-  return proximityOfHits(scanBody(body, queryTerms).hits);
-}
-
-function proximityOfHits(hits: ReadonlyArray<{ position: number; term: string }>): number {
-  const distinct = new Set(hits.map((h) => h.term)).size;
-  if (distinct < 2) return 0;
-  const inWindow = new Map<string, number>();
-  let covered = 0;
-  let best = Infinity;
-  let left = 0;
-  for (let right = 0; right < hits.length; right++) {
-    const term = hits[right].term;
-    inWindow.set(term, (inWindow.get(term) ?? 0) + 1);
-    if (inWindow.get(term) === 1) covered++;
-    while (covered === distinct) {
-      best = Math.min(best, hits[right].position - hits[left].position + 1);
-      const leaving = hits[left].term;
-      inWindow.set(leaving, inWindow.get(leaving)! - 1);
-      if (inWindow.get(leaving) === 0) covered--;
-      left++;
-    }
-  }
-  return distinct / best;
+  const dictionary = new TermDictionary();
+  const ids = dictionary.encode(body);
+  const q = querySlots(dictionary, [...queryTerms]);
+  const scratch = new Scratch(q.slotCount, q.queryCount);
+  scratch.scanBody(ids, q);
+  return scratch.proximity(q);
 }
 
 /** Shares of the query's adjacent term pairs found in order next to each other, and in any order within UNORDERED_WINDOW. */
 export function bigramMatches(body: readonly string[], queryOrder: readonly string[]): { ordered: number; unordered: number } {
-  return bigramsOfPositions(scanBody(body, new Set(queryOrder)).byTerm, queryOrder);
-}
-
-/** bigramMatches from the positions of the query's terms (only those of the query's pairs are read). */
-function bigramsOfPositions(positions: ReadonlyMap<string, readonly number[]>, queryOrder: readonly string[]): { ordered: number; unordered: number } {
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < queryOrder.length; i++) if (queryOrder[i] !== queryOrder[i + 1]) pairs.push([queryOrder[i], queryOrder[i + 1]]);
-  if (pairs.length === 0) return { ordered: 0, unordered: 0 };
-  let ordered = 0;
-  let unordered = 0;
-  for (const [a, b] of pairs) {
-    const pa = positions.get(a);
-    const pb = positions.get(b);
-    if (!pa || !pb) continue;
-    const setB = new Set(pb);
-    if (pa.some((p) => setB.has(p + 1))) ordered++;
-    let i = 0;
-    let j = 0;
-    let near = false;
-    while (i < pa.length && j < pb.length && !near) {
-      if (Math.abs(pa[i] - pb[j]) <= UNORDERED_WINDOW) near = true;
-      else if (pa[i] < pb[j]) i++;
-      else j++;
-    }
-    if (near) unordered++;
-  }
-  return { ordered: ordered / pairs.length, unordered: unordered / pairs.length };
+  const dictionary = new TermDictionary();
+  const ids = dictionary.encode(body);
+  const q = querySlots(dictionary, queryOrder);
+  const scratch = new Scratch(q.slotCount, q.queryCount);
+  scratch.scanBody(ids, q);
+  return scratch.bigrams(q);
 }
 
 /** The candidates of one query as the ranker sees them, plus what it needs from the collection. */
@@ -201,6 +337,10 @@ export interface RankerFeatureContext {
   statistics?: RankerStatisticsCache;
   /** Filled with milliseconds per stage. */
   timings?: RankerTimings;
+  /** false: analyze every candidate's text, never read the terms stored at ingest (the same features; tests compare the two). */
+  storedTerms?: boolean;
+  /** The tenant's index version the first stage read the candidates at, when known: statistics cached at it are used without reading the version again. */
+  indexVersion?: string;
 }
 
 /** Feature rows for the candidates (RANKER_FEATURES order); the same values with or without the context's caches. */
@@ -212,7 +352,16 @@ export async function computeRankerFeatures(db: Queryable, analyzer: Analyzer, t
     if (timings) timings[stage] = (timings[stage] ?? 0) + now - t;
     t = now;
   };
-  const analyzed = analyses ? analyses.analyzeAll(input.candidates) : input.candidates.map((chunk) => analyzeCandidate(analyzer, chunk));
+  // Text terms as stored at ingest for the candidates not yet analyzed (one statement), unless off.
+  const toAnalyze = analyses ? analyses.missing(input.candidates) : input.candidates.map((chunk) => chunk.chunkId);
+  const stored = context.storedTerms === false || toAnalyze.length === 0 ? new Map<number, StoredTerms>() : await loadStoredTerms(db, tenant, toAnalyze);
+  lap('storedTermsMs');
+  const analyzed = analyses
+    ? analyses.analyzeAll(input.candidates, stored)
+    : (() => {
+        const dictionary = new TermDictionary();
+        return input.candidates.map((chunk) => analyzeCandidateText(analyzer, chunk, dictionary, undefined, stored.get(chunk.chunkId)));
+      })();
   lap('analysisMs');
   const query = counts(input.queryTerms);
   // RM3 over the first-stage top documents, in their first-stage order.
@@ -220,7 +369,7 @@ export async function computeRankerFeatures(db: Queryable, analyzer: Analyzer, t
   lap('rm3Ms');
   const terms = [...expanded.keys()];
   const documentIds = input.candidates.map((c) => c.documentId);
-  const statistics = await (context.statistics ? context.statistics.load(db, tenant, terms, documentIds) : loadRankerStatistics(db, tenant, terms, documentIds));
+  const statistics = await (context.statistics ? context.statistics.load(db, tenant, terms, documentIds, context.indexVersion) : loadRankerStatistics(db, tenant, terms, documentIds));
   lap('statisticsMs');
   const rows = rankerFeatureRows(input, analyzed, expanded, statistics);
   lap('rowsMs');
@@ -229,6 +378,8 @@ export async function computeRankerFeatures(db: Queryable, analyzer: Analyzer, t
 
 /** Milliseconds per stage of one ranking (filled when passed; bench/ranker.ts --cost reports them). */
 export interface RankerTimings {
+  /** Reading the stored text terms of candidates not yet analyzed (stored-terms.ts). */
+  storedTermsMs?: number;
   analysisMs?: number;
   rm3Ms?: number;
   statisticsMs?: number;
@@ -238,68 +389,103 @@ export interface RankerTimings {
 
 /** The pure part of computeRankerFeatures: rows from analyzed candidates, the RM3 query and the statistics. */
 export function rankerFeatureRows(input: RankerInput, analyzed: readonly CandidateAnalysis[], expanded: ReadonlyMap<string, number>, statistics: RankerStatistics): number[][] {
+  if (analyzed.length === 0) return [];
+  let dictionary = analyzed[0].dictionary;
+  if (analyzed.some((a) => a.dictionary !== dictionary)) {
+    // Analyses made one by one (analyzeCandidate): the same terms, re-encoded into one dictionary.
+    dictionary = new TermDictionary();
+    const shared = dictionary;
+    analyzed = analyzed.map((a) => {
+      const title = shared.encode(a.title);
+      return { dictionary: shared, bodyIds: shared.encode(a.body), titleIds: title, sectionIds: a.sectionIds === a.titleIds ? title : shared.encode(a.section), body: a.body, title: a.title, section: a.section };
+    });
+  }
+  const q = querySlots(dictionary, input.queryTerms, expanded);
+  try {
+    return featureRows(input, analyzed, statistics, q);
+  } finally {
+    release(q);
+  }
+}
+
+function featureRows(input: RankerInput, analyzed: readonly CandidateAnalysis[], statistics: RankerStatistics, q: QuerySlots): number[][] {
   const { n, avgdl, df } = statistics;
-  const query = counts(input.queryTerms);
-  const queryTermSet = new Set(query.keys());
-  const queryKeys = [...query.keys()];
-  // Every term a feature looks up (BM25 over the query and the RM3 query, coverage): counts of these alone.
-  const wanted = new Set([...query.keys(), ...expanded.keys()]);
-  const idfOf = (term: string): number => (df.get(term) ? idf(n, df.get(term)!) : 0);
-  const idfs = queryKeys.map(idfOf);
-  const idfSum = idfs.reduce((s, v) => s + v, 0);
+  const idfs = new Float64Array(q.slotCount);
+  q.terms.forEach((term, slot) => {
+    idfs[slot] = df.get(term) ? idf(n, df.get(term)!) : 0;
+  });
+  let idfSum = 0;
+  let maxIdf = 0;
+  for (let s = 0; s < q.queryCount; s++) {
+    idfSum += idfs[s];
+    maxIdf = Math.max(maxIdf, idfs[s]);
+  }
   const cues = queryCues(input.query);
-  const meanTitle = analyzed.reduce((s, a) => s + a.title.length, 0) / Math.max(1, analyzed.length);
-  const meanSection = Math.max(1, analyzed.reduce((s, a) => s + a.section.length, 0) / Math.max(1, analyzed.length));
+  const meanTitle = analyzed.reduce((s, a) => s + a.titleIds.length, 0) / Math.max(1, analyzed.length);
+  const meanSection = Math.max(1, analyzed.reduce((s, a) => s + a.sectionIds.length, 0) / Math.max(1, analyzed.length));
   const bodyAvgdl = Math.max(1, avgdl - input.titleWeight * meanTitle);
   const firstScores = input.candidates.map((c) => c.score);
   const topFirst = Math.max(...firstScores, 1e-9);
   const sparseRanked = input.candidates.filter((c) => c.scores.sparseRank !== undefined).length > 0;
+  const scratch = new Scratch(q.slotCount, q.queryCount);
+  const { bodyCounts, titleCounts } = scratch;
 
   const rows = input.candidates.map((chunk, i) => {
     const a = analyzed[i];
-    // The query's terms are among the wanted ones: one pass gives their positions and the counts.
-    const positions = scanBody(a.body, queryTermSet, wanted);
-    const bodyCounts = positions.counts;
-    const titleCounts = countsOf(a.title, wanted);
-    const sectionCounts = a.section === a.title ? titleCounts : countsOf(a.section, wanted);
-    const dl = a.body.length + input.titleWeight * a.title.length;
-    const combined = COMBINED_SETTINGS.map(({ k1, b }) => bm25(query, bodyCounts, dl, avgdl, k1, b, idfOf, titleCounts, input.titleWeight));
-    const body = BODY_SETTINGS.map(({ k1, b }) => bm25(query, bodyCounts, a.body.length, bodyAvgdl, k1, b, idfOf));
-    const title = bm25(query, sectionCounts, a.section.length, meanSection, 1.2, 0.75, idfOf);
+    scratch.scanBody(a.bodyIds, q);
+    scratch.countInto(titleCounts, a.titleIds, q);
+    const sectionCounts = a.sectionIds === a.titleIds ? titleCounts : scratch.sectionCounts;
+    if (sectionCounts !== titleCounts) scratch.countInto(sectionCounts, a.sectionIds, q);
+    const bodyLength = a.bodyIds.length;
+    const titleLength = a.titleIds.length;
+    const sectionLength = a.sectionIds.length;
+    const dl = bodyLength + input.titleWeight * titleLength;
+    const combined = COMBINED_SETTINGS.map(({ k1, b }) => bm25(undefined, q.queryWeights, bodyCounts, dl, avgdl, k1, b, idfs, titleCounts, input.titleWeight));
+    const body = BODY_SETTINGS.map(({ k1, b }) => bm25(undefined, q.queryWeights, bodyCounts, bodyLength, bodyAvgdl, k1, b, idfs));
+    const title = bm25(undefined, q.queryWeights, sectionCounts, sectionLength, meanSection, 1.2, 0.75, idfs);
     let present = 0;
     let presentIdf = 0;
     let missingMaxIdf = 0;
     let inTitle = 0;
     let inTitleIdf = 0;
-    queryKeys.forEach((term, t) => {
-      if (bodyCounts.has(term) || titleCounts.has(term)) {
+    for (let t = 0; t < q.queryCount; t++) {
+      if (bodyCounts[t] > 0 || titleCounts[t] > 0) {
         present++;
         presentIdf += idfs[t];
       } else missingMaxIdf = Math.max(missingMaxIdf, idfs[t]);
-      if (sectionCounts.has(term)) {
+      if (sectionCounts[t] > 0) {
         inTitle++;
         inTitleIdf += idfs[t];
       }
-    });
-    const bigrams = bigramsOfPositions(positions.byTerm, input.queryTerms);
-    const rm3 = bm25(expanded, bodyCounts, dl, avgdl, 1.2, 0.75, idfOf, titleCounts, input.titleWeight);
+    }
+    const bigrams = scratch.bigrams(q);
+    const rm3 = bm25(q.rm3Slots, q.rm3Weights, bodyCounts, dl, avgdl, 1.2, 0.75, idfs, titleCounts, input.titleWeight);
     const chunksInDocument = statistics.documentChunks.get(chunk.documentId) ?? 1;
-    // The candidate's cues are computed only for a query that has some (the packed lists, on first use).
-    const sharedNumbers = cues.numbers.length ? cues.numbers.filter((x) => packedHas(a.cues().numbers, x)).length : 0;
-    const sharedEntities = cues.entities.length ? cues.entities.filter((x) => packedHas(a.cues().words, x)).length : 0;
-    const terms = Math.max(1, query.size);
+    // The candidate's cues are computed only for a query that has some, and a candidate whose text holds one.
+    let sharedNumbers = 0;
+    if (cues.numbers.length) {
+      const parts = cueParts(chunk, false);
+      for (const number of cues.numbers) if (parts.some((part) => hasNumberCue(part, number))) sharedNumbers++;
+    }
+    let sharedEntities = 0;
+    if (cues.entities.length) {
+      const parts = cueParts(chunk, true);
+      for (const word of cues.entities) if (parts.some((part) => hasWordCue(part, word))) sharedEntities++;
+    }
+    const terms = Math.max(1, q.queryCount);
     return [
       chunk.score, chunk.score / topFirst, 1 / (i + 1),
       combined[0], combined[1], combined[2], 0,
       body[0], body[1], title,
       present / terms, idfSum > 0 ? presentIdf / idfSum : 0, missingMaxIdf, inTitle / terms, idfSum > 0 ? inTitleIdf / idfSum : 0,
-      proximityOfHits(positions.hits), bigrams.ordered, bigrams.unordered,
-      Math.log1p(a.body.length), Math.log1p(a.title.length), Math.log1p(chunksInDocument), chunksInDocument > 1 ? chunk.ordinal / (chunksInDocument - 1) : 0, chunk.ordinal === 0 ? 1 : 0,
-      query.size, idfSum, Math.max(0, ...idfs),
+      scratch.proximity(q), bigrams.ordered, bigrams.unordered,
+      Math.log1p(bodyLength), Math.log1p(titleLength), Math.log1p(chunksInDocument), chunksInDocument > 1 ? chunk.ordinal / (chunksInDocument - 1) : 0, chunk.ordinal === 0 ? 1 : 0,
+      q.queryCount, idfSum, Math.max(0, maxIdf),
       cues.numbers.length ? sharedNumbers / cues.numbers.length : 0, cues.numbers.length, cues.entities.length ? sharedEntities / cues.entities.length : 0, cues.entities.length,
       rm3, 0,
       chunk.scores.dense ?? 0, chunk.scores.dense === undefined ? 0 : 1, chunk.scores.denseRank ? 1 / chunk.scores.denseRank : 0,
       sparseRanked && chunk.scores.sparseRank ? 1 / chunk.scores.sparseRank : 0,
+      ...COVERAGE_WINDOWS.map((width) => scratch.windowCoverage(q, idfs, idfSum, width)),
     ];
   });
   // Per-query ratios to the best candidate: scores of different queries are on different scales.

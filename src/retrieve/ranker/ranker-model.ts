@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { lambdaMartModelSchema, scoreLambdaMart } from '../../classic-ml/models/lambdamart.js';
+import { compileLambdaMart, lambdaMartModelSchema, scoreCompiledLambdaMart, type CompiledLambdaMart } from '../../classic-ml/models/lambdamart.js';
 import { pairwiseLinearModelSchema, scorePairwiseLinear } from '../../classic-ml/models/pairwise-linear-ranker.js';
 import { ConfigError } from '../../errors.js';
 import { RANKER_FEATURES } from './ranker-features.js';
@@ -80,9 +80,19 @@ export function featureColumns(featureNames: readonly string[]): number[] {
   return featureNames.map((name) => (RANKER_FEATURES as readonly string[]).indexOf(name));
 }
 
-/** Scores full feature rows (RANKER_FEATURES order) with the model, selecting its columns. */
+/** LambdaMART models compiled for full rows, per model object (a model is not changed once loaded). */
+const compiledModels = new WeakMap<RankerModel, CompiledLambdaMart>();
+
+/** Scores full feature rows (RANKER_FEATURES order) with the model, reading its columns. */
 export function scoreRankerRows(model: RankerModel, rows: readonly (readonly number[])[]): number[] {
+  if (model.model.type === 'lambdamart') {
+    let compiled = compiledModels.get(model);
+    if (!compiled) {
+      compiled = compileLambdaMart(model.model, featureColumns(model.featureNames));
+      compiledModels.set(model, compiled);
+    }
+    return scoreCompiledLambdaMart(compiled, rows);
+  }
   const columns = featureColumns(model.featureNames);
-  const X = rows.map((row) => columns.map((c) => row[c]));
-  return model.model.type === 'lambdamart' ? scoreLambdaMart(model.model, X) : scorePairwiseLinear(model.model, X);
+  return scorePairwiseLinear(model.model, rows.map((row) => columns.map((c) => row[c])));
 }

@@ -100,6 +100,8 @@ export interface RankerStatisticsCacheStats {
   /** Statements that found the cached version current, and those that read everything. */
   current: number;
   moved: number;
+  /** Loads served with no statement: everything cached at the version the first stage had just read. */
+  vouched: number;
 }
 
 /**
@@ -110,7 +112,12 @@ export interface RankerStatisticsCacheStats {
  * `maxEntries` terms and documents over all tenants; past it everything is dropped.
  */
 export interface RankerStatisticsCache {
-  load(db: Queryable, tenant: string, terms: readonly string[], documentIds: readonly number[]): Promise<RankerStatistics>;
+  /**
+   * `knownVersion`: the tenant's index version as read earlier in the same request (the first stage's
+   * statement): when the cache holds everything asked at that version, no statement runs; the values
+   * are what the uncached statement would have read in that snapshot.
+   */
+  load(db: Queryable, tenant: string, terms: readonly string[], documentIds: readonly number[], knownVersion?: string): Promise<RankerStatistics>;
   stats(): RankerStatisticsCacheStats;
   clear(): void;
 }
@@ -119,7 +126,7 @@ export function createRankerStatisticsCache(options: { maxEntries: number } = { 
   if (!Number.isInteger(options.maxEntries) || options.maxEntries < 0) throw new TypeError('maxEntries must be a non-negative integer');
   const tenants = new Map<string, TenantState>();
   let held = 0;
-  const counters = { current: 0, moved: 0 };
+  const counters = { current: 0, moved: 0, vouched: 0 };
   const sizeOf = (state: TenantState) => state.df.size + state.chunks.size;
 
   const keep = (tenant: string, state: TenantState, added: number) => {
@@ -137,7 +144,7 @@ export function createRankerStatisticsCache(options: { maxEntries: number } = { 
   };
 
   return {
-    async load(db, tenant, terms, documentIds) {
+    async load(db, tenant, terms, documentIds, knownVersion) {
       const unique = [...new Set(terms)];
       const documents = [...new Set(documentIds)];
       // The state this statement is compared with: its maps only ever gain entries of its own version.
@@ -145,6 +152,10 @@ export function createRankerStatisticsCache(options: { maxEntries: number } = { 
       const missingTerms = state ? unique.filter((term) => !state.df.has(term)) : unique;
       const missingDocuments = state ? documents.filter((id) => !state.chunks.has(id)) : documents;
       if (state && missingTerms.length === 0 && missingDocuments.length === 0) {
+        if (knownVersion !== undefined && knownVersion === state.version) {
+          counters.vouched++;
+          return statistics(state.n, state.total, unique, documents, state.df, state.chunks);
+        }
         // Everything cached: the version alone says whether it is current (a statement PGlite, which
         // plans every statement anew, runs in a fraction of the full one's planning time).
         const probe = await db.query<{ version: string }>(VERSION_SQL, [tenant], { name: 'gw_ranker_statistics_version' });

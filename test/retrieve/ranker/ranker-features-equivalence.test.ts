@@ -3,7 +3,9 @@ import { migrate } from '../../../src/db/migrate.js';
 import type { Db } from '../../../src/db/types.js';
 import { runIngest } from '../../../src/ingest/pipeline.js';
 import { createCandidateAnalysisCache } from '../../../src/retrieve/ranker/candidate-analysis.js';
-import { computeRankerFeatures, loadRankerStatistics, rankerFeatureRows } from '../../../src/retrieve/ranker/ranker-features.js';
+import { computeRankerFeatures, loadRankerStatistics, rankerFeatureRows, type RankerTimings } from '../../../src/retrieve/ranker/ranker-features.js';
+import { loadStoredTerms, storedTermList } from '../../../src/retrieve/ranker/stored-terms.js';
+import { createPostingCache } from '../../../src/retrieve/posting-cache.js';
 import { createRankerStatisticsCache } from '../../../src/retrieve/ranker/ranker-statistics.js';
 import { rm3Query } from '../../../src/retrieve/ranker/rm3.js';
 import { retrieveOptionsSchema } from '../../../src/retrieve/retrieve-options.js';
@@ -73,6 +75,8 @@ function expectIdentical(actual: number[][], expected: number[][]): void {
   expect(actual.length).toBe(expected.length);
   let mismatches = 0;
   let first = '';
+  // Features added since (appended: window coverage) are not the fixture's; its columns come first, unmoved.
+  actual = actual.map((row) => row.slice(0, before.RANKER_FEATURES.length));
   actual.forEach((row, i) => {
     expect(row.length).toBe(expected[i].length);
     row.forEach((value, j) => {
@@ -163,6 +167,59 @@ describe.each(await driverCases('ranker_equivalence'))('ranker features end to e
     expect(cache.stats().hits).toBeGreaterThan(0);
     expect(statisticsCache.stats().moved).toBe(1);
     expect(statisticsCache.stats().current).toBeGreaterThan(QUERIES.length);
+  });
+
+  it('reads each chunk\'s text terms as stored at ingest (what analyzing gives), analyzes chunks without them, and the rows do not move', async () => {
+    const { rows } = await db.query<{ id: number; text: string }>('SELECT id, text FROM chunks WHERE tenant = $1 ORDER BY id', [tenant]);
+    const stored = await loadStoredTerms(db, tenant, rows.map((r) => Number(r.id)));
+    expect(stored.size).toBe(rows.length);
+    for (const row of rows) expect(storedTermList(stored.get(Number(row.id))!), `chunk ${row.id}`).toEqual(analyzer.terms(row.text));
+    // Another tenant's chunks are not read.
+    expect((await loadStoredTerms(db, 'other-tenant', rows.map((r) => Number(r.id)))).size).toBe(0);
+
+    const options = retrieveOptionsSchema.parse({ mode: 'sparse' });
+    const retriever = createRetriever({ db, analyzer, options });
+    // Two chunks lose their stored order (as chunks written before migration 0016 have none): analyzed instead.
+    await db.query('UPDATE chunks SET term_order = NULL WHERE id = ANY($1::bigint[])', [rows.slice(0, 2).map((r) => Number(r.id))]);
+    const cache = createCandidateAnalysisCache(analyzer, { maxBytes: 1024 * 1024 });
+    for (const query of QUERIES) {
+      const candidates = (await retriever.retrieve({ query, tenant, k: 100 })).chunks;
+      const input = { query, queryTerms: analyzer.terms(query), candidates, titleWeight: 1 };
+      const expected = await before.computeRankerFeatures(db, analyzer, tenant, input);
+      const timings: RankerTimings = {};
+      expectIdentical(await computeRankerFeatures(db, analyzer, tenant, input, { timings }), expected);
+      expect(timings.storedTermsMs).toBeGreaterThanOrEqual(0);
+      expectIdentical(await computeRankerFeatures(db, analyzer, tenant, input, { storedTerms: false }), expected);
+      expectIdentical(await computeRankerFeatures(db, analyzer, tenant, input, { analyses: cache }), expected);
+    }
+    const { misses, stored: fromStored } = cache.stats();
+    expect(misses).toBeGreaterThan(2);
+    // Every miss but the two chunks without an order read its terms as stored.
+    const nulled = new Set(rows.slice(0, 2).map((r) => Number(r.id)));
+    expect(fromStored).toBeGreaterThanOrEqual(misses - nulled.size);
+    expect(fromStored).toBeLessThan(misses);
+  });
+
+  it('skips the version statement when the first stage read the version the cache holds, and reads again when it moved', async () => {
+    const options = retrieveOptionsSchema.parse({ mode: 'sparse' });
+    const retriever = createRetriever({ db, analyzer, options, postingCache: createPostingCache(options.postingCache) });
+    const statisticsCache = createRankerStatisticsCache();
+    const query = QUERIES[0];
+    const queryTerms = analyzer.terms(query);
+    let result = await retriever.retrieve({ query, tenant, k: 100 });
+    expect(result.indexVersion).toMatch(/^\d+:\d+$/);
+    const input = { query, queryTerms, candidates: result.chunks, titleWeight: 1 };
+    const expected = await before.computeRankerFeatures(db, analyzer, tenant, input);
+    const context = { statistics: statisticsCache, indexVersion: result.indexVersion };
+    expectIdentical(await computeRankerFeatures(db, analyzer, tenant, input, context), expected);
+    expectIdentical(await computeRankerFeatures(db, analyzer, tenant, input, context), expected);
+    expect(statisticsCache.stats()).toMatchObject({ moved: 1, vouched: 1 });
+    // A write moves the version: the first stage reads the new one, the cache no longer holds it.
+    await runIngest([{ document: doc('doc-vouched', 'vitamin bone density vitamin') }], { db, tenant, chunker: wholeDocumentChunker('paragraph'), analyzer, configFingerprint: {}, titleWeight: 1 });
+    result = await retriever.retrieve({ query, tenant, k: 100 });
+    const moved = { query, queryTerms, candidates: result.chunks, titleWeight: 1 };
+    expectIdentical(await computeRankerFeatures(db, analyzer, tenant, moved, { statistics: statisticsCache, indexVersion: result.indexVersion }), await before.computeRankerFeatures(db, analyzer, tenant, moved));
+    expect(statisticsCache.stats()).toMatchObject({ moved: 2, vouched: 1 });
   });
 
   it('keeps at most maxEntries statistics entries (all dropped past it) and reads the same values', async () => {

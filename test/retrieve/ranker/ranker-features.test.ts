@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { idf } from '../../../src/search-index/bm25.js';
 import { createEnglishAnalyzer } from '../../../src/search-index/analyzer.js';
 import { analyzeCandidate, bigramMatches, proximityWindow, queryCues, rankerFeatureRows, RANKER_FEATURES } from '../../../src/retrieve/ranker/ranker-features.js';
 import { rm3Query } from '../../../src/retrieve/ranker/rm3.js';
@@ -57,6 +58,26 @@ describe('ranker features', () => {
     expect(rows[1][column('document_chunks_log')]).toBeCloseTo(Math.log1p(3), 12);
     expect(rows[0][column('dense_present')]).toBe(0);
     expect(rows.every((row) => row.every(Number.isFinite))).toBe(true);
+    // All four terms (equal idf) within 12 positions in the first; the second holds two of them (density, vitamin) 6 apart.
+    expect(rows[0][column('window12_idf_coverage')]).toBe(1);
+    expect(rows[1][column('window12_idf_coverage')]).toBeCloseTo(0.5, 12);
+    expect(rows[2][column('window32_idf_coverage')]).toBe(0);
+  });
+
+  it('finds the window that gathers most of the query\'s idf, not the chunk\'s spread', () => {
+    const query = 'vitamin bone density';
+    const queryTerms = analyzer.terms(query);
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `filler${i}x`).join(' ');
+    const candidates = [chunk(1, '', `vitamin ${filler(20)} bone ${filler(20)} density`), chunk(2, '', `${filler(20)} vitamin bone density ${filler(5)}`)];
+    const analyzed = candidates.map((c) => analyzeCandidate(analyzer, c));
+    const df = new Map([['vitamin', 50], ['bone', 5], ['densiti', 5]]);
+    const rows = rankerFeatureRows({ query, queryTerms, candidates, titleWeight: 1 }, analyzed, new Map(queryTerms.map((t) => [t, 1 / 3])), { n: 100, avgdl: 20, df, documentChunks: new Map() });
+    expect(rows[0][column('term_coverage')]).toBe(rows[1][column('term_coverage')]);
+    expect(rows[1][column('window12_idf_coverage')]).toBe(1);
+    // Spread 21 apart: a 12-window holds one term (the rarest: bone or density), a 32-window two.
+    const rare = idf(100, 5) / (idf(100, 50) + 2 * idf(100, 5));
+    expect(rows[0][column('window12_idf_coverage')]).toBeCloseTo(rare, 12);
+    expect(rows[0][column('window32_idf_coverage')]).toBeCloseTo(2 * rare, 12);
   });
 });
 
