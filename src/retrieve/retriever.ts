@@ -7,6 +7,7 @@ import { fuseLegs, type FusedResult } from './fusion.js';
 import { defaultLegRegistry, type LegRegistration, type LegRegistry } from './leg-registry.js';
 import type { PostingCache } from './posting-cache.js';
 import { createRankerStage } from './ranker/apply-ranker.js';
+import { parseStoredTerms, type StoredTerms } from './ranker/stored-terms.js';
 import { withRm3 } from './ranker/rm3-leg.js';
 import type { LegContext, LegRequest, LegSearchResult } from './retrieval-leg.js';
 import { HYBRID_MODE } from './retrieval-modes.js';
@@ -93,14 +94,16 @@ export function createRetriever(deps: RetrieverDeps): Retriever<LegMode> {
         options,
       ).slice(0, candidates);
       // The fusion span covers loading the fused chunks too (fusing itself takes microseconds).
+      // The ranker's candidates it holds no analysis for: their stored terms come with the chunk rows.
+      const prefetch = rankerStage ? { ids: rankerStage.termsToPrefetch(fusedHits.map((hit) => hit.chunkId)), stored: new Map<number, StoredTerms>() } : undefined;
       let ranked = await withSpan('fusion', { 'groundwork.retrieve.legs': outcomes.length, 'groundwork.retrieve.fused': fusedHits.length }, () =>
-        rankedChunks(db, request.tenant, fusedHits, outcomes, fused),
+        rankedChunks(db, request.tenant, fusedHits, outcomes, fused, prefetch),
       );
 
       // 3. After fusion, before rerank: the learned ranker (retrieve.ranker).
       // The index version the sparse leg read its postings at (posting cache), when it read one.
       const indexVersion = outcomes.find((o) => o.result.indexVersion !== undefined)?.result.indexVersion;
-      if (rankerStage) ranked = await withSpan('ranker', { 'groundwork.ranker.depth': rankerStage.depth, 'groundwork.ranker.candidates': ranked.length }, () => rankerStage.rank(db, request.tenant, query, queryTerms, ranked, undefined, indexVersion));
+      if (rankerStage) ranked = await withSpan('ranker', { 'groundwork.ranker.depth': rankerStage.depth, 'groundwork.ranker.candidates': ranked.length }, () => rankerStage.rank(db, request.tenant, query, queryTerms, ranked, undefined, indexVersion, prefetch && { asked: new Set(prefetch.ids), stored: prefetch.stored }));
 
       // 4. Rerank, cut to k, expand.
       let rerankMs = 0;
@@ -204,12 +207,12 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 }
 
 /** Fused hits as chunks, each with every leg's score and rank under the leg's name (`sparse`, `sparseRank`, ...). */
-async function rankedChunks(db: Db, tenant: string, hits: FusedResult[], outcomes: LegOutcome[], fused: boolean): Promise<RetrievedChunk[]> {
+async function rankedChunks(db: Db, tenant: string, hits: FusedResult[], outcomes: LegOutcome[], fused: boolean, prefetch?: TermsPrefetch): Promise<RetrievedChunk[]> {
   const perLeg = outcomes.map(({ registration, result }) => ({
     name: registration.leg.name,
     ranks: new Map(result.hits.map((hit, i) => [hit.chunkId, { score: hit.score, rank: i + 1 }])),
   }));
-  const chunks = await loadChunks(db, tenant, hits.map((r) => r.chunkId));
+  const chunks = await loadChunks(db, tenant, hits.map((r) => r.chunkId), prefetch);
   const ranked: RetrievedChunk[] = [];
   for (const hit of hits) {
     const chunk = chunks.get(hit.chunkId);
@@ -229,20 +232,36 @@ async function rankedChunks(db: Db, tenant: string, hits: FusedResult[], outcome
 
 type ChunkRow = Omit<RetrievedChunk, 'score' | 'scores'>;
 
-/** Loads chunk rows with their documents, tenant-checked. */
-export async function loadChunks(db: Db, tenant: string, ids: number[]): Promise<Map<number, ChunkRow>> {
+/** Chunks whose stored terms (chunks.term_order) to read with their rows, and where to put them. */
+export interface TermsPrefetch {
+  ids: readonly number[];
+  stored: Map<number, StoredTerms>;
+}
+
+type ChunkQueryRow = {
+  id: number; document_id: number; external_id: string; version: number; source: string; title: string; text: string;
+  ordinal: number; page: number | null; heading_path: string[]; metadata: Record<string, unknown>; doc_metadata: Record<string, unknown>;
+  stored_terms?: string | null; term_order?: Uint8Array | null;
+};
+
+/**
+ * Loads chunk rows with their documents, tenant-checked; with `prefetch`, the stored terms of its
+ * chunks too (in the same statement: the rows are read anyway), into `prefetch.stored`.
+ */
+export async function loadChunks(db: Db, tenant: string, ids: number[], prefetch?: TermsPrefetch): Promise<Map<number, ChunkRow>> {
   if (ids.length === 0) return new Map();
-  const { rows } = await db.query<{
-    id: number; document_id: number; external_id: string; version: number; source: string; title: string; text: string;
-    ordinal: number; page: number | null; heading_path: string[]; metadata: Record<string, unknown>; doc_metadata: Record<string, unknown>;
-  }>(
+  const withTerms = prefetch !== undefined && prefetch.ids.length > 0;
+  const { rows } = await db.query<ChunkQueryRow>(
     `SELECT c.id, c.document_id, d.external_id, d.version, d.source, d.title, c.text, c.ordinal, c.page, c.heading_path,
-            c.metadata, d.metadata AS doc_metadata
+            c.metadata, d.metadata AS doc_metadata${withTerms ? `,
+            CASE WHEN c.id = ANY($3::bigint[]) AND c.term_order IS NOT NULL THEN array_to_string(c.terms, E'\\x1f') END AS stored_terms,
+            CASE WHEN c.id = ANY($3::bigint[]) THEN c.term_order END AS term_order` : ''}
        FROM chunks c JOIN documents d ON d.id = c.document_id
       WHERE c.tenant = $1 AND c.id = ANY($2::bigint[])`,
-    [tenant, ids],
-    { name: 'gw_load_chunks' },
+    withTerms ? [tenant, ids, prefetch.ids] : [tenant, ids],
+    { name: withTerms ? 'gw_load_chunks_terms' : 'gw_load_chunks' },
   );
+  if (withTerms) for (const r of rows) if (r.stored_terms != null && r.term_order != null) prefetch.stored.set(Number(r.id), parseStoredTerms(r.id, r.stored_terms, r.term_order));
   return new Map(
     rows.map((r) => [
       r.id,

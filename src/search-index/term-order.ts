@@ -10,24 +10,27 @@ import type { DocumentAnalysis } from './document-analysis.js';
 export const TERM_ORDER_NARROW = 1;
 export const TERM_ORDER_WIDE = 2;
 
+/** A chunk's term order as stored, from its positions' indexes into its own terms; null past 65,536 distinct terms. */
+export function encodeTermIndexes(indexes: ArrayLike<number>): Buffer | null {
+  let widest = 0;
+  for (let i = 0; i < indexes.length; i++) if (indexes[i] > widest) widest = indexes[i];
+  if (widest > 0xffff) return null;
+  const wide = widest > 0xff;
+  const out = Buffer.allocUnsafe(1 + indexes.length * (wide ? 2 : 1));
+  out[0] = wide ? TERM_ORDER_WIDE : TERM_ORDER_NARROW;
+  for (let i = 0, at = 1; i < indexes.length; i++) {
+    if (wide) {
+      out.writeUInt16LE(indexes[i], at);
+      at += 2;
+    } else out[at++] = indexes[i];
+  }
+  return out;
+}
+
 /** Chunk `chunk`'s term order as stored, or null when the analysis holds none (counts only) or a chunk has more than 65,536 distinct terms. */
 export function encodeTermOrder(analysis: DocumentAnalysis, chunk: number): Buffer | null {
   if (!analysis.ordered[chunk]) return null;
-  const start = analysis.orderOffsets[chunk];
-  const end = analysis.orderOffsets[chunk + 1];
-  let widest = 0;
-  for (let i = start; i < end; i++) if (analysis.order[i] > widest) widest = analysis.order[i];
-  if (widest > 0xffff) return null;
-  const wide = widest > 0xff;
-  const out = Buffer.allocUnsafe(1 + (end - start) * (wide ? 2 : 1));
-  out[0] = wide ? TERM_ORDER_WIDE : TERM_ORDER_NARROW;
-  for (let i = start, at = 1; i < end; i++) {
-    if (wide) {
-      out.writeUInt16LE(analysis.order[i], at);
-      at += 2;
-    } else out[at++] = analysis.order[i];
-  }
-  return out;
+  return encodeTermIndexes(analysis.order.subarray(analysis.orderOffsets[chunk], analysis.orderOffsets[chunk + 1]));
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_RANKER_DEPTH } from '../../retrieve/ranker/ranker-model.js';
 import { beirRankerSource, goldenRankerSource, type RankerSource } from '../../retrieve/ranker/ranker-sources.js';
 import { runRankerTraining } from '../../retrieve/ranker/run-ranker-training.js';
+import { storeTermOrders } from '../../retrieve/ranker/store-term-orders.js';
 import { RANKER_FOLDS } from '../../retrieve/ranker/train-ranker.js';
 import type { CommandContext } from '../context.js';
 import { collect, intOption, modeOption, tenantOption } from '../options.js';
@@ -91,6 +92,29 @@ export function registerRanker(program: Command, context: CommandContext): void 
         const p = evaluation.paired.lambdamartVsFirstStage;
         io.stdout(`LambdaMART - first stage: ${p.meanDifference.toFixed(4)} [${p.lower.toFixed(4)}, ${p.upper.toFixed(4)}], p = ${p.pValue.toFixed(4)}\n`);
         io.stdout(`saved to ${path} (card ${cardPath}, ${experimentId}); ${out.enable}\n`);
+      } finally {
+        await gw.close();
+      }
+    });
+  command
+    .command('store-terms')
+    .description('give chunks ingested before term orders were stored (migration 0016) their term order, so the ranker reads their terms instead of analyzing their text')
+    .option('--tenant <tenant>', 'only this tenant (default: every tenant)', tenantOption)
+    .option('--json', 'print one JSON document')
+    .action(async (flags) => {
+      const io = context.io;
+      const gw = await context.open();
+      try {
+        const bar = createProgress(io, 'store term orders', !flags.json || io.isTty, 'chunks');
+        const result = await storeTermOrders(gw.db, gw.analyzer, { tenant: flags.tenant, onProgress: (done, total) => bar.update({ done, total, detail: '' }) });
+        bar.stop();
+        const out = { tenant: flags.tenant ?? null, ...result };
+        if (flags.json) {
+          printJson(io, out);
+          return;
+        }
+        io.stdout(`stored the term order of ${result.stored} chunk${result.stored === 1 ? '' : 's'}${flags.tenant ? ` in tenant ${flags.tenant}` : ''}`);
+        io.stdout(result.skipped > 0 ? `; ${result.skipped} skipped (their text's terms are not all among their indexed terms: ingest their documents again)\n` : '\n');
       } finally {
         await gw.close();
       }

@@ -4,6 +4,7 @@ import type { RetrievedChunk } from '../types.js';
 import { createCandidateAnalysisCache, DEFAULT_RANKER_ANALYSIS_CACHE_MB, type CandidateAnalysisCache } from './candidate-analysis.js';
 import { computeRankerFeatures, type RankerTimings } from './ranker-features.js';
 import { createRankerStatisticsCache, type RankerStatisticsCache } from './ranker-statistics.js';
+import type { PrefetchedTerms } from './stored-terms.js';
 import { DEFAULT_RANKER_MODEL_PATH, loadRankerModel, scoreRankerRows, type RankerModel } from './ranker-model.js';
 
 /** `retrieve.ranker` once resolved: the loaded model and how deep it re-orders. */
@@ -18,7 +19,9 @@ export interface RankerStage {
    * Re-orders the top `depth` candidates by the model's score (the rest keep their order below them).
    * `indexVersion`: the tenant's index version the first stage read the candidates at (RetrieveResult.indexVersion), when known.
    */
-  rank(db: Queryable, tenant: string, query: string, queryTerms: readonly string[], candidates: readonly RetrievedChunk[], timings?: RankerTimings, indexVersion?: string): Promise<RetrievedChunk[]>;
+  rank(db: Queryable, tenant: string, query: string, queryTerms: readonly string[], candidates: readonly RetrievedChunk[], timings?: RankerTimings, indexVersion?: string, prefetched?: PrefetchedTerms): Promise<RetrievedChunk[]>;
+  /** Ids among `chunkIds` (best first) whose stored terms the stage would read: the first `depth` it holds no analysis for. */
+  termsToPrefetch(chunkIds: readonly number[]): number[];
 }
 
 /** Ranker settings as the config holds them. */
@@ -44,10 +47,11 @@ export function createRankerStage(settings: RankerSettings | undefined, analyzer
     depth,
     analyses,
     statistics,
-    async rank(db, tenant, query, queryTerms, candidates, timings, indexVersion) {
+    termsToPrefetch: (chunkIds) => chunkIds.slice(0, depth).filter((id) => !analyses.holds(id)),
+    async rank(db, tenant, query, queryTerms, candidates, timings, indexVersion, prefetched) {
       if (candidates.length < 2 || queryTerms.length === 0) return [...candidates];
       const head = candidates.slice(0, depth);
-      const rows = await computeRankerFeatures(db, analyzer, tenant, { query, queryTerms, candidates: head, titleWeight }, { timings, analyses, statistics, indexVersion });
+      const rows = await computeRankerFeatures(db, analyzer, tenant, { query, queryTerms, candidates: head, titleWeight }, { timings, analyses, statistics, indexVersion, prefetched });
       const started = performance.now();
       const scores = scoreRankerRows(model, rows);
       if (timings) timings.scoringMs = (timings.scoringMs ?? 0) + performance.now() - started;

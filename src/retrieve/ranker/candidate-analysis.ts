@@ -182,6 +182,8 @@ export interface CandidateAnalysisCacheStats {
  * per cache (the ranker stage's).
  */
 export interface CandidateAnalysisCache {
+  /** Whether an analysis is held under this chunk id (before the chunk is loaded; missing() also checks it is the same text). */
+  holds(chunkId: number): boolean;
   /** Ids of the candidates the cache does not hold (nothing is counted or reordered). */
   missing(chunks: readonly CandidateText[]): number[];
   /**
@@ -287,6 +289,7 @@ export function createCandidateAnalysisCache(analyzer: Analyzer, options: { maxB
   };
 
   return {
+    holds: (chunkId) => entries.has(chunkId),
     missing(chunks) {
       return chunks.filter((chunk) => {
         const entry = entries.get(chunk.chunkId);

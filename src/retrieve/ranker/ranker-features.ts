@@ -5,7 +5,7 @@ import type { RetrievedChunk } from '../types.js';
 import { analyzeCandidateText, cueParts, hasNumberCue, hasWordCue, NUMBER, TermDictionary, WORD, type CandidateAnalysis, type CandidateAnalysisCache } from './candidate-analysis.js';
 import { loadRankerStatistics, type RankerStatistics, type RankerStatisticsCache } from './ranker-statistics.js';
 import { RM3_DEFAULTS, rm3Query } from './rm3.js';
-import { loadStoredTerms, type StoredTerms } from './stored-terms.js';
+import { loadStoredTerms, type PrefetchedTerms, type StoredTerms } from './stored-terms.js';
 
 /**
  * The learned ranker's features per (query, candidate chunk), in column order. Every name is part
@@ -341,6 +341,8 @@ export interface RankerFeatureContext {
   storedTerms?: boolean;
   /** The tenant's index version the first stage read the candidates at, when known: statistics cached at it are used without reading the version again. */
   indexVersion?: string;
+  /** Stored terms read with the candidates (the retriever's chunk load): not read again. */
+  prefetched?: PrefetchedTerms;
 }
 
 /** Feature rows for the candidates (RANKER_FEATURES order); the same values with or without the context's caches. */
@@ -352,9 +354,13 @@ export async function computeRankerFeatures(db: Queryable, analyzer: Analyzer, t
     if (timings) timings[stage] = (timings[stage] ?? 0) + now - t;
     t = now;
   };
-  // Text terms as stored at ingest for the candidates not yet analyzed (one statement), unless off.
+  // Text terms as stored at ingest for the candidates not yet analyzed: those read with the
+  // candidates (context.prefetched), the rest in one statement; none when turned off.
   const toAnalyze = analyses ? analyses.missing(input.candidates) : input.candidates.map((chunk) => chunk.chunkId);
-  const stored = context.storedTerms === false || toAnalyze.length === 0 ? new Map<number, StoredTerms>() : await loadStoredTerms(db, tenant, toAnalyze);
+  const prefetched = context.prefetched;
+  const toRead = prefetched ? toAnalyze.filter((id) => !prefetched.asked.has(id)) : toAnalyze;
+  const stored = new Map<number, StoredTerms>(context.storedTerms === false ? [] : prefetched?.stored ?? []);
+  if (context.storedTerms !== false && toRead.length > 0) for (const [id, terms] of await loadStoredTerms(db, tenant, toRead)) stored.set(id, terms);
   lap('storedTermsMs');
   const analyzed = analyses
     ? analyses.analyzeAll(input.candidates, stored)

@@ -20,6 +20,27 @@ export function storedTermList(stored: StoredTerms): string[] {
   return Array.from(stored.order, (index) => stored.distinct[index]);
 }
 
+/** A row's stored terms as read (`terms` joined by the unit separator, `term_order`), or throws naming the chunk. */
+export function parseStoredTerms(id: number | string, terms: string, order: Uint8Array): StoredTerms {
+  // Terms never hold the unit separator (document-store.ts writes them joined by it).
+  const distinct = terms === '' ? [] : terms.split('\x1f');
+  try {
+    return { distinct, order: termOrderIndexes(distinct.length, order) };
+  } catch (error) {
+    throw new Error(`chunk ${id}: stored term order unreadable (${(error as Error).message}); re-ingest its document`, { cause: error });
+  }
+}
+
+/**
+ * Stored terms read with the candidates themselves (retriever.ts loads them with the chunk rows for
+ * the chunks its ranker stage does not hold): `asked` the ids read, `stored` those that had an
+ * order (an asked id without one has none: its text is analyzed, not read again).
+ */
+export interface PrefetchedTerms {
+  asked: ReadonlySet<number>;
+  stored: ReadonlyMap<number, StoredTerms>;
+}
+
 /**
  * The text terms, in order, of those of `chunkIds` whose order was stored at ingest
  * (chunks.term_order, migrations/0016), tenant-scoped: what analyzing their texts gives, read
@@ -32,15 +53,7 @@ export async function loadStoredTerms(db: Queryable, tenant: string, chunkIds: r
   for (let start = 0; start < chunkIds.length; start += STORED_TERMS_BATCH) {
     const ids = chunkIds.slice(start, start + STORED_TERMS_BATCH);
     const { rows } = await db.query<{ id: number | string; terms: string; term_order: Uint8Array }>(STORED_TERMS_SQL, [tenant, ids], { name: 'gw_ranker_stored_terms' });
-    for (const row of rows) {
-      // Terms never hold the unit separator (document-store.ts writes them joined by it).
-      const distinct = row.terms === '' ? [] : row.terms.split('\x1f');
-      try {
-        out.set(Number(row.id), { distinct, order: termOrderIndexes(distinct.length, row.term_order) });
-      } catch (error) {
-        throw new Error(`chunk ${row.id}: stored term order unreadable (${(error as Error).message}); re-ingest its document`, { cause: error });
-      }
-    }
+    for (const row of rows) out.set(Number(row.id), parseStoredTerms(row.id, row.terms, row.term_order));
   }
   return out;
 }

@@ -1,15 +1,20 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/db/migrate.js';
 import type { Db } from '../../../src/db/types.js';
 import { runIngest } from '../../../src/ingest/pipeline.js';
 import { createCandidateAnalysisCache } from '../../../src/retrieve/ranker/candidate-analysis.js';
 import { computeRankerFeatures, loadRankerStatistics, rankerFeatureRows, type RankerTimings } from '../../../src/retrieve/ranker/ranker-features.js';
-import { loadStoredTerms, storedTermList } from '../../../src/retrieve/ranker/stored-terms.js';
+import { loadStoredTerms, storedTermList, type StoredTerms } from '../../../src/retrieve/ranker/stored-terms.js';
 import { createPostingCache } from '../../../src/retrieve/posting-cache.js';
 import { createRankerStatisticsCache } from '../../../src/retrieve/ranker/ranker-statistics.js';
+import { collectRankerRows } from '../../../src/retrieve/ranker/ranker-rows.js';
+import { fitRanker } from '../../../src/retrieve/ranker/train-ranker.js';
 import { rm3Query } from '../../../src/retrieve/ranker/rm3.js';
 import { retrieveOptionsSchema } from '../../../src/retrieve/retrieve-options.js';
-import { createRetriever } from '../../../src/retrieve/retriever.js';
+import { createRetriever, loadChunks } from '../../../src/retrieve/retriever.js';
 import type { RetrievedChunk } from '../../../src/retrieve/types.js';
 import { createEnglishAnalyzer } from '../../../src/search-index/analyzer.js';
 import { driverCases } from '../../helpers/db-drivers.js';
@@ -192,6 +197,22 @@ describe.each(await driverCases('ranker_equivalence'))('ranker features end to e
       expectIdentical(await computeRankerFeatures(db, analyzer, tenant, input, { storedTerms: false }), expected);
       expectIdentical(await computeRankerFeatures(db, analyzer, tenant, input, { analyses: cache }), expected);
     }
+    // Read with the chunk rows (as the retriever does for the chunks its stage does not hold): the same
+    // terms, and no statement of their own; an asked chunk without a stored order is analyzed.
+    const ids = rows.map((r) => Number(r.id));
+    const prefetch = { ids, stored: new Map<number, StoredTerms>() };
+    await loadChunks(db, tenant, ids, prefetch);
+    expect(new Map([...prefetch.stored].sort((x, y) => x[0] - y[0]))).toEqual(new Map([...(await loadStoredTerms(db, tenant, ids))].sort((x, y) => x[0] - y[0])));
+    expect(prefetch.stored.has(ids[0])).toBe(false);
+    const names: string[] = [];
+    const watched = { ...db, query: (sql: string, params?: unknown[], options?: { name?: string }) => (names.push(options?.name ?? ''), db.query(sql, params, options)) } as unknown as Db;
+    for (const query of QUERIES) {
+      const candidates = (await retriever.retrieve({ query, tenant, k: 100 })).chunks;
+      const input = { query, queryTerms: analyzer.terms(query), candidates, titleWeight: 1 };
+      const expected = await before.computeRankerFeatures(db, analyzer, tenant, input);
+      expectIdentical(await computeRankerFeatures(watched, analyzer, tenant, input, { prefetched: { asked: new Set(ids), stored: prefetch.stored } }), expected);
+    }
+    expect(names).not.toContain('gw_ranker_stored_terms');
     const { misses, stored: fromStored } = cache.stats();
     expect(misses).toBeGreaterThan(2);
     // Every miss but the two chunks without an order read its terms as stored.
@@ -220,6 +241,27 @@ describe.each(await driverCases('ranker_equivalence'))('ranker features end to e
     const moved = { query, queryTerms, candidates: result.chunks, titleWeight: 1 };
     expectIdentical(await computeRankerFeatures(db, analyzer, tenant, moved, { statistics: statisticsCache, indexVersion: result.indexVersion }), await before.computeRankerFeatures(db, analyzer, tenant, moved));
     expect(statisticsCache.stats()).toMatchObject({ moved: 2, vouched: 1 });
+  });
+
+  it('through the retriever: unseen candidates\' stored terms come with the chunk rows, and a repeated query runs no ranker statement', async () => {
+    const options = retrieveOptionsSchema.parse({ mode: 'sparse' });
+    const plain = createRetriever({ db, analyzer, options });
+    const queries = QUERIES.map((text, i) => ({ id: `q${i}`, text, group: `q${i}`, judged: new Map([[`doc-${(i * 7) % 30}`, 1]]) }));
+    const rows = await collectRankerRows({ db, analyzer, retriever: plain, titleWeight: 1 }, queries, { tenant, depth: 100 });
+    const modelFile = join(mkdtempSync(join(tmpdir(), 'gw-ranker-prefetch-')), 'model.json');
+    writeFileSync(modelFile, JSON.stringify(fitRanker(rows, { depth: 100, mode: 'sparse', folds: 1, lambdaMart: { nEstimators: 5 } })));
+    const names: string[] = [];
+    const watched = { ...db, query: (sql: string, params?: unknown[], queryOptions?: { name?: string }) => (names.push(queryOptions?.name ?? ''), db.query(sql, params, queryOptions)) } as unknown as Db;
+    const ranked = createRetriever({ db: watched, analyzer, options: { ...options, ranker: { model: modelFile, depth: 100 } }, postingCache: createPostingCache(options.postingCache) });
+    const first = await ranked.retrieve({ query: QUERIES[0], tenant, k: 10 });
+    expect(first.chunks[0].scores.ranker).toBeTypeOf('number');
+    expect(names).toContain('gw_load_chunks_terms');
+    expect(names).not.toContain('gw_ranker_stored_terms');
+    names.length = 0;
+    const again = await ranked.retrieve({ query: QUERIES[0], tenant, k: 10 });
+    expect(again.chunks.map((c) => c.chunkId)).toEqual(first.chunks.map((c) => c.chunkId));
+    // Every candidate held, every statistic cached at the version the BM25 leg read: the leg's and the chunk load's statements only.
+    expect(names).toEqual(['gw_posting_cache_fetch', 'gw_load_chunks']);
   });
 
   it('keeps at most maxEntries statistics entries (all dropped past it) and reads the same values', async () => {
