@@ -7,7 +7,7 @@ import { DEFAULT_EXTRACTIVE_MAX_SENTENCES } from './extractive-options.js';
 import { REFUSAL_TEXT } from './refusal.js';
 import { passageMismatches, sentenceMismatches } from './evidence-mismatches.js';
 import { evidenceUnits, type EvidenceUnit } from './evidence-units.js';
-import { expectedAnswerType, hasAnswerType, type AnswerType } from './expected-answer-type.js';
+import { expectedAnswerType, hasAnswerType, withoutQuestionNumbers, type AnswerType } from './expected-answer-type.js';
 import { shortenAroundClause } from './whole-sentence.js';
 
 /** BM25 saturation and length normalization: Lucene's defaults (Robertson and Zaragoza 2009 ranges). */
@@ -60,7 +60,7 @@ const NEIGHBOURS = 1;
  * The extractive answerer's behaviour version: part of the answer cache's scope, so answers cached
  * by an earlier answerer are not served after an upgrade. Bump it when what it quotes can change.
  */
-export const EXTRACTIVE_ANSWERER_VERSION = 'passage-reading-1';
+export const EXTRACTIVE_ANSWERER_VERSION = 'passage-reading-2';
 
 /** Tuning of the extractive answerer. */
 export interface ExtractiveOptions {
@@ -220,7 +220,8 @@ function scoreEvidenceUncached(question: string, chunks: readonly RetrievedChunk
  * "the group" is not a swap), negation and comparison against the unit itself.
  */
 export function unitAnswers(question: string, expected: AnswerType | undefined, candidate: Pick<Candidate, 'unit' | 'guardText'>, guardMemo?: Map<string, boolean>): boolean {
-  if (expected !== undefined && !hasAnswerType(candidate.unit.text, expected)) return false;
+  // The question's own numbers are not an answer: a quantity, duration or date must be another.
+  if (expected !== undefined && !hasAnswerType(expected === 'person-or-organisation' || expected === 'place' ? candidate.unit.text : withoutQuestionNumbers(candidate.unit.text, question), expected)) return false;
   // The passage checks are the same for every unit of a chunk: once per chunk and question.
   let passageOk = guardMemo?.get(candidate.guardText);
   if (passageOk === undefined) {

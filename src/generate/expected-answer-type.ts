@@ -67,6 +67,24 @@ function hasQuantity(text: string): boolean {
   return /\d/.test(text) || extractQuantities(tokenizeQuestion(text)).length > 0 || QUANTITY_WORDS.test(text);
 }
 
+const DIGIT_NUMBER = /\d+(?:[.,:]\d+)*/g;
+
+/**
+ * The text with the numbers the question itself states taken out: "How much does the warranty to 48
+ * months cost?" is not answered by "A warranty to 48 months can be purchased", whose only number is
+ * the question's own. What is left is what hasAnswerType should read for a quantity, duration or date.
+ * @example withoutQuestionNumbers('A warranty to 48 months can be bought.', 'How much is the 48-month warranty?') // 'A warranty to  months can be bought.'
+ */
+export function withoutQuestionNumbers(text: string, question: string): string {
+  const asked = new Set(question.match(DIGIT_NUMBER) ?? []);
+  if (asked.size === 0) return text;
+  // Whole numbers only: "48" leaves "480" and "4.8" alone.
+  return text.replace(DIGIT_NUMBER, (found, offset: number, whole: string) => {
+    const before = whole[offset - 1];
+    return asked.has(found) && (before === undefined || !/[\d.,]/.test(before)) ? '' : found;
+  });
+}
+
 /**
  * Whether a text holds an answer of the given type (permissive: a date word, a number, a name or
  * a role, a place word or name, a quantity or time unit): a sentence without one is not the

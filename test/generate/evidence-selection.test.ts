@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { answerExtractively } from '../../src/generate/answer-extractively.js';
 import { evidenceMismatches } from '../../src/generate/evidence-mismatches.js';
 import { evidenceUnits } from '../../src/generate/evidence-units.js';
-import { expectedAnswerType, hasAnswerType } from '../../src/generate/expected-answer-type.js';
+import { expectedAnswerType, hasAnswerType, withoutQuestionNumbers } from '../../src/generate/expected-answer-type.js';
 import { markdownTables } from '../../src/generate/table-row-units.js';
 import { ELLIPSIS, shortenAroundClause, wholeSentences } from '../../src/generate/whole-sentence.js';
 import { chunk } from './chunk-fixtures.js';
@@ -101,6 +101,15 @@ describe('answer types', () => {
     expect(quotes(result.text)).toEqual(['"Each member may borrow up to eight books."']);
     const untyped = answerExtractively('How many books may a member borrow?', [chunk(1, 'Members may borrow books from every branch.', { title: 'Lending rules' })]);
     expect(untyped.refused).toBe(true);
+  });
+
+  it('the question\'s own numbers are not the answer of a quantity, duration or date question', () => {
+    expect(withoutQuestionNumbers('An extended warranty to 48 months can be bought; 480 units, 4.8 kg.', 'How much does the warranty to 48 months cost?')).toBe('An extended warranty to  months can be bought; 480 units, 4.8 kg.');
+    expect(withoutQuestionNumbers('NavOS 5.2.0 shipped on 20 January 2025.', 'When was NavOS 5.2.0 released?')).toBe('NavOS  shipped on 20 January 2025.');
+    const page = chunk(1, 'An extended warranty to 48 months can be purchased at order time. Batteries are covered for longer.', { title: 'Warranty' });
+    expect(answerExtractively('How much does the extended warranty to 48 months cost?', [page]).refused).toBe(true);
+    const priced = chunk(1, 'An extended warranty to 48 months costs EUR 1,900 per robot.', { title: 'Warranty' });
+    expect(answerExtractively('How much does the extended warranty to 48 months cost?', [priced]).refused).toBe(false);
   });
 });
 
