@@ -5,7 +5,9 @@
  *   articles with unanswerable questions split apart so both sides have some), a seeded sample of
  *   `--sample` questions (`--all` for every one). `--part tuning` runs the other two thirds instead:
  *   tune there, report the held-out part.
- * - samples/golden.jsonl over samples/corpus.
+ * - samples/golden.jsonl over samples/corpus: its held-out third (goldenHoldout: by document,
+ *   unanswerable questions stratified apart; `--part tuning` the other two thirds, which the packaged
+ *   answer-or-refuse model is trained on).
  * - bench/realdocs/golden.jsonl over bench/realdocs/corpus: ten third-party package READMEs with 64
  *   questions written by someone who never ran groundwork on them (49 answerable, 15 not): the
  *   "documents nobody on the project wrote" check. Never used for tuning.
@@ -24,6 +26,7 @@ import type { ConfigInput } from '../src/config/schema.js';
 import type { AnswersFileLine } from '../src/eval/answers-file.js';
 import { answerContainment } from '../src/eval/answer-correctness.js';
 import { parseGoldenSet, type GoldenItem } from '../src/eval/golden-set.js';
+import { goldenHoldout } from '../src/eval/golden-holdout.js';
 import { groupedHoldout } from '../src/eval/grouped-holdout.js';
 import { mulberry32 } from '../src/eval/prng.js';
 import { answerText, referenceAnswers } from '../src/eval/run-answer-metrics.js';
@@ -202,7 +205,9 @@ try {
   } finally {
     await ingestGw.close();
   }
-  const samples = values.only === undefined || values.only === 'samples' ? parseGoldenSet(await readFile('samples/golden.jsonl', 'utf8')) : [];
+  // The samples' held-out third (goldenHoldout): the packaged answer-or-refuse model learns from the other two (scripts/train-answerability.ts).
+  const samplesSplit = goldenHoldout(values.only === undefined || values.only === 'samples' ? parseGoldenSet(await readFile('samples/golden.jsonl', 'utf8')) : []);
+  const samples = values.part === 'heldout' ? samplesSplit.heldOut : samplesSplit.tuning;
   const realdocs = values.only === undefined || values.only === 'realdocs' ? parseGoldenSet(await readFile('bench/realdocs/golden.jsonl', 'utf8')) : [];
   for (const setting of SETTINGS) {
     const gw = await open(config, setting);
@@ -212,7 +217,7 @@ try {
         outcome.squad2 = { ...(setup.squad2 as object), ...(await evaluate(gw, `squad2-${setting}`, 'squad2', squadItems, scratch)) };
         outcome.withheldEvidence = { ...(setup.withheldEvidence as object), ...(await evaluate(gw, `withheld-${setting}`, 'squad2-withheld', withheldItems, scratch)) };
       }
-      if (samples.length > 0) outcome.samples = await evaluate(gw, `samples-${setting}`, 'samples', samples, scratch);
+      if (samples.length > 0) outcome.samples = { part: values.part, partQuestions: samples.length, ...(await evaluate(gw, `samples-${setting}`, 'samples', samples, scratch)) };
       if (realdocs.length > 0) outcome.realdocs = await evaluate(gw, `realdocs-${setting}`, 'realdocs', realdocs, scratch);
     } finally {
       await gw.close();

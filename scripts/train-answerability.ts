@@ -8,7 +8,11 @@
  * - withheld evidence: a seeded third of those passages left out of a second tenant; the answerable
  *   questions of a left-out passage whose answers appear in no remaining passage are rows labelled
  *   unanswerable (the evidence is not in the corpus).
- * Grouped by article for cross-validation. Prints a JSON summary; writes the model and its card.
+ * - samples/golden.jsonl over samples/corpus: the tuning two thirds of `goldenHoldout` (grouped by
+ *   document, unanswerable questions stratified apart; bench/answers.ts reports the held-out third).
+ *   Questions about a company's own documents, whose unanswerable ones ask for something the
+ *   documents never mention, unlike SQuAD's written-to-look-answerable ones.
+ * Grouped by article (samples: by document) for cross-validation. Prints a JSON summary; writes the model and its card.
  *   node --import tsx scripts/train-answerability.ts [--backend postgres|pglite] [--out models/answerability/default.json] [--max-false-refusal 0.05]
  */
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +26,7 @@ import { answerabilityExperimentInput, answerabilityModelCard } from '../src/eva
 import { answerabilityRows } from '../src/eval/answerability-rows.js';
 import { hashDatasetFiles } from '../src/eval/dataset-hash.js';
 import { parseGoldenSet, type GoldenItem } from '../src/eval/golden-set.js';
+import { goldenGroup, goldenHoldout } from '../src/eval/golden-holdout.js';
 import { groupedHoldout } from '../src/eval/grouped-holdout.js';
 import { withheldEvidence } from '../src/eval/withheld-evidence.js';
 import { confidenceBaseline, trainAnswerability, type AnswerabilityRow } from '../src/generate/train-answerability.js';
@@ -57,6 +62,9 @@ const articleOfPassage = new Map<string, string>();
 for (const item of all) for (const id of item.relevant_doc_ids) articleOfPassage.set(id, articleOf(item));
 const trainPassages = allPassages.filter((file) => trainArticles.has(articleOfPassage.get(file) ?? '') || passages.includes(file));
 
+const samplesItems = goldenHoldout(parseGoldenSet(await readFile('samples/golden.jsonl', 'utf8'))).tuning;
+const samplesGroup = (item: GoldenItem) => `samples:${goldenGroup(item)}`;
+
 const passageText = new Map(await Promise.all(trainPassages.map(async (file) => [file, await readFile(join(squad, 'passages', file), 'utf8')] as const)));
 const { withheld, remaining, items: withheldItems } = withheldEvidence(items, passageText, { share: WITHHELD_SHARE, seed: SEED });
 
@@ -74,9 +82,11 @@ try {
       await Promise.all(files.map((file) => copyFile(join(squad, 'passages', file), join(dir, file))));
       await gw.ingest([dir], { tenant });
     }
+    await gw.ingest(['samples/corpus'], { tenant: 'answerability-samples' });
     const full = await answerabilityRows(gw, items, { tenant: 'answerability-full', mode: 'sparse', groupOf: articleOf });
     const left = await answerabilityRows(gw, withheldItems, { tenant: 'answerability-withheld', mode: 'sparse', groupOf: articleOf });
-    rows = [...full, ...left];
+    const samples = await answerabilityRows(gw, samplesItems, { tenant: 'answerability-samples', mode: 'sparse', groupOf: samplesGroup });
+    rows = [...full, ...left, ...samples];
     if (values['rows-cache']) await writeFile(values['rows-cache'], JSON.stringify(rows));
   }
 } finally {
@@ -88,12 +98,17 @@ const maxFalseRefusal = Number(values['max-false-refusal']);
 const dataHashes = {
   'squad2-train-sample/golden.jsonl': await hashDatasetFiles(squad, ['golden.jsonl']),
   'squad2-train-sample/passages (training articles)': await hashDatasetFiles(join(squad, 'passages'), trainPassages),
+  'samples/golden.jsonl': await hashDatasetFiles('samples', ['golden.jsonl']),
 };
 const trained = trainAnswerability(rows, {
   maxFalseRefusal,
   seed: SEED,
   dataHashes,
-  sources: ['squad2-train-sample: tuning two thirds of the articles (groupedHoldout by article)', `withheld evidence: ${withheld.size} of ${trainPassages.length} passages left out (seed ${SEED})`],
+  sources: [
+    'squad2-train-sample: tuning two thirds of the articles (groupedHoldout by article)',
+    `withheld evidence: ${withheld.size} of ${trainPassages.length} passages left out (seed ${SEED})`,
+    `samples/golden.jsonl: tuning two thirds (goldenHoldout by document), ${samplesItems.length} questions`,
+  ],
   now: new Date('2026-12-07T00:00:00Z'),
 });
 // The confidence-threshold baseline at the same budget, fitted and scored on all training rows (in-sample: flatters the baseline).
@@ -106,10 +121,15 @@ const aucAgainstAnswerable = (kind: (row: AnswerabilityRow) => boolean) => {
   return rocAuc(index.map((i) => (rows[i].answerable ? 1 : 0)), index.map((i) => trained.crossValidatedScores[i]));
 };
 const isWithheld = (row: AnswerabilityRow) => row.id.endsWith('-withheld');
-model.evaluation.crossValidatedRocAucByKind = { withheldEvidence: aucAgainstAnswerable(isWithheld), squadUnanswerable: aucAgainstAnswerable((row) => !isWithheld(row)) };
+const isSamples = (row: AnswerabilityRow) => row.group.startsWith('samples:');
+model.evaluation.crossValidatedRocAucByKind = {
+  withheldEvidence: aucAgainstAnswerable(isWithheld),
+  squadUnanswerable: aucAgainstAnswerable((row) => !isWithheld(row) && !isSamples(row)),
+  samplesUnanswerable: aucAgainstAnswerable(isSamples),
+};
 const limitations = [
-  `Out of fold it separates withheld-evidence questions from answerable ones (ROC AUC ${aucAgainstAnswerable(isWithheld).toFixed(3)}) but not SQuAD 2.0's unanswerable questions written to look answerable (ROC AUC ${aucAgainstAnswerable((row) => !isWithheld(row)).toFixed(3)}): lexical features do not see a swapped entity or year that the guards miss.`,
-  'Trained on 6 Wikipedia articles: the operating point is a property of that data; recalibrate on your own golden set (`groundwork answerability train`).',
+  `Out of fold it separates withheld-evidence questions from answerable ones (ROC AUC ${aucAgainstAnswerable(isWithheld).toFixed(3)}) but not SQuAD 2.0's unanswerable questions written to look answerable (ROC AUC ${aucAgainstAnswerable((row) => !isWithheld(row) && !isSamples(row)).toFixed(3)}; the samples' unanswerable questions ${aucAgainstAnswerable(isSamples).toFixed(3)}): lexical features do not see a swapped entity or year that the guards miss.`,
+  'Trained on 6 Wikipedia articles and two thirds of the 126 sample questions: the operating point is a property of that data; recalibrate on your own golden set (`groundwork answerability train`).',
   'Features are lexical (BM25 coverage, answer types, guard mismatches): a paraphrased answer is under-scored.',
 ];
 const out = values.out!;
@@ -128,7 +148,8 @@ console.log(
       out,
       rows: rows.length,
       answerable: rows.filter((row) => row.answerable).length,
-      squadUnanswerable: rows.filter((row) => !row.answerable && !row.id.endsWith('-withheld')).length,
+      squadUnanswerable: rows.filter((row) => !row.answerable && !row.id.endsWith('-withheld') && !isSamples(row)).length,
+      samples: { answerable: rows.filter((row) => isSamples(row) && row.answerable).length, unanswerable: rows.filter((row) => isSamples(row) && !row.answerable).length },
       withheldEvidence: rows.filter((row) => row.id.endsWith('-withheld')).length,
       articles: trainArticles.size,
       operatingPoint: model.operatingPoint,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadBeirDataset } from '../../eval/beir-dataset.js';
-import { loadGoldenSet, type GoldenItem } from '../../eval/golden-set.js';
+import { goldenGroup } from '../../eval/golden-holdout.js';
+import { loadGoldenSet } from '../../eval/golden-set.js';
 import { beirSourceItems, beirTenant } from '../../eval/run-beir-eval.js';
 import type { Groundwork } from '../../groundwork.js';
 import type { RankerQuery } from './ranker-rows.js';
@@ -31,11 +32,8 @@ export async function beirRankerSource(gw: Groundwork, dir: string, split: strin
   };
 }
 
-/** A golden item's group: `metadata.article`, else its first relevant document. */
-export function goldenGroup(item: GoldenItem): string {
-  const article = item.metadata.article;
-  return typeof article === 'string' && article.length > 0 ? article : (item.relevant_doc_ids[0] ?? item.id);
-}
+/** A golden item's group (src/eval/golden-holdout.ts). */
+export { goldenGroup } from '../../eval/golden-holdout.js';
 
 /** A golden set's answerable questions with relevant documents as ranker queries (documents already ingested in `tenant`), grouped by article. */
 export async function goldenRankerSource(path: string, tenant: string): Promise<RankerSource> {
