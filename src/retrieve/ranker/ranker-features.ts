@@ -24,6 +24,7 @@ export const RANKER_FEATURES = [
   'rm3_score', 'rm3_ratio',
   'dense_cosine', 'dense_present', 'dense_reciprocal_rank', 'sparse_reciprocal_rank',
   'window12_idf_coverage', 'window32_idf_coverage',
+  'local_bm25_ratio', 'local_idf_coverage', 'local_missing_max_idf', 'local_window12_coverage',
 ] as const;
 export type RankerFeatureName = (typeof RANKER_FEATURES)[number];
 
@@ -42,6 +43,7 @@ export const PORTABLE_RANKER_FEATURES: readonly RankerFeatureName[] = [
   'rm3_ratio',
   'dense_cosine', 'dense_present', 'dense_reciprocal_rank', 'sparse_reciprocal_rank',
   'window12_idf_coverage', 'window32_idf_coverage',
+  'local_bm25_ratio', 'local_idf_coverage', 'local_missing_max_idf', 'local_window12_coverage',
 ];
 
 /** LambdaMART's trees for the portable features: depth 3, 50 rows per leaf (the full depth 5 / 20 did not transfer in bench/ranker.ts). */
@@ -286,8 +288,62 @@ class Scratch {
   }
 }
 
+/**
+ * The candidates as a collection of their own: each query term's idf among the candidates (a term
+ * every candidate holds, such as the topic all of one article's paragraphs share, tells them apart
+ * no more than a stop word does), BM25 with those idfs as a ratio to the best candidate, and the
+ * share of that local idf the candidate covers. Written into the last two columns.
+ */
+function localFeatures(rows: number[][], q: QuerySlots, tf: readonly Float64Array[], dl: readonly number[], local: { idfs: Float64Array; sum: number }): void {
+  const n = rows.length;
+  if (n === 0) return;
+  const localIdf = local.idfs;
+  const idfSum = local.sum;
+  const avgdl = Math.max(1, dl.reduce((s, v) => s + v, 0) / n);
+  const scores = tf.map((counts, i) => bm25(undefined, q.queryWeights, counts, dl[i], avgdl, 1.2, 0.75, localIdf));
+  const top = Math.max(1e-9, ...scores);
+  const bm25Column = RANKER_FEATURES.indexOf('local_bm25_ratio');
+  const coverageColumn = RANKER_FEATURES.indexOf('local_idf_coverage');
+  const missingColumn = RANKER_FEATURES.indexOf('local_missing_max_idf');
+  rows.forEach((row, i) => {
+    let covered = 0;
+    let missing = 0;
+    for (let t = 0; t < q.queryCount; t++) {
+      if (tf[i][t] > 0) covered += localIdf[t];
+      else missing = Math.max(missing, localIdf[t]);
+    }
+    row[bm25Column] = scores[i] / top;
+    row[coverageColumn] = idfSum > 0 ? covered / idfSum : 0;
+    row[missingColumn] = idfSum > 0 ? missing / idfSum : 0;
+  });
+}
+
+/** Each query term's idf among the candidates (BM25's idf with the candidates as the collection; a term in body or title counts), and their sum. */
+function localIdfs(analyzed: readonly CandidateAnalysis[], q: QuerySlots): { idfs: Float64Array; sum: number } {
+  const df = new Float64Array(q.queryCount);
+  const seen = new Uint8Array(q.queryCount);
+  const slots = q.dictionary.slots;
+  for (const a of analyzed) {
+    seen.fill(0);
+    for (const ids of [a.bodyIds, a.titleIds]) {
+      for (let p = 0; p < ids.length; p++) {
+        const slot = slots[ids[p]] - 1;
+        if (slot >= 0 && slot < q.queryCount) seen[slot] = 1;
+      }
+    }
+    for (let t = 0; t < q.queryCount; t++) df[t] += seen[t];
+  }
+  const idfs = new Float64Array(q.queryCount);
+  let sum = 0;
+  for (let t = 0; t < q.queryCount; t++) {
+    idfs[t] = idf(analyzed.length, df[t]);
+    sum += idfs[t];
+  }
+  return { idfs, sum };
+}
+
 /** BM25 of the slotted query (`slots`, `weights`) over counts by slot, plus `extraWeight` times `extra`'s counts. */
-function bm25(slots: ArrayLike<number> | undefined, weights: Float64Array, tfs: Int32Array, dl: number, avgdl: number, k1: number, b: number, idfs: Float64Array, extra?: Int32Array, extraWeight = 0): number {
+function bm25(slots: ArrayLike<number> | undefined, weights: Float64Array, tfs: ArrayLike<number>, dl: number, avgdl: number, k1: number, b: number, idfs: Float64Array, extra?: ArrayLike<number>, extraWeight = 0): number {
   let score = 0;
   const norm = k1 * (1 - b + (b * dl) / avgdl);
   for (let i = 0; i < weights.length; i++) {
@@ -436,6 +492,10 @@ function featureRows(input: RankerInput, analyzed: readonly CandidateAnalysis[],
   const scratch = new Scratch(q.slotCount, q.queryCount);
   const { bodyCounts, titleCounts } = scratch;
 
+  // Per candidate, each query term's count in body and title (title weighted as indexed) and the length: the local features below.
+  const localTf: Float64Array[] = [];
+  const localDl: number[] = [];
+  const localIdf = localIdfs(analyzed, q);
   const rows = input.candidates.map((chunk, i) => {
     const a = analyzed[i];
     scratch.scanBody(a.bodyIds, q);
@@ -446,6 +506,10 @@ function featureRows(input: RankerInput, analyzed: readonly CandidateAnalysis[],
     const titleLength = a.titleIds.length;
     const sectionLength = a.sectionIds.length;
     const dl = bodyLength + input.titleWeight * titleLength;
+    const tf = new Float64Array(q.queryCount);
+    for (let t = 0; t < q.queryCount; t++) tf[t] = bodyCounts[t] + input.titleWeight * titleCounts[t];
+    localTf.push(tf);
+    localDl.push(dl);
     const combined = COMBINED_SETTINGS.map(({ k1, b }) => bm25(undefined, q.queryWeights, bodyCounts, dl, avgdl, k1, b, idfs, titleCounts, input.titleWeight));
     const body = BODY_SETTINGS.map(({ k1, b }) => bm25(undefined, q.queryWeights, bodyCounts, bodyLength, bodyAvgdl, k1, b, idfs));
     const title = bm25(undefined, q.queryWeights, sectionCounts, sectionLength, meanSection, 1.2, 0.75, idfs);
@@ -492,8 +556,10 @@ function featureRows(input: RankerInput, analyzed: readonly CandidateAnalysis[],
       chunk.scores.dense ?? 0, chunk.scores.dense === undefined ? 0 : 1, chunk.scores.denseRank ? 1 / chunk.scores.denseRank : 0,
       sparseRanked && chunk.scores.sparseRank ? 1 / chunk.scores.sparseRank : 0,
       ...COVERAGE_WINDOWS.map((width) => scratch.windowCoverage(q, idfs, idfSum, width)),
+      0, 0, 0, scratch.windowCoverage(q, localIdf.idfs, localIdf.sum, COVERAGE_WINDOWS[0]),
     ];
   });
+  localFeatures(rows, q, localTf, localDl, localIdf);
   // Per-query ratios to the best candidate: scores of different queries are on different scales.
   const ratio = (column: number, into: number) => {
     const top = Math.max(1e-9, ...rows.map((row) => row[column]));

@@ -64,6 +64,29 @@ describe('ranker features', () => {
     expect(rows[2][column('window32_idf_coverage')]).toBe(0);
   });
 
+  it('weighs query terms by their idf among the candidates: a word every candidate holds tells them apart no more than a stop word', () => {
+    const query = 'beyonce debut album';
+    const queryTerms = analyzer.terms(query);
+    const candidates = [
+      chunk(1, 'Beyonce', 'Beyonce toured widely. Beyonce sang with Beyonce fans and Beyonce dancers.'),
+      chunk(2, 'Beyonce', 'Beyonce released her debut album in 2003.'),
+      chunk(3, 'Beyonce', 'Beyonce grew up in Houston.'),
+    ];
+    const analyzed = candidates.map((c) => analyzeCandidate(analyzer, c));
+    const df = new Map([['beyonc', 3], ['debut', 40], ['album', 40]]);
+    const rows = rankerFeatureRows({ query, queryTerms, candidates, titleWeight: 1 }, analyzed, new Map(queryTerms.map((t) => [t, 1 / 3])), { n: 1000, avgdl: 10, df, documentChunks: new Map() });
+    // Globally "beyonce" is the rarest term (df 3 of 1,000) and weighs most in BM25; among the candidates every one holds it: its local idf is the lowest, and the debut album wins.
+    expect(rows[1][column('local_bm25_ratio')]).toBe(1);
+    expect(rows[0][column('local_bm25_ratio')]).toBeLessThan(0.5);
+    expect(rows[1][column('local_idf_coverage')]).toBe(1);
+    expect(rows[2][column('local_idf_coverage')]).toBeLessThan(0.3);
+    // What the third misses is what tells the candidates apart; the second gathers all of it within 12 terms.
+    expect(rows[2][column('local_missing_max_idf')]).toBeGreaterThan(0.4);
+    expect(rows[1][column('local_missing_max_idf')]).toBe(0);
+    expect(rows[1][column('local_window12_coverage')]).toBe(1);
+    expect(rows[0][column('local_window12_coverage')]).toBeLessThan(0.3);
+  });
+
   it('finds the window that gathers most of the query\'s idf, not the chunk\'s spread', () => {
     const query = 'vitamin bone density';
     const queryTerms = analyzer.terms(query);
