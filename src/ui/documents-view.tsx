@@ -64,6 +64,8 @@ export function DocumentsView({ session, active }: { session: Session; active: b
         setUpload((u) => u && { ...u, loaded: u.total, state: 'done', message: `queued as ingest job ${data.jobId}` });
         const { data: job } = await session.api.get<IngestJob>(`/v1/jobs/${data.jobId}`);
         setJobs((all) => [job, ...all]);
+        // A job the worker finished before this first look is never polled: refresh the list now.
+        if (job.status === 'done') await load();
       }
       if (fileInput.current) fileInput.current.value = '';
     } catch (failure) {
