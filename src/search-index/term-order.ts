@@ -34,8 +34,9 @@ export function encodeTermOrder(analysis: DocumentAnalysis, chunk: number): Buff
 }
 
 /**
- * The stored order's indexes (into the chunk's own terms), checked against `distinctCount`: what
- * decodeTermOrder maps to strings, for a caller that maps the distinct terms once instead.
+ * The stored order's indexes (into the chunk's own terms), checked against `distinctCount`; throws on
+ * a malformed value (unknown format, odd length, an index past the terms) rather than return wrong
+ * terms. Callers map the distinct terms once (stored-terms.ts, candidate-analysis.ts).
  */
 export function termOrderIndexes(distinctCount: number, stored: Uint8Array): Int32Array {
   const format = stored[0];
@@ -49,13 +50,4 @@ export function termOrderIndexes(distinctCount: number, stored: Uint8Array): Int
     out[i] = index;
   }
   return out;
-}
-
-/**
- * The chunk's terms in order from its distinct terms (`chunks.terms`) and its stored order; throws
- * on a malformed value (unknown format, odd length, an index past the terms) rather than return
- * wrong terms.
- */
-export function decodeTermOrder(distinct: readonly string[], stored: Uint8Array): string[] {
-  return Array.from(termOrderIndexes(distinct.length, stored), (index) => distinct[index]);
 }

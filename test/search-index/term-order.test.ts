@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createEnglishAnalyzer } from '../../src/search-index/analyzer.js';
 import { analyzeWrite, chunkTerms, packAnalysis } from '../../src/search-index/document-analysis.js';
-import { decodeTermOrder, encodeTermOrder, TERM_ORDER_NARROW, TERM_ORDER_WIDE } from '../../src/search-index/term-order.js';
+import { encodeTermOrder, TERM_ORDER_NARROW, TERM_ORDER_WIDE, termOrderIndexes } from '../../src/search-index/term-order.js';
+
+/** The terms in order, as the ranker reads them (stored-terms.ts). */
+const decodeTermOrder = (distinct: readonly string[], stored: Uint8Array) => Array.from(termOrderIndexes(distinct.length, stored), (i) => distinct[i]);
 
 const analyzer = createEnglishAnalyzer();
 

@@ -415,8 +415,11 @@ export async function computeRankerFeatures(db: Queryable, analyzer: Analyzer, t
   const toAnalyze = analyses ? analyses.missing(input.candidates) : input.candidates.map((chunk) => chunk.chunkId);
   const prefetched = context.prefetched;
   const toRead = prefetched ? toAnalyze.filter((id) => !prefetched.asked.has(id)) : toAnalyze;
-  const stored = new Map<number, StoredTerms>(context.storedTerms === false ? [] : prefetched?.stored ?? []);
-  if (context.storedTerms !== false && toRead.length > 0) for (const [id, terms] of await loadStoredTerms(db, tenant, toRead)) stored.set(id, terms);
+  let stored: ReadonlyMap<number, StoredTerms> = context.storedTerms === false ? new Map() : prefetched?.stored ?? new Map();
+  if (context.storedTerms !== false && toRead.length > 0) {
+    const read = await loadStoredTerms(db, tenant, toRead);
+    stored = prefetched ? new Map([...prefetched.stored, ...read]) : read;
+  }
   lap('storedTermsMs');
   const analyzed = analyses
     ? analyses.analyzeAll(input.candidates, stored)
