@@ -28,6 +28,8 @@ import { collectRankerRows, type RankerQuery } from '../src/retrieve/ranker/rank
 import { fitRanker } from '../src/retrieve/ranker/train-ranker.js';
 import { MAX_QUERY_TERMS, retrieveOptionsSchema } from '../src/retrieve/retrieve-options.js';
 import { createRetriever, loadChunks } from '../src/retrieve/retriever.js';
+import type { IndexStatistics } from '../src/retrieve/retrieval-leg.js';
+import { sparseSearch } from '../src/retrieve/sparse-leg.js';
 import type { StoredTerms } from '../src/retrieve/ranker/stored-terms.js';
 import { createEnglishAnalyzer } from '../src/search-index/analyzer.js';
 import { benchDatabase } from './bench-database.js';
@@ -122,10 +124,16 @@ export async function runRankerCost(args: RankerCostArgs): Promise<unknown> {
         const candidatesOf = new Map<string, Awaited<ReturnType<typeof retriever.retrieve>>['chunks']>();
         // The index version the first stage read (posting cache), as the retriever hands it to its ranker stage.
         const versionOf = new Map<string, string | undefined>();
+        // And the statistics it read with them (the sparse leg's posting-cache statement), as the retriever hands them over.
+        const firstStageOf = new Map<string, IndexStatistics | undefined>();
         for (const query of test) {
           const result = await retriever.retrieve({ query: query.text, tenant, k: args.depth });
           candidatesOf.set(query.id, result.chunks);
           versionOf.set(query.id, result.indexVersion);
+          const terms = new Map<string, number>();
+          for (const term of analyzer.terms(query.text).slice(0, MAX_QUERY_TERMS)) terms.set(term, (terms.get(term) ?? 0) + 1);
+          const sparse = await sparseSearch(db, { tenant, terms, k1: options.k1, b: options.b, limit: args.depth }, postingCache);
+          firstStageOf.set(query.id, sparse.indexStatistics);
         }
         const { rows: [storage] } = await db.query<{ stored: number; bytes: number; text_bytes: number }>(
           'SELECT count(term_order)::int AS stored, COALESCE(avg(octet_length(term_order)), 0)::float8 AS bytes, avg(octet_length(text))::float8 AS text_bytes FROM chunks WHERE tenant = $1',
@@ -147,7 +155,7 @@ export async function runRankerCost(args: RankerCostArgs): Promise<unknown> {
             // and without the terms (alternating which runs first); the difference is the prefetch's
             // cost, counted in the stage's added time (never below 0).
             const ids = candidates.map((c) => c.chunkId);
-            const prefetch = { ids: stage.termsToPrefetch(ids), stored: new Map<number, StoredTerms>() };
+            const prefetch = { ids: stage.termsToPrefetch(ids), stored: new Map<number, StoredTerms>(), documentChunks: new Map<number, number>() };
             let prefetchMs = 0;
             if (prefetch.ids.length > 0) {
               const timed = async (withTerms: boolean) => {
@@ -158,10 +166,10 @@ export async function runRankerCost(args: RankerCostArgs): Promise<unknown> {
               const [withTerms, without] = index % 2 === 0 ? [await timed(true), await timed(false)] : [await timed(false), await timed(true)].reverse();
               prefetchMs = Math.max(0, withTerms - without);
               loadMs.push(without);
-            }
+            } else await loadChunks(db, tenant, ids, prefetch); // the rows the retriever reads anyway (documents' chunk counts with them)
             prefetchTimes.push(prefetchMs);
             const started = performance.now();
-            await stage.rank(db, tenant, query.text, queryTerms, candidates, timings, versionOf.get(query.id), { asked: new Set(prefetch.ids), stored: prefetch.stored });
+            await stage.rank(db, tenant, query.text, queryTerms, candidates, timings, firstStageOf.get(query.id) ?? versionOf.get(query.id), { asked: new Set(prefetch.ids), stored: prefetch.stored, documentChunks: prefetch.documentChunks });
             total.push(performance.now() - started + prefetchMs);
             // The machine's floor beside it: one trivial round trip to the same database.
             const probe = performance.now();

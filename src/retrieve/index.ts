@@ -6,7 +6,7 @@ export { sparseSearch, type SparseQuery, type SparseResult, type SparsePlan } fr
 export { createPostingCache, type PostingCache, type PostingCacheOptions, type PostingCacheStats } from './posting-cache.js';
 export { createDenseLeg, denseSearch, type DenseQuery } from './dense-leg.js';
 export { fuseLegs, reciprocalRankFusion, weightedFusion, type FusionOptions, type LegResult, type FusedResult, type WeightedLeg } from './fusion.js';
-export type { LegCapabilities, LegContext, LegHit, LegRequest, LegSearchResult, RetrievalLeg } from './retrieval-leg.js';
+export type { IndexStatistics, LegCapabilities, LegContext, LegHit, LegRequest, LegSearchResult, RetrievalLeg } from './retrieval-leg.js';
 export { createLegRegistry, defaultLegRegistry, type BuiltInLegDeps, type LegRegistration, type LegRegistry, type LegWeight } from './leg-registry.js';
 export { BUILT_IN_LEG_NAMES, HYBRID_MODE, RETRIEVAL_MODES, retrievalModeSchema, type BuiltInLegName } from './retrieval-modes.js';
 export { createSqlBm25Leg, NO_TERMS_NOTICE } from './sql-bm25-leg.js';

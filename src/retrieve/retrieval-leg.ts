@@ -59,6 +59,22 @@ export interface LegSearchResult {
    * version again.
    */
   indexVersion?: string;
+  /** The collection statistics read with it (same statement, same snapshot), when the leg read them. */
+  indexStatistics?: IndexStatistics;
+}
+
+/**
+ * Collection statistics a leg read at one index version (the posting-cache BM25 leg does, for its
+ * query terms): the learned ranker uses them instead of reading them again.
+ */
+export interface IndexStatistics {
+  /** The tenant's index version (index_version:xmin) they were read at. */
+  version: string;
+  /** Chunks in the collection (N) and their summed indexed length. */
+  n: number;
+  total: number;
+  /** Document frequency of each term the leg looked up (0: absent from the collection). */
+  df: ReadonlyMap<string, number>;
 }
 
 /**

@@ -95,7 +95,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever<LegMode> {
       ).slice(0, candidates);
       // The fusion span covers loading the fused chunks too (fusing itself takes microseconds).
       // The ranker's candidates it holds no analysis for: their stored terms come with the chunk rows.
-      const prefetch = rankerStage ? { ids: rankerStage.termsToPrefetch(fusedHits.map((hit) => hit.chunkId)), stored: new Map<number, StoredTerms>() } : undefined;
+      const prefetch = rankerStage ? { ids: rankerStage.termsToPrefetch(fusedHits.map((hit) => hit.chunkId)), stored: new Map<number, StoredTerms>(), documentChunks: new Map<number, number>() } : undefined;
       let ranked = await withSpan('fusion', { 'groundwork.retrieve.legs': outcomes.length, 'groundwork.retrieve.fused': fusedHits.length }, () =>
         rankedChunks(db, request.tenant, fusedHits, outcomes, fused, prefetch),
       );
@@ -103,7 +103,10 @@ export function createRetriever(deps: RetrieverDeps): Retriever<LegMode> {
       // 3. After fusion, before rerank: the learned ranker (retrieve.ranker).
       // The index version the sparse leg read its postings at (posting cache), when it read one.
       const indexVersion = outcomes.find((o) => o.result.indexVersion !== undefined)?.result.indexVersion;
-      if (rankerStage) ranked = await withSpan('ranker', { 'groundwork.ranker.depth': rankerStage.depth, 'groundwork.ranker.candidates': ranked.length }, () => rankerStage.rank(db, request.tenant, query, queryTerms, ranked, undefined, indexVersion, prefetch && { asked: new Set(prefetch.ids), stored: prefetch.stored }));
+      // The statistics the first stage read (posting-cache BM25 leg): the ranker need not read them again.
+      const indexStatistics = outcomes.find((o) => o.result.indexStatistics !== undefined)?.result.indexStatistics;
+      const firstStage = indexStatistics ?? indexVersion;
+      if (rankerStage) ranked = await withSpan('ranker', { 'groundwork.ranker.depth': rankerStage.depth, 'groundwork.ranker.candidates': ranked.length }, () => rankerStage.rank(db, request.tenant, query, queryTerms, ranked, undefined, firstStage, prefetch && { asked: new Set(prefetch.ids), stored: prefetch.stored, documentChunks: prefetch.documentChunks }));
 
       // 4. Rerank, cut to k, expand.
       let rerankMs = 0;
@@ -236,12 +239,14 @@ type ChunkRow = Omit<RetrievedChunk, 'score' | 'scores'>;
 export interface TermsPrefetch {
   ids: readonly number[];
   stored: Map<number, StoredTerms>;
+  /** Filled, when given, with the loaded chunks' documents' chunk counts (every row, not only `ids`). */
+  documentChunks?: Map<number, number>;
 }
 
 type ChunkQueryRow = {
   id: number; document_id: number; external_id: string; version: number; source: string; title: string; text: string;
   ordinal: number; page: number | null; heading_path: string[]; metadata: Record<string, unknown>; doc_metadata: Record<string, unknown>;
-  stored_terms?: string | null; term_order?: Uint8Array | null;
+  chunk_count: number; stored_terms?: string | null; term_order?: Uint8Array | null;
 };
 
 /**
@@ -253,7 +258,7 @@ export async function loadChunks(db: Db, tenant: string, ids: number[], prefetch
   const withTerms = prefetch !== undefined && prefetch.ids.length > 0;
   const { rows } = await db.query<ChunkQueryRow>(
     `SELECT c.id, c.document_id, d.external_id, d.version, d.source, d.title, c.text, c.ordinal, c.page, c.heading_path,
-            c.metadata, d.metadata AS doc_metadata${withTerms ? `,
+            c.metadata, d.metadata AS doc_metadata, d.chunk_count${withTerms ? `,
             CASE WHEN c.id = ANY($3::bigint[]) AND c.term_order IS NOT NULL THEN array_to_string(c.terms, E'\\x1f') END AS stored_terms,
             CASE WHEN c.id = ANY($3::bigint[]) THEN c.term_order END AS term_order` : ''}
        FROM chunks c JOIN documents d ON d.id = c.document_id
@@ -262,6 +267,8 @@ export async function loadChunks(db: Db, tenant: string, ids: number[], prefetch
     { name: withTerms ? 'gw_load_chunks_terms' : 'gw_load_chunks' },
   );
   if (withTerms) for (const r of rows) if (r.stored_terms != null && r.term_order != null) prefetch.stored.set(Number(r.id), parseStoredTerms(r.id, r.stored_terms, r.term_order));
+  // documents.chunk_count is written with the document's chunks (document-store.ts): read in the rows' snapshot.
+  if (prefetch?.documentChunks) for (const r of rows) prefetch.documentChunks.set(Number(r.document_id), Number(r.chunk_count));
   return new Map(
     rows.map((r) => [
       r.id,

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../db/types.js';
 import { compileFilters } from './filters.js';
-import type { LegHit } from './retrieval-leg.js';
+import type { IndexStatistics, LegHit } from './retrieval-leg.js';
 import type { CachedScoring, PostingCache } from './posting-cache.js';
 import type { Filter } from './types.js';
 import { idf } from '../search-index/bm25.js';
@@ -31,6 +31,8 @@ export interface SparseResult {
   plan: SparsePlan;
   /** The tenant's index version the results were read at, when known (scored from the posting cache). */
   indexVersion?: string;
+  /** N, total length and each query term's df at that version (scored from the posting cache). */
+  indexStatistics?: IndexStatistics;
 }
 
 export interface SparsePlan {
@@ -288,6 +290,7 @@ function fromCache(query: SparseQuery, scored: CachedScoring): SparseResult {
     collectionSize: scored.n,
     plan: { essentialTerms: known.length, probedTerms: 0, postingsScanned: scored.postings, postingsTotal: scored.postings, source: 'memory' },
     indexVersion: scored.version,
+    indexStatistics: { version: scored.version, n: scored.n, total: scored.total, df: new Map(terms.map(([term], i) => [term, scored.df[i]])) },
   };
 }
 

@@ -22,7 +22,7 @@ export async function bm25Search(request: LegRequest, { db, options, signal }: L
   if (request.terms.size === 0) return { hits: [], confidence: 0, notices: [NO_TERMS_NOTICE] };
   signal?.throwIfAborted();
   const result = await sparseSearch(db, { tenant: request.tenant, terms: request.terms, k1: options.k1, b: options.b, limit: request.limit, filters: [...request.filters] }, cache);
-  return { hits: result.results, confidence: bm25Confidence(result), ...(result.indexVersion ? { indexVersion: result.indexVersion } : {}) };
+  return { hits: result.results, confidence: bm25Confidence(result), ...(result.indexVersion ? { indexVersion: result.indexVersion } : {}), ...(result.indexStatistics ? { indexStatistics: result.indexStatistics } : {}) };
 }
 
 /** Top BM25 score over the query's upper bound, in [0, 1]: comparable across queries. */

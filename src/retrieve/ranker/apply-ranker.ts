@@ -5,6 +5,7 @@ import { createCandidateAnalysisCache, DEFAULT_RANKER_ANALYSIS_CACHE_MB, type Ca
 import { computeRankerFeatures, type RankerTimings } from './ranker-features.js';
 import { createRankerStatisticsCache, type RankerStatisticsCache } from './ranker-statistics.js';
 import type { PrefetchedTerms } from './stored-terms.js';
+import type { IndexStatistics } from '../retrieval-leg.js';
 import { DEFAULT_RANKER_MODEL_PATH, loadRankerModel, scoreRankerRows, type RankerModel } from './ranker-model.js';
 
 /** `retrieve.ranker` once resolved: the loaded model and how deep it re-orders. */
@@ -17,9 +18,11 @@ export interface RankerStage {
   statistics: RankerStatisticsCache;
   /**
    * Re-orders the top `depth` candidates by the model's score (the rest keep their order below them).
-   * `indexVersion`: the tenant's index version the first stage read the candidates at (RetrieveResult.indexVersion), when known.
+   * `firstStage`: what the first stage read the candidates at, when known: the tenant's index version
+   * (RetrieveResult.indexVersion), or that with the collection statistics it read
+   * (RetrieveResult.indexStatistics), which with `prefetched.documentChunks` spares the statistics statement.
    */
-  rank(db: Queryable, tenant: string, query: string, queryTerms: readonly string[], candidates: readonly RetrievedChunk[], timings?: RankerTimings, indexVersion?: string, prefetched?: PrefetchedTerms): Promise<RetrievedChunk[]>;
+  rank(db: Queryable, tenant: string, query: string, queryTerms: readonly string[], candidates: readonly RetrievedChunk[], timings?: RankerTimings, firstStage?: string | IndexStatistics, prefetched?: PrefetchedTerms): Promise<RetrievedChunk[]>;
   /** Ids among `chunkIds` (best first) whose stored terms the stage would read: the first `depth` it holds no analysis for. */
   termsToPrefetch(chunkIds: readonly number[]): number[];
 }
@@ -48,10 +51,16 @@ export function createRankerStage(settings: RankerSettings | undefined, analyzer
     analyses,
     statistics,
     termsToPrefetch: (chunkIds) => chunkIds.slice(0, depth).filter((id) => !analyses.holds(id)),
-    async rank(db, tenant, query, queryTerms, candidates, timings, indexVersion, prefetched) {
+    async rank(db, tenant, query, queryTerms, candidates, timings, firstStage, prefetched) {
       if (candidates.length < 2 || queryTerms.length === 0) return [...candidates];
       const head = candidates.slice(0, depth);
-      const rows = await computeRankerFeatures(db, analyzer, tenant, { query, queryTerms, candidates: head, titleWeight }, { timings, analyses, statistics, indexVersion, prefetched });
+      const rows = await computeRankerFeatures(db, analyzer, tenant, { query, queryTerms, candidates: head, titleWeight }, {
+        timings,
+        analyses,
+        statistics,
+        prefetched,
+        ...(typeof firstStage === 'string' ? { indexVersion: firstStage } : firstStage ? { firstStage } : {}),
+      });
       const started = performance.now();
       const scores = scoreRankerRows(model, rows);
       if (timings) timings.scoringMs = (timings.scoringMs ?? 0) + performance.now() - started;

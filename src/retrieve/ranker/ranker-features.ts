@@ -6,6 +6,7 @@ import { analyzeCandidateText, cueParts, hasNumberCue, hasWordCue, NUMBER, TermD
 import { loadRankerStatistics, type RankerStatistics, type RankerStatisticsCache } from './ranker-statistics.js';
 import { RM3_DEFAULTS, rm3Query } from './rm3.js';
 import { loadStoredTerms, type PrefetchedTerms, type StoredTerms } from './stored-terms.js';
+import type { IndexStatistics } from '../retrieval-leg.js';
 
 /**
  * The learned ranker's features per (query, candidate chunk), in column order. Every name is part
@@ -397,6 +398,12 @@ export interface RankerFeatureContext {
   storedTerms?: boolean;
   /** The tenant's index version the first stage read the candidates at, when known: statistics cached at it are used without reading the version again. */
   indexVersion?: string;
+  /**
+   * The collection statistics the first stage read (the posting-cache BM25 leg: N, total length, its
+   * terms' dfs at one index version): with every candidate's document chunk count read with the
+   * candidates (prefetched.documentChunks), no statistics statement runs.
+   */
+  firstStage?: IndexStatistics;
   /** Stored terms read with the candidates (the retriever's chunk load): not read again. */
   prefetched?: PrefetchedTerms;
 }
@@ -432,13 +439,47 @@ export async function computeRankerFeatures(db: Queryable, analyzer: Analyzer, t
   // RM3 over the first-stage top documents, in their first-stage order.
   const expanded = rm3Query(query, analyzed.slice(0, RM3_DEFAULTS.feedbackDocs).map((a, i) => ({ terms: a.body.concat(a.title), score: input.candidates[i].score })));
   lap('rm3Ms');
+  // Statistics: what the first stage and the chunk load read (context.firstStage, prefetched
+  // documentChunks) and the cache hold, the rest (RM3's added terms, mostly) in one statement.
   const terms = [...expanded.keys()];
   const documentIds = input.candidates.map((c) => c.documentId);
-  const statistics = await (context.statistics ? context.statistics.load(db, tenant, terms, documentIds, context.indexVersion) : loadRankerStatistics(db, tenant, terms, documentIds));
+  const first = context.firstStage;
+  const statistics = context.statistics
+    ? await context.statistics.load(db, tenant, terms, documentIds, first?.version ?? context.indexVersion, first && { ...first, ...(prefetched?.documentChunks ? { documentChunks: prefetched.documentChunks } : {}) })
+    : (statisticsFromFirstStage(first, prefetched?.documentChunks, terms, documentIds) ?? (await loadRankerStatistics(db, tenant, terms, documentIds)));
   lap('statisticsMs');
   const rows = rankerFeatureRows(input, analyzed, expanded, statistics);
   lap('rowsMs');
   return rows;
+}
+
+/**
+ * The statistics from what the first stage and the chunk load read, when they cover every term and
+ * document asked (undefined otherwise: the caller reads them). N, the total length and the dfs are
+ * the posting cache's, read in one statement at one index version with the same sums the statistics
+ * statement runs; chunk counts are documents.chunk_count, written with the documents' chunks.
+ */
+export function statisticsFromFirstStage(
+  firstStage: IndexStatistics | undefined,
+  documentChunks: ReadonlyMap<number, number> | undefined,
+  terms: readonly string[],
+  documentIds: readonly number[],
+): RankerStatistics | undefined {
+  if (!firstStage || !documentChunks) return undefined;
+  const df = new Map<string, number>();
+  for (const term of terms) {
+    const value = firstStage.df.get(term);
+    if (value === undefined) return undefined;
+    if (value > 0) df.set(term, value);
+  }
+  const chunks = new Map<number, number>();
+  for (const id of documentIds) {
+    const value = documentChunks.get(id);
+    if (value === undefined) return undefined;
+    if (value > 0) chunks.set(id, value);
+  }
+  const { n, total } = firstStage;
+  return { n, avgdl: Math.max(n > 0 ? total / n : 1, 1), df, documentChunks: chunks };
 }
 
 /** Milliseconds per stage of one ranking (filled when passed; bench/ranker.ts --cost reports them). */

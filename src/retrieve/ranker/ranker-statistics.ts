@@ -102,6 +102,22 @@ export interface RankerStatisticsCacheStats {
   moved: number;
   /** Loads served with no statement: everything cached at the version the first stage had just read. */
   vouched: number;
+  /** Loads given the first stage's statistics (StatisticsSeed) to keep. */
+  seeded: number;
+}
+
+/**
+ * Statistics read elsewhere in the same request at the version passed with them: N, the total
+ * length and terms' dfs by the posting-cache BM25 leg (one statement), documents' chunk counts with
+ * the candidates' rows (documents.chunk_count, written with the document's chunks; read a statement
+ * later, so an ingest committed in between gives a count newer than the version, which then is
+ * superseded at the next query's version).
+ */
+export interface StatisticsSeed {
+  n: number;
+  total: number;
+  df: ReadonlyMap<string, number>;
+  documentChunks?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -117,7 +133,7 @@ export interface RankerStatisticsCache {
    * statement): when the cache holds everything asked at that version, no statement runs; the values
    * are what the uncached statement would have read in that snapshot.
    */
-  load(db: Queryable, tenant: string, terms: readonly string[], documentIds: readonly number[], knownVersion?: string): Promise<RankerStatistics>;
+  load(db: Queryable, tenant: string, terms: readonly string[], documentIds: readonly number[], knownVersion?: string, seed?: StatisticsSeed): Promise<RankerStatistics>;
   stats(): RankerStatisticsCacheStats;
   clear(): void;
 }
@@ -126,7 +142,7 @@ export function createRankerStatisticsCache(options: { maxEntries: number } = { 
   if (!Number.isInteger(options.maxEntries) || options.maxEntries < 0) throw new TypeError('maxEntries must be a non-negative integer');
   const tenants = new Map<string, TenantState>();
   let held = 0;
-  const counters = { current: 0, moved: 0, vouched: 0 };
+  const counters = { current: 0, moved: 0, vouched: 0, seeded: 0 };
   const sizeOf = (state: TenantState) => state.df.size + state.chunks.size;
 
   const keep = (tenant: string, state: TenantState, added: number) => {
@@ -144,7 +160,17 @@ export function createRankerStatisticsCache(options: { maxEntries: number } = { 
   };
 
   return {
-    async load(db, tenant, terms, documentIds, knownVersion) {
+    async load(db, tenant, terms, documentIds, knownVersion, seed) {
+      if (seed && knownVersion !== undefined) {
+        // Kept as read at knownVersion: a state of another version is replaced (its values are of that version only).
+        let seeded = tenants.get(tenant);
+        if (!seeded || seeded.version !== knownVersion) keep(tenant, (seeded = { version: knownVersion, n: seed.n, total: seed.total, df: new Map(), chunks: new Map() }), 0);
+        let added = 0;
+        for (const [term, df] of seed.df) if (!seeded.df.has(term)) (seeded.df.set(term, df), added++);
+        for (const [id, chunks] of seed.documentChunks ?? []) if (!seeded.chunks.has(id)) (seeded.chunks.set(id, chunks), added++);
+        if (tenants.get(tenant) === seeded) keep(tenant, seeded, added);
+        counters.seeded++;
+      }
       const unique = [...new Set(terms)];
       const documents = [...new Set(documentIds)];
       // The state this statement is compared with: its maps only ever gain entries of its own version.

@@ -39,6 +39,8 @@ export function parseStoredTerms(id: number | string, terms: string, order: Uint
 export interface PrefetchedTerms {
   asked: ReadonlySet<number>;
   stored: ReadonlyMap<number, StoredTerms>;
+  /** The loaded candidates' documents' chunk counts (documents.chunk_count), when read with them. */
+  documentChunks?: ReadonlyMap<number, number>;
 }
 
 /**

@@ -6,7 +6,8 @@ import { migrate } from '../../../src/db/migrate.js';
 import type { Db } from '../../../src/db/types.js';
 import { runIngest } from '../../../src/ingest/pipeline.js';
 import { createCandidateAnalysisCache } from '../../../src/retrieve/ranker/candidate-analysis.js';
-import { computeRankerFeatures, loadRankerStatistics, rankerFeatureRows, type RankerTimings } from '../../../src/retrieve/ranker/ranker-features.js';
+import { computeRankerFeatures, loadRankerStatistics, rankerFeatureRows, statisticsFromFirstStage, type RankerTimings } from '../../../src/retrieve/ranker/ranker-features.js';
+import { sparseSearch } from '../../../src/retrieve/sparse-leg.js';
 import { loadStoredTerms, storedTermList, type StoredTerms } from '../../../src/retrieve/ranker/stored-terms.js';
 import { createPostingCache } from '../../../src/retrieve/posting-cache.js';
 import { createRankerStatisticsCache } from '../../../src/retrieve/ranker/ranker-statistics.js';
@@ -255,13 +256,56 @@ describe.each(await driverCases('ranker_equivalence'))('ranker features end to e
     const ranked = createRetriever({ db: watched, analyzer, options: { ...options, ranker: { model: modelFile, depth: 100 } }, postingCache: createPostingCache(options.postingCache) });
     const first = await ranked.retrieve({ query: QUERIES[0], tenant, k: 10 });
     expect(first.chunks[0].scores.ranker).toBeTypeOf('number');
-    expect(names).toContain('gw_load_chunks_terms');
-    expect(names).not.toContain('gw_ranker_stored_terms');
+    // Unseen candidates: their terms and documents' chunk counts come with the chunk rows, N and the
+    // query terms' dfs from the BM25 leg's statement: at most one ranker statement, for RM3's terms.
+    expect(names.slice(0, 2)).toEqual(['gw_posting_cache_fetch', 'gw_load_chunks_terms']);
+    expect(names.slice(2).every((name) => name === 'gw_ranker_statistics_cached')).toBe(true);
+    expect(names.length).toBeLessThanOrEqual(3);
     names.length = 0;
     const again = await ranked.retrieve({ query: QUERIES[0], tenant, k: 10 });
     expect(again.chunks.map((c) => c.chunkId)).toEqual(first.chunks.map((c) => c.chunkId));
     // Every candidate held, every statistic cached at the version the BM25 leg read: the leg's and the chunk load's statements only.
     expect(names).toEqual(['gw_posting_cache_fetch', 'gw_load_chunks']);
+  });
+
+  it('takes N, the dfs and the chunk counts from the first stage and the chunk load: the statement reads only the rest, the same rows', async () => {
+    const options = retrieveOptionsSchema.parse({ mode: 'sparse' });
+    const postingCache = createPostingCache(options.postingCache);
+    const statisticsCache = createRankerStatisticsCache();
+    for (const [index, query] of QUERIES.entries()) {
+      const queryTerms = analyzer.terms(query);
+      const terms = new Map<string, number>();
+      for (const term of queryTerms) terms.set(term, (terms.get(term) ?? 0) + 1);
+      const sparse = await sparseSearch(db, { tenant, terms, k1: options.k1, b: options.b, limit: 100 }, postingCache);
+      expect(sparse.indexStatistics?.version).toBe(sparse.indexVersion);
+      expect([...sparse.indexStatistics!.df.keys()]).toEqual([...terms.keys()]);
+      const candidates = (await createRetriever({ db, analyzer, options }).retrieve({ query, tenant, k: 100 })).chunks;
+      const documentChunks = new Map<number, number>();
+      await loadChunks(db, tenant, candidates.map((c) => c.chunkId), { ids: [], stored: new Map(), documentChunks });
+      const input = { query, queryTerms, candidates, titleWeight: 1 };
+      const statements: Array<{ name: string; params: unknown[] }> = [];
+      const watched = { ...db, query: (sql: string, params?: unknown[], queryOptions?: { name?: string }) => (statements.push({ name: queryOptions?.name ?? '', params: params ?? [] }), db.query(sql, params, queryOptions)) } as unknown as Db;
+      const prefetched = { asked: new Set(candidates.map((c) => c.chunkId)), stored: new Map(), documentChunks };
+      expectIdentical(await computeRankerFeatures(watched, analyzer, tenant, input, { statistics: statisticsCache, firstStage: sparse.indexStatistics, prefetched }), await before.computeRankerFeatures(db, analyzer, tenant, input));
+      // Never the query's terms nor any document again: only terms neither the first stage nor the cache held ($4), none of the documents ($6).
+      const read = statements.filter((s) => s.name.startsWith('gw_ranker_statistics'));
+      expect(read.length).toBeLessThanOrEqual(1);
+      for (const { name, params } of read) {
+        expect(name).toBe('gw_ranker_statistics_cached');
+        expect(params[1]).toBe(sparse.indexVersion);
+        expect((params[3] as string[]).filter((term) => terms.has(term))).toEqual([]);
+        expect(params[5]).toEqual([]);
+      }
+      expect(statisticsCache.stats().seeded).toBe(index + 1);
+      // Without a cache: the same rows, from the first stage's statistics alone when they cover every term.
+      expectIdentical(await computeRankerFeatures(db, analyzer, tenant, input, { firstStage: sparse.indexStatistics, prefetched }), await before.computeRankerFeatures(db, analyzer, tenant, input));
+    }
+    expect(statisticsCache.stats()).toMatchObject({ moved: 0 });
+    const first = { version: '1:1', n: 10, total: 100, df: new Map([['vitamin', 2]]) };
+    expect(statisticsFromFirstStage(first, new Map([[1, 3]]), ['vitamin'], [1])).toEqual({ n: 10, avgdl: 10, df: new Map([['vitamin', 2]]), documentChunks: new Map([[1, 3]]) });
+    expect(statisticsFromFirstStage(first, new Map([[1, 3]]), ['vitamin', 'bone'], [1])).toBeUndefined();
+    expect(statisticsFromFirstStage(first, new Map([[1, 3]]), ['vitamin'], [1, 2])).toBeUndefined();
+    expect(statisticsFromFirstStage(first, undefined, ['vitamin'], [1])).toBeUndefined();
   });
 
   it('keeps at most maxEntries statistics entries (all dropped past it) and reads the same values', async () => {
