@@ -1,15 +1,12 @@
 import { createComparisonGuard } from '../cache/guards/comparison-guard.js';
-import { createEntityGuard } from '../cache/guards/entity-guard.js';
+import { entitiesMissingFrom, entityWords } from '../cache/guards/entity-guard.js';
 import { extractQuantities, type Quantity } from '../cache/guards/extract-quantities.js';
 import type { GuardReason } from '../cache/guards/guard-types.js';
 import { createNegationGuard } from '../cache/guards/negation-guard.js';
-import { tokenizeQuestion } from '../cache/guards/question-tokens.js';
+import { stemWord, tokenizeQuestion, type QuestionToken } from '../cache/guards/question-tokens.js';
 
 // The answer cache's guards, built once: they hold no state between calls.
 const negation = createNegationGuard();
-// A swap only (the question names X, the evidence names other entities and not X); an evidence
-// sentence naming more entities than the question is normal.
-const entity = createEntityGuard({ rejectOneSided: false, rejectSingleWordSwap: false });
 // Opposite directions only: evidence states bare numbers where questions bound them ("more than 5"),
 // and may compare in more directions than the question as long as it also compares in the question's.
 const comparison = createComparisonGuard({ rejectOneSidedNumericBound: false, checkArgumentOrder: false, allowMoreDirections: true });
@@ -61,13 +58,153 @@ export function passageMismatches(questionText: string, passageText: string): Gu
   const passage = withoutDiacritics(passageText);
   const reasons: GuardReason[] = [];
   const available = extractQuantities(tokenizeQuestion(passage));
+  const words = new PassageWords(passage);
   for (const quantity of extractQuantities(tokenizeQuestion(question))) {
+    // "first" describes more often than it counts ("her first album", "which airlines first agreed"):
+    // it is checked against the sentence (sentenceMismatches), not required of the passage. A small
+    // count in words with no unit sizes the answer ("what two instruments", "one of the reasons"),
+    // it is not a figure the evidence must state.
+    if (isFirst(quantity) || (isSmallCount(quantity) && !countsOtherwise(question, quantity, passage))) continue;
+    // Digits inside a quoted title ("Top 20 Hot 100 Songwriters") are words of the passage.
+    if (quantity.unit === undefined && /^\d[\d,.]*$/.test(quantity.text) && words.holds(quantity.text)) continue;
     if (!available.some((other) => sameValue(quantity, other))) {
       reasons.push({ guard: 'number', code: 'number.value', detail: `"${quantity.text}" in the question is not in the evidence` });
     }
   }
-  reasons.push(...entity.check(question, passage));
+  // A swap only (the question names X, the evidence names other entities and not X); an evidence
+  // passage naming more entities than the question is normal. Names are matched leniently, as
+  // people write them in questions: any case and punctuation ("U.S" / "US", "Jay Z" / "Jay-Z"),
+  // words run together ("Superbowl"), one letter off in a long name ("Roberson" / "Robertson").
+  const missing = entitiesMissingFrom(question, passage).filter((token) => !words.holds(token.text));
+  // A name of several words is one name: "Clawshot Princess" is not "Twilight Princess" because the
+  // passage says "Clawshot" elsewhere (one word may stand between: "Beyonce Knowles" / "Beyonce Giselle Knowles").
+  for (const span of nameSpans(question)) {
+    if (span.some((token) => missing.includes(token))) continue;
+    if (!words.holdsInSequence(span.map((token) => token.text))) missing.push(...span);
+  }
+  if (missing.length > 0 && entitiesMissingFrom(passage, question).length > 0) {
+    reasons.push({ guard: 'entity', code: 'entity.swap', detail: `the question names ${missing.map((t) => `"${t.text}"`).join(', ')}, which the evidence does not` });
+  }
   return reasons;
+}
+
+/** Runs of two or more capitalized name words next to each other in the question (quoted strings, codes and acronyms apart). */
+function nameSpans(question: string): QuestionToken[][] {
+  const tokens = tokenizeQuestion(question).filter((t) => t.kind !== 'symbol');
+  // Capitalized words only: an acronym or code beside a name ("the Premium API plan") is not part of it.
+  const names = entityWords(tokens).filter((token) => token.kind === 'word' && /^\p{Lu}\p{Ll}/u.test(token.text));
+  // A possessive ends a name: "Beyonce's European tour", "New York Times' Jon Pareles".
+  const possessive = new Set((question.normalize('NFKC').match(/[\p{L}\p{N}.]+(?=['’]s?\b)/gu) ?? []).map((word) => word.toLowerCase()));
+  const spans: QuestionToken[][] = [];
+  let open = false;
+  for (const token of names) {
+    const last = spans[spans.length - 1];
+    if (open && last && last[last.length - 1].position === token.position - 1) last.push(token);
+    else spans.push([token]);
+    open = !possessive.has(token.lower);
+  }
+  return spans.filter((span) => span.length >= 2);
+}
+
+/** The ordinal "first" ("first year" too: an ordinal before a unit word is not a measure). */
+function isFirst(quantity: Quantity): boolean {
+  return quantity.ordinal === true && quantity.value === 1;
+}
+
+/**
+ * Whether the passage counts the noun after `quantity` in the question with another number: "two
+ * buttons" asked, "one button" stated.
+ */
+function countsOtherwise(question: string, quantity: Quantity, passage: string): boolean {
+  const tokens = tokenizeQuestion(question).filter((t) => t.kind !== 'symbol');
+  const noun = tokens[quantity.end + 1];
+  if (noun === undefined || noun.kind !== 'word') return false;
+  const stem = stemWord(noun.lower);
+  const passageTokens = tokenizeQuestion(passage).filter((t) => t.kind !== 'symbol');
+  return extractQuantities(passageTokens).some((stated) => {
+    const next = passageTokens[stated.end + 1];
+    return next !== undefined && stemWord(next.lower) === stem && !sameValue(stated, quantity);
+  });
+}
+
+/** A cardinal from one to ten in words, with no unit. */
+function isSmallCount(quantity: Quantity): boolean {
+  return quantity.ordinal !== true && quantity.unit === undefined && quantity.value >= 1 && quantity.value <= 10 && Number.isInteger(quantity.value) && !/\d/.test(quantity.text);
+}
+
+/** Lower case, no diacritics, possessives dropped, every run of other characters one space. */
+function plainWords(text: string): string {
+  return withoutDiacritics(text).toLowerCase().replace(/['’]s\b/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** A passage's words as plain text, for lenient name lookups. */
+class PassageWords {
+  private readonly padded: string;
+  private readonly words: string[];
+  constructor(passage: string) {
+    const plain = plainWords(passage);
+    this.padded = ` ${plain} `;
+    this.words = plain.split(' ');
+  }
+
+  /**
+   * Whether the passage says the names in order, at most two words between consecutive ones ("MTV
+   * Awards" / "MTV Video Music Awards"), each word as `holds` reads one, or as their initials ("United
+   * States" / "US").
+   */
+  holdsInSequence(names: readonly string[]): boolean {
+    const words = names.flatMap((name) => plainWords(name).split(' ')).filter((word) => word !== '');
+    if (words.length === 0) return true;
+    if (words.length >= 2 && this.padded.includes(` ${words.map((word) => word[0]).join('')} `)) return true;
+    const same = (passageWord: string | undefined, word: string) => passageWord !== undefined && (passageWord === word || (word.length >= 6 && passageWord[0] === word[0] && oneEditApart(passageWord, word)));
+    for (let i = 0; i < this.words.length; i++) {
+      if (!same(this.words[i], words[0])) continue;
+      let at = i;
+      const ok = words.slice(1).every((word) => {
+        for (let gap = 1; gap <= 3; gap++) {
+          if (same(this.words[at + gap], word)) {
+            at += gap;
+            return true;
+          }
+        }
+        return false;
+      });
+      if (ok) return true;
+    }
+    return false;
+  }
+
+  /** Whether the passage says `name`: its plain words in sequence, run together, or (a long single word) one edit away. */
+  holds(name: string): boolean {
+    const plain = plainWords(name);
+    if (plain === '') return true;
+    if (this.padded.includes(` ${plain} `) || this.padded.includes(` ${plain.replace(/ /g, '')} `)) return true;
+    if (plain.includes(' ')) return false;
+    // Two passage words run together in the question ("Superbowl" / "Super Bowl").
+    for (let i = 0; i + 1 < this.words.length; i++) if (this.words[i].length + this.words[i + 1].length === plain.length && this.words[i] + this.words[i + 1] === plain) return true;
+    // One letter off in a long name: a typo, not another name.
+    return plain.length >= 6 && /^\p{L}+$/u.test(plain) && this.words.some((word) => word[0] === plain[0] && oneEditApart(word, plain));
+  }
+}
+
+/**
+ * One letter inserted, dropped, replaced or two swapped inside the word (Levenshtein 1 or one
+ * adjacent transposition), never at its end: an ending that differs is another word form
+ * ("Australia" / "Australian"), not a typo.
+ */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  if (a.length === b.length) {
+    const diffs: number[] = [];
+    for (let i = 0; i < a.length && diffs.length <= 2; i++) if (a[i] !== b[i]) diffs.push(i);
+    if (diffs[diffs.length - 1] === a.length - 1) return false;
+    if (diffs.length === 1) return true;
+    return diffs.length === 2 && diffs[1] === diffs[0] + 1 && a[diffs[0]] === b[diffs[1]] && a[diffs[1]] === b[diffs[0]];
+  }
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i++;
+  return i < short.length && short.slice(i) === long.slice(i + 1);
 }
 
 /** The negation and comparison checks of `evidenceMismatches`: the sentence's own polarity and direction. */
@@ -75,6 +212,12 @@ export function sentenceMismatches(questionText: string, evidenceText: string): 
   const question = withoutDiacritics(questionText);
   const evidence = withoutDiacritics(evidenceText);
   const reasons: GuardReason[] = [];
+  // "first" in the question, another ordinal in the sentence: "the second African American woman" is not the first.
+  const asked = extractQuantities(tokenizeQuestion(question));
+  if (asked.some(isFirst)) {
+    const stated = extractQuantities(tokenizeQuestion(evidence)).filter((q) => q.ordinal === true && q.unit === undefined);
+    if (stated.length > 0 && !stated.some((q) => q.value === 1)) reasons.push({ guard: 'number', code: 'number.value', detail: `the question asks about the first, the evidence states the ${stated[0].text}` });
+  }
   // The negation guard counts cues against the other text: against nothing, it reports whether a text has any.
   if (negation.check(withoutConditions(question), '').length > 0 && negation.check(evidence, '').length === 0) {
     reasons.push({ guard: 'negation', code: 'negation.polarity', detail: 'the question is negated and the evidence is not' });

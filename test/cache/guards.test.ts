@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createComparisonGuard, createEntityGuard, createGuardSet, createNegationGuard, createNumberGuard, parseCachePairs, MEANING_CHANGING_KINDS } from '../../src/cache/index.js';
+import { extractQuantities } from '../../src/cache/guards/extract-quantities.js';
+import { tokenizeQuestion } from '../../src/cache/guards/question-tokens.js';
 
 const codes = (reasons: Array<{ code: string }>) => reasons.map((r) => r.code);
 
@@ -34,6 +36,14 @@ describe('number guard', () => {
     expect(guard.check('Is overtime paid at one and a half times the rate?', 'Is overtime paid at 1.5 times the rate?')).toEqual([]);
     expect(guard.check('Is the radius 1 km?', 'Is the radius 1,000 m?')).toEqual([]);
     expect(guard.check('Is 2FA required?', 'Is two-factor authentication required?')).toEqual([]);
+    expect(guard.check('Who was the musician of the twenty-first century?', 'Who was the musician of the 21st century?')).toEqual([]);
+  });
+  it('reads ordinals as ordinals, and an ordinal before a count apart from it', () => {
+    const read = (text: string) => extractQuantities(tokenizeQuestion(text)).map((q) => [q.text, q.value, q.unit?.name ?? null, q.ordinal === true]);
+    expect(read('in its first eight days')).toEqual([['first', 1, null, true], ['eight days', 8, 'day', false]]);
+    expect(read('the twenty-first and the 12th')).toEqual([['twenty-first', 21, null, true], ['12th', 12, null, true]]);
+    expect(read('the one hundred and fifth')).toEqual([['one hundred and fifth', 105, null, true]]);
+    expect(read('15 vacation days')).toEqual([['15 vacation days', 15, 'day', false]]);
   });
   it.each([
     ['Is the limit 5 GB?', 'Is the limit 5 TB?', 'number.unit'],
@@ -42,6 +52,9 @@ describe('number guard', () => {
     ['Is the room kept at 20 °C?', 'Is the room kept at 20 °F?', 'number.unit'],
     ['Do I get twenty-five days?', 'Do I get 20 days?', 'number.value'],
     ['Take it twice a day?', 'Take it three times a day?', 'number.value'],
+    // An ordinal before a count is its own quantity: "first" did not swallow "eight days".
+    ["What did the film gross in its first eight days?", "What did the film gross in its first seven days?", 'number.value'],
+    ['Who was the most important musician of the twenty-first century?', 'Who was the most important musician of the 20th century?', 'number.value'],
   ])('rejects %s / %s', (a, b, code) => {
     expect(codes(guard.check(a, b))).toContain(code);
   });

@@ -59,6 +59,18 @@ export function createEntityGuard(options: Partial<EntityGuardOptions> = {}): Qu
   };
 }
 
+/**
+ * The entity words of `text` the guard finds nowhere in `other` (same word any case, same stem, or
+ * an acronym and its expansion), as tokens of `text`.
+ * @example entitiesMissingFrom('Does Acme Pro log?', 'Does Acme Plus log?') // [Pro]
+ */
+export function entitiesMissingFrom(text: string, other: string, options: Partial<EntityGuardOptions> = {}): QuestionToken[] {
+  const settings = { ...DEFAULT_ENTITY_GUARD_OPTIONS, ...options };
+  const a = tokenizeQuestion(text).filter((t) => t.kind !== 'symbol');
+  const b = tokenizeQuestion(other).filter((t) => t.kind !== 'symbol');
+  return entityWords(a).filter((e) => !presentIn(e, b, a, settings));
+}
+
 /** Words too common to name anything: a swap of these is grammar, not an entity change. */
 const FUNCTION_WORDS = new Set(['a', 'an', 'the', 'is', 'are', 'was', 'were', 'do', 'does', 'did', 'can', 'could', 'will', 'would', 'should', 'must', 'may', 'might', 'this', 'that', 'these', 'those', 'our', 'my', 'your', 'their', 'its', 'we', 'i', 'you', 'they', 'in', 'on', 'at', 'for', 'of', 'to', 'from', 'by']);
 

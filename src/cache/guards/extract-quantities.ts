@@ -10,6 +10,8 @@ export interface Quantity {
   per?: Unit;
   /** The words it was read from, for messages. */
   text: string;
+  /** An ordinal ("second", "12th", "twenty-first"). */
+  ordinal?: boolean;
   /** Index of its first token, for locating bounds ("at least 12"). */
   start: number;
   end: number;
@@ -25,6 +27,8 @@ interface Part {
   kind: QuestionToken['kind'];
   /** True for the parts of a hyphenated compound after the first. */
   joined: boolean;
+  /** Digits read from an ordinal ("12th"). */
+  ordinal?: boolean;
 }
 
 /**
@@ -43,6 +47,7 @@ export function extractQuantities(tokens: readonly QuestionToken[]): Quantity[] 
     let value: number | undefined;
     let length = 0;
     let unit: Unit | undefined;
+    let ordinal = false;
     if (CURRENCY_SYMBOLS.has(part.word) && parts[i + 1]?.kind === 'number') {
       unit = UNIT_WORDS.get(part.word);
       value = parseDigits(parts[i + 1].word);
@@ -50,6 +55,7 @@ export function extractQuantities(tokens: readonly QuestionToken[]): Quantity[] 
     } else if (part.kind === 'number') {
       value = parseDigits(part.word);
       length = 1;
+      ordinal = part.ordinal === true;
     } else if (part.kind === 'word' && MULTIPLICATIVE_WORDS.has(part.word)) {
       // "once" only counts as a frequency when a rate follows ("once a day"), not "once approved".
       if (part.word !== 'once' || RATE_WORDS.has(words[i + 1] ?? '')) {
@@ -71,6 +77,7 @@ export function extractQuantities(tokens: readonly QuestionToken[]): Quantity[] 
         }
         value = spelled.value;
         length = spelled.length;
+        ordinal = spelled.ordinal;
       }
     }
     if (value === undefined) {
@@ -83,7 +90,8 @@ export function extractQuantities(tokens: readonly QuestionToken[]): Quantity[] 
       if (after !== undefined && UNIT_WORDS.has(after)) {
         unit = UNIT_WORDS.get(after);
         j += 1;
-      } else if (after !== undefined && after !== 'of' && UNIT_WORDS.has(words[j + 1] ?? '') && !RATE_WORDS.has(after)) {
+      } else if (after !== undefined && after !== 'of' && UNIT_WORDS.has(words[j + 1] ?? '') && !RATE_WORDS.has(after) && parts[j].kind !== 'number' && !readSpelledNumber(words, j)) {
+        // (Not a number between: "the first eight days" is the first, then eight days.)
         // One word between number and unit: "15 vacation days".
         unit = UNIT_WORDS.get(words[j + 1]);
         j += 2;
@@ -104,7 +112,7 @@ export function extractQuantities(tokens: readonly QuestionToken[]): Quantity[] 
       rate = readRate(words, j + 1); // the noun between stays unconsumed
     }
     const text = tokens.slice(first, last + 1).map((t) => t.text).join(' ');
-    out.push({ value, unit, per: rate?.unit, text, start: first, end: last });
+    out.push({ value, unit, per: rate?.unit, text, start: first, end: last, ...(ordinal ? { ordinal } : {}) });
     i = j;
   }
   return out;
@@ -134,7 +142,7 @@ function toParts(tokens: readonly QuestionToken[]): Part[] {
       parts.push({ word, token: index, kind: 'word', joined: true });
     } else if (token.kind === 'code' && /^\d+(?:st|nd|rd|th)$/i.test(token.text)) {
       // "12th", "2nd": an ordinal in digits, the same quantity as "twelfth", "second".
-      parts.push({ word: token.lower.replace(/\D+$/, ''), token: index, kind: 'number', joined: false });
+      parts.push({ word: token.lower.replace(/\D+$/, ''), token: index, kind: 'number', joined: false, ordinal: true });
     } else {
       parts.push({ word: token.lower, token: index, kind: token.kind, joined: false });
     }

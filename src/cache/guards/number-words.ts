@@ -15,8 +15,10 @@ export const SCALE_WORDS: ReadonlyMap<string, number> = new Map([
 /** Ordinal words and their values. */
 export const ORDINAL_WORDS: ReadonlyMap<string, number> = new Map([
   ['first', 1], ['second', 2], ['third', 3], ['fourth', 4], ['fifth', 5], ['sixth', 6], ['seventh', 7],
-  ['eighth', 8], ['ninth', 9], ['tenth', 10], ['eleventh', 11], ['twelfth', 12], ['twentieth', 20],
-  ['thirtieth', 30], ['hundredth', 100],
+  ['eighth', 8], ['ninth', 9], ['tenth', 10], ['eleventh', 11], ['twelfth', 12], ['thirteenth', 13],
+  ['fourteenth', 14], ['fifteenth', 15], ['sixteenth', 16], ['seventeenth', 17], ['eighteenth', 18],
+  ['nineteenth', 19], ['twentieth', 20], ['thirtieth', 30], ['fortieth', 40], ['fiftieth', 50], ['sixtieth', 60],
+  ['seventieth', 70], ['eightieth', 80], ['ninetieth', 90], ['hundredth', 100], ['thousandth', 1_000],
 ]);
 
 /** Multiplicative adverbs: "twice a day" is 2 times. */
@@ -49,6 +51,10 @@ export function readSpelledNumber(words: readonly string[], start: number): Spel
   let used = false;
   for (; i < words.length; i += 1) {
     const word = words[i];
+    // "twenty-first", "one hundred and fifth": an ordinal ends the number and makes it one.
+    if (used && ORDINAL_WORDS.has(word) && ORDINAL_WORDS.get(word)! < 100 && (current % 100 === 0 || (current % 10 === 0 && ORDINAL_WORDS.get(word)! < 10))) {
+      return { value: total + current + ORDINAL_WORDS.get(word)!, length: i + 1 - start, ordinal: true };
+    }
     if (CARDINAL_WORDS.has(word)) {
       const value = CARDINAL_WORDS.get(word)!;
       current = word === 'dozen' ? (current || 1) * value : current + value;
@@ -61,8 +67,8 @@ export function readSpelledNumber(words: readonly string[], start: number): Spel
         current = 0;
       }
       used = true;
-    } else if (word === 'and' && used && CARDINAL_WORDS.has(words[i + 1] ?? '')) {
-      continue; // "one hundred and five"
+    } else if (word === 'and' && used && (CARDINAL_WORDS.has(words[i + 1] ?? '') || (current % 100 === 0 && (ORDINAL_WORDS.get(words[i + 1] ?? '') ?? 100) < 100))) {
+      continue; // "one hundred and five", "one hundred and fifth"
     } else if (word === 'and' && used && words[i + 1] === 'a' && words[i + 2] === 'half') {
       current += 0.5;
       i += 3;
