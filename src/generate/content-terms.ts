@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { porterStem } from '../porter-stem.js';
 
 /**
  * English function words that carry no topic: Lucene's EnglishAnalyzer stop set plus question
@@ -36,7 +36,7 @@ export function contentTerms(text: string): string[] {
   for (const word of words(splitCamelCase(text))) {
     if (STOP_WORDS.has(word)) continue;
     if (word.length === 1 && !/\d/.test(word)) continue;
-    terms.push(stemmer(word));
+    terms.push(porterStem(word));
   }
   return terms;
 }

@@ -41,8 +41,8 @@ export function createEntityGuard(options: Partial<EntityGuardOptions> = {}): Qu
     check(newQuestion, cachedQuestion) {
       const a = tokenizeQuestion(newQuestion).filter((t) => t.kind !== 'symbol');
       const b = tokenizeQuestion(cachedQuestion).filter((t) => t.kind !== 'symbol');
-      const missingFromB = entityWords(a).filter((e) => !presentIn(e, b, a, settings));
-      const missingFromA = entityWords(b).filter((e) => !presentIn(e, a, b, settings));
+      const missingFromB = missingEntities(a, b, settings);
+      const missingFromA = missingEntities(b, a, settings);
       const swap = missingFromB.length > 0 && missingFromA.length > 0;
       if (!swap && settings.rejectSingleWordSwap) {
         const swapped = singleWordSwap(a, b);
@@ -68,7 +68,38 @@ export function entitiesMissingFrom(text: string, other: string, options: Partia
   const settings = { ...DEFAULT_ENTITY_GUARD_OPTIONS, ...options };
   const a = tokenizeQuestion(text).filter((t) => t.kind !== 'symbol');
   const b = tokenizeQuestion(other).filter((t) => t.kind !== 'symbol');
-  return entityWords(a).filter((e) => !presentIn(e, b, a, settings));
+  return missingEntities(a, b, settings);
+}
+
+/** The entity words of `own` not present in `other`: each other token's key computed once, each acronym's expansion in `own` once. */
+function missingEntities(own: QuestionToken[], other: QuestionToken[], settings: EntityGuardOptions): QuestionToken[] {
+  const entities = entityWords(own);
+  if (entities.length === 0) return [];
+  const keys = new Set<string>();
+  const quotedWords = new Set<string>();
+  const acronyms: QuestionToken[] = [];
+  for (const token of other) {
+    keys.add(tokenKey(token));
+    // A quoted string matches the same words unquoted.
+    if (token.kind === 'quoted') for (const word of token.lower.split(/\s+/)) quotedWords.add(stemWord(word));
+    if (isAcronymShape(token.text)) acronyms.push(token);
+  }
+  let expansions: Array<QuestionToken[] | undefined> | undefined;
+  return entities.filter((entity) => {
+    const key = tokenKey(entity);
+    if (keys.has(key) || quotedWords.has(key)) return false;
+    // A one-word quoted string matches the same word unquoted.
+    if (entity.kind === 'quoted' && !/\s/.test(entity.lower) && keys.has(stemWord(entity.lower))) return false;
+    if (!settings.matchAcronyms) return true;
+    if (expandsInto(entity.text, other)) return false;
+    // The entity is part of an expansion whose acronym is on the other side ("Service Level Agreement" / "SLA").
+    expansions ??= acronyms.map((acronym) => expansionSpan(acronym.text, own));
+    return !expansions.some((span) => span?.includes(entity) === true);
+  });
+}
+
+function tokenKey(token: QuestionToken): string {
+  return token.kind === 'code' || token.kind === 'quoted' ? token.lower : stemWord(token.lower);
 }
 
 /** Words too common to name anything: a swap of these is grammar, not an entity change. */
@@ -106,21 +137,6 @@ function isEntityToken(token: QuestionToken, index: number): boolean {
   if (/^[A-Z0-9]{2,}s?$/.test(bare) && /[A-Z]/.test(bare)) return true; // acronym: GDPR, SOC, APIs
   if (/^[a-z]+[A-Z]/.test(bare)) return true; // iOS, macOS, eBay
   return index > 0 && /^\p{Lu}/u.test(token.text); // capitalized after the first word
-}
-
-function presentIn(entity: QuestionToken, other: QuestionToken[], own: QuestionToken[], settings: EntityGuardOptions): boolean {
-  const key = entity.kind === 'code' || entity.kind === 'quoted' ? entity.lower : stemWord(entity.lower);
-  for (const token of other) {
-    const candidate = token.kind === 'code' || token.kind === 'quoted' ? token.lower : stemWord(token.lower);
-    if (candidate === key) return true;
-    // A quoted string matches the same words unquoted.
-    if (token.kind === 'quoted' && token.lower.split(/\s+/).map(stemWord).includes(key)) return true;
-    if (entity.kind === 'quoted' && entity.lower.split(/\s+/).map(stemWord).includes(candidate) && entity.lower.split(/\s+/).length === 1) return true;
-  }
-  if (!settings.matchAcronyms) return false;
-  if (expandsInto(entity.text, other)) return true;
-  // The entity is part of an expansion whose acronym is on the other side ("Service Level Agreement" / "SLA").
-  return other.some((token) => isAcronymShape(token.text) && expansionSpan(token.text, own)?.includes(entity) === true);
 }
 
 function isAcronymShape(text: string): boolean {

@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { porterStem } from '../../porter-stem.js';
 
 /** What a token looks like; guards read different kinds. */
 export type TokenKind = 'word' | 'number' | 'code' | 'symbol' | 'quoted';
@@ -102,5 +102,5 @@ export function parseDigits(text: string): number {
 /** Lowercase Porter stem, for comparing words across inflections. */
 export function stemWord(word: string): string {
   const lower = word.toLowerCase();
-  return /^[a-z]+$/.test(lower) ? stemmer(lower) : lower;
+  return /^[a-z]+$/.test(lower) ? porterStem(lower) : lower;
 }
