@@ -137,20 +137,52 @@ function evidenceKey(question: string, chunks: readonly RetrievedChunk[]): strin
   return parts.join('\u0000');
 }
 
+/** What reading a chunk gives, whatever the question: its answer units, their terms, its title and headings' terms. */
+interface ChunkReading {
+  units: EvidenceUnit[];
+  unitTerms: string[][];
+  neighbourTerms: Array<Set<string>>;
+  contextTerms: Set<string>;
+  guardText: string;
+}
+
+/** Chunks read lately, by everything evidenceUnits reads (the same chunks come back for question after question). */
+const readings = new Map<string, ChunkReading>();
+const MAX_READINGS = 512;
+
+function readChunk(chunk: RetrievedChunk): ChunkReading {
+  const key = [chunk.title, chunk.headingPath.join('\u0001'), chunk.text, chunk.edges?.before ?? '\u0002', chunk.edges?.after ?? '\u0002'].join('\u0000');
+  const known = readings.get(key);
+  if (known) {
+    // Least recently used first: a hit moves to the end.
+    readings.delete(key);
+    readings.set(key, known);
+    return known;
+  }
+  const units = evidenceUnits(chunk);
+  const contextTerms = new Set(units.length > 0 ? contentTerms(units[0].context) : []);
+  const guardText = units.length > 0 && units[0].context ? `${units[0].context}. ${chunk.text}` : chunk.text;
+  const unitTerms = units.map((unit) => contentTerms(unit.text));
+  const neighbourTerms = units.map((_, i) => {
+    const terms = new Set<string>();
+    for (let j = Math.max(0, i - NEIGHBOURS); j <= Math.min(units.length - 1, i + NEIGHBOURS); j++) {
+      if (j !== i) for (const term of unitTerms[j]) terms.add(term);
+    }
+    return terms;
+  });
+  const reading = { units, unitTerms, neighbourTerms, contextTerms, guardText };
+  if (readings.size >= MAX_READINGS) readings.delete(readings.keys().next().value!);
+  readings.set(key, reading);
+  return reading;
+}
+
 function scoreEvidenceUncached(question: string, chunks: readonly RetrievedChunk[]): EvidenceScores {
   const queryTerms = [...new Set(contentTerms(question))];
   const candidates: Candidate[] = [];
   chunks.forEach((chunk, rank) => {
-    const units = evidenceUnits(chunk);
-    const contextTerms = new Set(units.length > 0 ? contentTerms(units[0].context) : []);
-    const guardText = units.length > 0 && units[0].context ? `${units[0].context}. ${chunk.text}` : chunk.text;
-    const unitTerms = units.map((unit) => contentTerms(unit.text));
+    const { units, unitTerms, neighbourTerms, contextTerms, guardText } = readChunk(chunk);
     units.forEach((unit, i) => {
-      const neighbourTerms = new Set<string>();
-      for (let j = Math.max(0, i - NEIGHBOURS); j <= Math.min(units.length - 1, i + NEIGHBOURS); j++) {
-        if (j !== i) for (const term of unitTerms[j]) neighbourTerms.add(term);
-      }
-      candidates.push({ chunk, rank, unit, terms: unitTerms[i], contextTerms, neighbourTerms, guardText });
+      candidates.push({ chunk, rank, unit, terms: unitTerms[i], contextTerms, neighbourTerms: neighbourTerms[i], guardText });
     });
   });
 

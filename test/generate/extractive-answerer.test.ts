@@ -30,6 +30,18 @@ describe('answerExtractively', () => {
     expect(lines[1]).toBe('"Items can be returned within 30 days of purchase for a full refund." [Source: Returns Policy]');
   });
 
+  it('reads a chunk again when what it reads changed: the same chunk id with other text, title or edges', () => {
+    const question = 'How long is the warranty on the X200 drill?';
+    expect(answerExtractively(question, [WARRANTY]).text).toContain('two-year');
+    // Context expansion hands over the same chunk id with more text; a re-ingest keeps ids apart anyway.
+    const changed = { ...WARRANTY, text: WARRANTY.text.replace('two-year', 'five-year') };
+    expect(answerExtractively(question, [changed]).text).toContain('five-year');
+    expect(answerExtractively(question, [changed]).text).not.toContain('two-year');
+    const retitled = { ...WARRANTY, title: 'Zeta Handbook' };
+    expect(answerExtractively(question, [retitled]).text).toContain('[Source: Zeta Handbook');
+    expect(answerExtractively(question, [WARRANTY]).text).toContain('two-year');
+  });
+
   it('refuses with exactly the refusal sentence when nothing covers the question', () => {
     for (const question of ['Who is the CEO of Acme?', 'the of and', 'What is the capital of France?']) {
       const result = answerExtractively(question, [WARRANTY, RETURNS, INJECTION]);
