@@ -1,5 +1,5 @@
 import { createComparisonGuard } from '../cache/guards/comparison-guard.js';
-import { entitiesMissingFrom, entityWords } from '../cache/guards/entity-guard.js';
+import { entitiesMissingIn, entityPresence, entityWords, type EntityPresence } from '../cache/guards/entity-guard.js';
 import { extractQuantities, type Quantity } from '../cache/guards/extract-quantities.js';
 import type { GuardReason } from '../cache/guards/guard-types.js';
 import { createNegationGuard } from '../cache/guards/negation-guard.js';
@@ -57,14 +57,15 @@ export function passageMismatches(questionText: string, passageText: string): Gu
   const question = withoutDiacritics(questionText);
   const passage = withoutDiacritics(passageText);
   const reasons: GuardReason[] = [];
-  const available = extractQuantities(tokenizeQuestion(passage));
-  const words = new PassageWords(passage);
+  const facts = passageFacts(passage);
+  const available = facts.quantities();
+  const words = facts.words();
   for (const quantity of extractQuantities(tokenizeQuestion(question))) {
     // "first" describes more often than it counts ("her first album", "which airlines first agreed"):
     // it is checked against the sentence (sentenceMismatches), not required of the passage. A small
     // count in words with no unit sizes the answer ("what two instruments", "one of the reasons"),
     // it is not a figure the evidence must state.
-    if (isFirst(quantity) || (isSmallCount(quantity) && !countsOtherwise(question, quantity, passage))) continue;
+    if (isFirst(quantity) || (isSmallCount(quantity) && !countsOtherwise(question, quantity, facts))) continue;
     // Digits inside a quoted title ("Top 20 Hot 100 Songwriters") are words of the passage.
     if (quantity.unit === undefined && /^\d[\d,.]*$/.test(quantity.text) && words.holds(quantity.text)) continue;
     if (!available.some((other) => sameValue(quantity, other))) {
@@ -75,14 +76,15 @@ export function passageMismatches(questionText: string, passageText: string): Gu
   // passage naming more entities than the question is normal. Names are matched leniently, as
   // people write them in questions: any case and punctuation ("U.S" / "US", "Jay Z" / "Jay-Z"),
   // words run together ("Superbowl"), one letter off in a long name ("Roberson" / "Robertson").
-  const missing = entitiesMissingFrom(question, passage).filter((token) => !words.holds(token.text));
+  const asked = tokenizeQuestion(question).filter((t) => t.kind !== 'symbol');
+  const missing = entitiesMissingIn(asked, entityWords(asked), facts.presence()).filter((token) => !words.holds(token.text));
   // A name of several words is one name: "Clawshot Princess" is not "Twilight Princess" because the
   // passage says "Clawshot" elsewhere (one word may stand between: "Beyonce Knowles" / "Beyonce Giselle Knowles").
   for (const span of nameSpans(question)) {
     if (span.some((token) => missing.includes(token))) continue;
     if (!words.holdsInSequence(span.map((token) => token.text))) missing.push(...span);
   }
-  if (missing.length > 0 && entitiesMissingFrom(passage, question).length > 0) {
+  if (missing.length > 0 && entitiesMissingIn(facts.tokens, facts.entities(), entityPresence(asked)).length > 0) {
     reasons.push({ guard: 'entity', code: 'entity.swap', detail: `the question names ${missing.map((t) => `"${t.text}"`).join(', ')}, which the evidence does not` });
   }
   return reasons;
@@ -115,13 +117,13 @@ function isFirst(quantity: Quantity): boolean {
  * Whether the passage counts the noun after `quantity` in the question with another number: "two
  * buttons" asked, "one button" stated.
  */
-function countsOtherwise(question: string, quantity: Quantity, passage: string): boolean {
+function countsOtherwise(question: string, quantity: Quantity, facts: PassageFacts): boolean {
   const tokens = tokenizeQuestion(question).filter((t) => t.kind !== 'symbol');
   const noun = tokens[quantity.end + 1];
   if (noun === undefined || noun.kind !== 'word') return false;
   const stem = stemWord(noun.lower);
-  const passageTokens = tokenizeQuestion(passage).filter((t) => t.kind !== 'symbol');
-  return extractQuantities(passageTokens).some((stated) => {
+  const passageTokens = facts.tokens;
+  return facts.wordQuantities().some((stated) => {
     const next = passageTokens[stated.end + 1];
     return next !== undefined && stemWord(next.lower) === stem && !sameValue(stated, quantity);
   });
@@ -135,6 +137,57 @@ function isSmallCount(quantity: Quantity): boolean {
 /** Lower case, no diacritics, possessives dropped, every run of other characters one space. */
 function plainWords(text: string): string {
   return withoutDiacritics(text).toLowerCase().replace(/['’]s\b/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/**
+ * What the checks read from a passage, whatever the question: its tokens, quantities, plain words
+ * and entity index, each computed on first use. The same chunks are checked against question after
+ * question, so the facts of the passages checked lately are kept.
+ */
+class PassageFacts {
+  readonly tokens: readonly QuestionToken[];
+  private readonly all: readonly QuestionToken[];
+  private memo: { quantities?: Quantity[]; wordQuantities?: Quantity[]; words?: PassageWords; presence?: EntityPresence; entities?: QuestionToken[] } = {};
+  constructor(private readonly passage: string) {
+    this.all = tokenizeQuestion(passage);
+    this.tokens = this.all.filter((t) => t.kind !== 'symbol');
+  }
+
+  quantities(): Quantity[] {
+    return (this.memo.quantities ??= extractQuantities(this.all));
+  }
+
+  /** Quantities read without symbols (their token indexes are into `tokens`). */
+  wordQuantities(): Quantity[] {
+    return (this.memo.wordQuantities ??= extractQuantities(this.tokens));
+  }
+
+  words(): PassageWords {
+    return (this.memo.words ??= new PassageWords(this.passage));
+  }
+
+  presence(): EntityPresence {
+    return (this.memo.presence ??= entityPresence(this.tokens));
+  }
+
+  entities(): QuestionToken[] {
+    return (this.memo.entities ??= entityWords(this.tokens));
+  }
+}
+
+const passageFactsKept = new Map<string, PassageFacts>();
+const MAX_PASSAGE_FACTS = 256;
+
+function passageFacts(passage: string): PassageFacts {
+  let facts = passageFactsKept.get(passage);
+  if (facts) {
+    passageFactsKept.delete(passage);
+  } else {
+    facts = new PassageFacts(passage);
+    if (passageFactsKept.size >= MAX_PASSAGE_FACTS) passageFactsKept.delete(passageFactsKept.keys().next().value!);
+  }
+  passageFactsKept.set(passage, facts);
+  return facts;
 }
 
 /** A passage's words as plain text, for lenient name lookups. */

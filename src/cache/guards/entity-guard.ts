@@ -59,31 +59,41 @@ export function createEntityGuard(options: Partial<EntityGuardOptions> = {}): Qu
   };
 }
 
-/**
- * The entity words of `text` the guard finds nowhere in `other` (same word any case, same stem, or
- * an acronym and its expansion), as tokens of `text`.
- * @example entitiesMissingFrom('Does Acme Pro log?', 'Does Acme Plus log?') // [Pro]
- */
-export function entitiesMissingFrom(text: string, other: string, options: Partial<EntityGuardOptions> = {}): QuestionToken[] {
-  const settings = { ...DEFAULT_ENTITY_GUARD_OPTIONS, ...options };
-  const a = tokenizeQuestion(text).filter((t) => t.kind !== 'symbol');
-  const b = tokenizeQuestion(other).filter((t) => t.kind !== 'symbol');
-  return missingEntities(a, b, settings);
+/** A text's tokens indexed for entity lookups: each token's key, quoted strings' words, its acronyms. */
+export interface EntityPresence {
+  tokens: readonly QuestionToken[];
+  keys: ReadonlySet<string>;
+  quotedWords: ReadonlySet<string>;
+  acronyms: readonly QuestionToken[];
 }
 
-/** The entity words of `own` not present in `other`: each other token's key computed once, each acronym's expansion in `own` once. */
-function missingEntities(own: QuestionToken[], other: QuestionToken[], settings: EntityGuardOptions): QuestionToken[] {
-  const entities = entityWords(own);
-  if (entities.length === 0) return [];
+/** Indexes tokens (symbols removed) for `entitiesMissingIn`; build it once for a text checked against many. */
+export function entityPresence(tokens: readonly QuestionToken[]): EntityPresence {
   const keys = new Set<string>();
   const quotedWords = new Set<string>();
   const acronyms: QuestionToken[] = [];
-  for (const token of other) {
+  for (const token of tokens) {
     keys.add(tokenKey(token));
     // A quoted string matches the same words unquoted.
     if (token.kind === 'quoted') for (const word of token.lower.split(/\s+/)) quotedWords.add(stemWord(word));
     if (isAcronymShape(token.text)) acronyms.push(token);
   }
+  return { tokens, keys, quotedWords, acronyms };
+}
+
+function missingEntities(own: QuestionToken[], other: QuestionToken[], settings: EntityGuardOptions): QuestionToken[] {
+  return entitiesMissingIn(own, entityWords(own), entityPresence(other), settings);
+}
+
+/**
+ * The entities of `own` (its `entityWords`) not present in `other`: the same word any case or stem,
+ * a quoted string's word, an acronym and its expansion. Each acronym's expansion in `own` is looked
+ * for once.
+ */
+export function entitiesMissingIn(own: readonly QuestionToken[], entities: readonly QuestionToken[], other: EntityPresence, options: Partial<EntityGuardOptions> = {}): QuestionToken[] {
+  if (entities.length === 0) return [];
+  const settings = { ...DEFAULT_ENTITY_GUARD_OPTIONS, ...options };
+  const { keys, quotedWords, acronyms } = other;
   let expansions: Array<QuestionToken[] | undefined> | undefined;
   return entities.filter((entity) => {
     const key = tokenKey(entity);
@@ -91,7 +101,7 @@ function missingEntities(own: QuestionToken[], other: QuestionToken[], settings:
     // A one-word quoted string matches the same word unquoted.
     if (entity.kind === 'quoted' && !/\s/.test(entity.lower) && keys.has(stemWord(entity.lower))) return false;
     if (!settings.matchAcronyms) return true;
-    if (expandsInto(entity.text, other)) return false;
+    if (expandsInto(entity.text, other.tokens)) return false;
     // The entity is part of an expansion whose acronym is on the other side ("Service Level Agreement" / "SLA").
     expansions ??= acronyms.map((acronym) => expansionSpan(acronym.text, own));
     return !expansions.some((span) => span?.includes(entity) === true);
@@ -117,7 +127,7 @@ function singleWordSwap(a: QuestionToken[], b: QuestionToken[]): [string, string
 }
 
 /** The tokens that belong to named entities, codes or quoted strings. */
-export function entityWords(tokens: QuestionToken[]): QuestionToken[] {
+export function entityWords(tokens: readonly QuestionToken[]): QuestionToken[] {
   const out: QuestionToken[] = [];
   let inSpan = false;
   tokens.forEach((token, index) => {
@@ -145,12 +155,12 @@ function isAcronymShape(text: string): boolean {
 }
 
 /** True when `acronym` (MFA, 2FA, NDA) spells the initials of consecutive words in `tokens`. */
-function expandsInto(acronym: string, tokens: QuestionToken[]): boolean {
+function expandsInto(acronym: string, tokens: readonly QuestionToken[]): boolean {
   return isAcronymShape(acronym) && expansionSpan(acronym, tokens) !== undefined;
 }
 
 /** The tokens whose initials spell the acronym (hyphenated words count part by part). */
-function expansionSpan(acronym: string, tokens: QuestionToken[]): QuestionToken[] | undefined {
+function expansionSpan(acronym: string, tokens: readonly QuestionToken[]): QuestionToken[] | undefined {
   const letters = acronym.replace(/s$/, '').toLowerCase().split('');
   const parts: Array<{ word: string; token: QuestionToken }> = [];
   for (const token of tokens) {
