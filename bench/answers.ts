@@ -32,6 +32,8 @@ import { mulberry32 } from '../src/eval/prng.js';
 import { answerText, referenceAnswers } from '../src/eval/run-answer-metrics.js';
 import { runGoldenEval } from '../src/eval/run-golden-eval.js';
 import { isExtractiveAnswerer } from '../src/generate/extractive-answerer.js';
+import { clearChunkReadings } from '../src/generate/answer-extractively.js';
+import { clearPassageFacts } from '../src/generate/evidence-mismatches.js';
 import { ANSWERABILITY_EXTRACTIVE_MIN_COVERAGE, decideAnswerability, extractiveOverrides, loadAnswerabilityModel } from '../src/generate/answerability-model.js';
 import { withheldEvidence } from '../src/eval/withheld-evidence.js';
 import { createGroundwork, type Groundwork } from '../src/groundwork.js';
@@ -89,14 +91,18 @@ async function open(config: ConfigInput, answerability: 'off' | 'default' = 'off
 /**
  * What answering adds to a question over the top TIMED_CHUNKS retrieved chunks, per question, in ms:
  * reading the chunks' edges (the neighbouring text that completes cut sentences, one statement) and
- * the answerer itself; both sorted ascending.
+ * the answerer itself; all sorted ascending. `total` keeps what the answerer keeps between questions
+ * (chunk readings, passage facts: the questions of a set share documents); `firstReading` is the
+ * same total with those forgotten before each question.
  */
-async function answererTimes(gw: Groundwork, tenant: string, items: readonly GoldenItem[]): Promise<{ total: number[]; answerer: number[]; edges: number[] }> {
+async function answererTimes(gw: Groundwork, tenant: string, items: readonly GoldenItem[]): Promise<{ total: number[]; answerer: number[]; edges: number[]; firstReading: number[] }> {
   const model = gw.chatModel;
   if (!isExtractiveAnswerer(model)) throw new Error('this bench measures the extractive answerer');
   const total: number[] = [];
   const answerer: number[] = [];
   const edges: number[] = [];
+  const firstReading: number[] = [];
+  const asked: Array<{ question: string; chunks: Awaited<ReturnType<typeof loadChunkEdges>>; confidence: number; edgesMs: number }> = [];
   for (const item of items) {
     const retrieval = await gw.retrieve({ query: item.question, tenant, mode: 'sparse', k: TIMED_CHUNKS });
     const started = performance.now();
@@ -108,9 +114,20 @@ async function answererTimes(gw: Groundwork, tenant: string, items: readonly Gol
     total.push(done - started);
     edges.push(loaded - started);
     answerer.push(done - loaded);
+    asked.push({ question: item.question, chunks, confidence: retrieval.confidence, edgesMs: loaded - started });
+  }
+  // The same again with the answerer's kept chunk readings and passage facts forgotten before each
+  // question: every chunk read for the first time (the cost of questions over documents not read lately).
+  for (const { question, chunks, confidence, edgesMs } of asked) {
+    clearChunkReadings();
+    clearPassageFacts();
+    const again = performance.now();
+    const decision = gw.config.generate.answerability.model === 'off' ? undefined : decideAnswerability(answerabilityModel!, question, chunks, confidence);
+    if (decision === undefined || decision.answer) model.answerFromContext(question, chunks, decision ? extractiveOverrides(decision.score) : {});
+    firstReading.push(performance.now() - again + edgesMs);
   }
   const sort = (values: number[]) => values.sort((a, b) => a - b);
-  return { total: sort(total), answerer: sort(answerer), edges: sort(edges) };
+  return { total: sort(total), answerer: sort(answerer), edges: sort(edges), firstReading: sort(firstReading) };
 }
 
 function failingExamples(items: readonly GoldenItem[], lines: readonly AnswersFileLine[]) {

@@ -150,6 +150,12 @@ interface ChunkReading {
 const readings = new Map<string, ChunkReading>();
 const MAX_READINGS = 512;
 
+/** Forgets every chunk reading and the last scores (bench/answers.ts times a first reading with it). */
+export function clearChunkReadings(): void {
+  readings.clear();
+  lastScored = undefined;
+}
+
 function readChunk(chunk: RetrievedChunk): ChunkReading {
   const key = [chunk.title, chunk.headingPath.join('\u0001'), chunk.text, chunk.edges?.before ?? '\u0002', chunk.edges?.after ?? '\u0002'].join('\u0000');
   const known = readings.get(key);

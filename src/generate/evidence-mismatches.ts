@@ -178,6 +178,11 @@ class PassageFacts {
 const passageFactsKept = new Map<string, PassageFacts>();
 const MAX_PASSAGE_FACTS = 256;
 
+/** Forgets the passages' facts (bench/answers.ts times a first reading with it). */
+export function clearPassageFacts(): void {
+  passageFactsKept.clear();
+}
+
 function passageFacts(passage: string): PassageFacts {
   let facts = passageFactsKept.get(passage);
   if (facts) {
