@@ -13,6 +13,8 @@ const ABBREVIATIONS = new Set([
   'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'etc', 'e.g', 'i.e', 'fig', 'no', 'inc',
   'ltd', 'co', 'corp', 'approx', 'dept', 'est', 'vol', 'p', 'pp', 'ch', 'sec', 'jan', 'feb', 'mar',
   'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'u.s', 'a.m', 'p.m',
+  // Works, references and titles that never end a sentence in practice ("Op. 64, No. 1", "cf. Table 2", "Lt. Col. Ames").
+  'op', 'nos', 'cf', 'viz', 'ca', 'eq', 'eqs', 'figs', 'vols', 'ibid', 'lt', 'col', 'capt', 'sgt', 'gov', 'rev', 'mt', 'bros',
 ]);
 
 /** Built once: a segmenter holds no state between calls, and building one costs more than segmenting a sentence. */

@@ -13,6 +13,15 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('does not split works and references: "Op. 64, No. 1", "cf. Table 2", ranks', () => {
+    const text = 'The earliest recording was an 1895 performance of the Nocturne in E major Op. 62 No. 2 by Paul Pabst. It was praised (cf. Table 2) by Lt. Col. Ames. The waltz (Op. 64, No. 1) followed.';
+    expect(splitSentences(text).map((span) => span.text.trim())).toEqual([
+      'The earliest recording was an 1895 performance of the Nocturne in E major Op. 62 No. 2 by Paul Pabst.',
+      'It was praised (cf. Table 2) by Lt. Col. Ames.',
+      'The waltz (Op. 64, No. 1) followed.',
+    ]);
+  });
+
   it('gives spans that tile the text exactly', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (text) => {
