@@ -9,6 +9,7 @@ import { passageMismatches, sentenceMismatches } from './evidence-mismatches.js'
 import { evidenceUnits, type EvidenceUnit } from './evidence-units.js';
 import { expectedAnswerType, hasAnswerType, withoutQuestionNumbers, type AnswerType } from './expected-answer-type.js';
 import { shortenAroundClause } from './whole-sentence.js';
+import { recentMemo } from '../recent-memo.js';
 
 /** BM25 saturation and length normalization: Lucene's defaults (Robertson and Zaragoza 2009 ranges). */
 const BM25_K1 = 1.2;
@@ -146,9 +147,8 @@ interface ChunkReading {
   guardText: string;
 }
 
-/** Chunks read lately, by everything evidenceUnits reads (the same chunks come back for question after question). */
-const readings = new Map<string, ChunkReading>();
-const MAX_READINGS = 512;
+/** The 512 chunks read lately, by everything evidenceUnits reads (the same chunks come back for question after question). */
+const readings = recentMemo<ChunkReading>(512);
 
 /** Forgets every chunk reading and the last scores (bench/answers.ts times a first reading with it). */
 export function clearChunkReadings(): void {
@@ -158,13 +158,10 @@ export function clearChunkReadings(): void {
 
 function readChunk(chunk: RetrievedChunk): ChunkReading {
   const key = [chunk.title, chunk.headingPath.join('\u0001'), chunk.text, chunk.edges?.before ?? '\u0002', chunk.edges?.after ?? '\u0002'].join('\u0000');
-  const known = readings.get(key);
-  if (known) {
-    // Least recently used first: a hit moves to the end.
-    readings.delete(key);
-    readings.set(key, known);
-    return known;
-  }
+  return readings.get(key, () => readChunkUncached(chunk));
+}
+
+function readChunkUncached(chunk: RetrievedChunk): ChunkReading {
   const units = evidenceUnits(chunk);
   const contextTerms = new Set(units.length > 0 ? contentTerms(units[0].context) : []);
   const guardText = units.length > 0 && units[0].context ? `${units[0].context}. ${chunk.text}` : chunk.text;
@@ -176,10 +173,7 @@ function readChunk(chunk: RetrievedChunk): ChunkReading {
     }
     return terms;
   });
-  const reading = { units, unitTerms, neighbourTerms, contextTerms, guardText };
-  if (readings.size >= MAX_READINGS) readings.delete(readings.keys().next().value!);
-  readings.set(key, reading);
-  return reading;
+  return { units, unitTerms, neighbourTerms, contextTerms, guardText };
 }
 
 function scoreEvidenceUncached(question: string, chunks: readonly RetrievedChunk[]): EvidenceScores {

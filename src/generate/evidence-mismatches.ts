@@ -4,6 +4,7 @@ import { extractQuantities, type Quantity } from '../cache/guards/extract-quanti
 import type { GuardReason } from '../cache/guards/guard-types.js';
 import { createNegationGuard } from '../cache/guards/negation-guard.js';
 import { stemWord, tokenizeQuestion, type QuestionToken } from '../cache/guards/question-tokens.js';
+import { recentMemo } from '../recent-memo.js';
 
 // The answer cache's guards, built once: they hold no state between calls.
 const negation = createNegationGuard();
@@ -175,8 +176,8 @@ class PassageFacts {
   }
 }
 
-const passageFactsKept = new Map<string, PassageFacts>();
-const MAX_PASSAGE_FACTS = 256;
+/** The 256 passages checked lately. */
+const passageFactsKept = recentMemo<PassageFacts>(256);
 
 /** Forgets the passages' facts (bench/answers.ts times a first reading with it). */
 export function clearPassageFacts(): void {
@@ -184,15 +185,7 @@ export function clearPassageFacts(): void {
 }
 
 function passageFacts(passage: string): PassageFacts {
-  let facts = passageFactsKept.get(passage);
-  if (facts) {
-    passageFactsKept.delete(passage);
-  } else {
-    facts = new PassageFacts(passage);
-    if (passageFactsKept.size >= MAX_PASSAGE_FACTS) passageFactsKept.delete(passageFactsKept.keys().next().value!);
-  }
-  passageFactsKept.set(passage, facts);
-  return facts;
+  return passageFactsKept.get(passage, () => new PassageFacts(passage));
 }
 
 /** A passage's words as plain text, for lenient name lookups. */

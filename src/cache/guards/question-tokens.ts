@@ -1,4 +1,5 @@
 import { porterStem } from '../../porter-stem.js';
+import { recentMemo } from '../../recent-memo.js';
 
 /** What a token looks like; guards read different kinds. */
 export type TokenKind = 'word' | 'number' | 'code' | 'symbol' | 'quoted';
@@ -33,17 +34,11 @@ const TOKEN = new RegExp(
  * Questions tokenized lately: every guard tokenizes both questions of a pair, and a lookup checks
  * one new question against a few cached ones, so most calls repeat one of the last few.
  */
-const recent = new Map<string, readonly QuestionToken[]>();
-const RECENT_QUESTIONS = 16;
+const recent = recentMemo<readonly QuestionToken[]>(16);
 
 /** Splits a question into tokens; contractions become base + `not` (`can't` -> `can`, `not`). */
 export function tokenizeQuestion(question: string): readonly QuestionToken[] {
-  const known = recent.get(question);
-  if (known) return known;
-  const tokens = tokenize(question);
-  if (recent.size >= RECENT_QUESTIONS) recent.delete(recent.keys().next().value!);
-  recent.set(question, tokens);
-  return tokens;
+  return recent.get(question, () => tokenize(question));
 }
 
 function tokenize(question: string): QuestionToken[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idf } from '../../../src/search-index/bm25.js';
 import { createEnglishAnalyzer } from '../../../src/search-index/analyzer.js';
-import { analyzeCandidate, bigramMatches, proximityWindow, queryCues, rankerFeatureRows, RANKER_FEATURES } from '../../../src/retrieve/ranker/ranker-features.js';
+import { analyzeCandidate, bigramMatches, proximityWindow, queryCues, rankerFeatureRows, RANKER_FEATURES, type RankerStatistics } from '../../../src/retrieve/ranker/ranker-features.js';
 import { rm3Query } from '../../../src/retrieve/ranker/rm3.js';
 import type { RetrievedChunk } from '../../../src/retrieve/types.js';
 
@@ -10,6 +10,13 @@ const column = (name: (typeof RANKER_FEATURES)[number]) => RANKER_FEATURES.index
 
 function chunk(id: number, title: string, text: string, extra: Partial<RetrievedChunk> = {}): RetrievedChunk {
   return { chunkId: id, documentId: id, externalId: `d${id}`, documentVersion: 1, source: `d${id}`, title, text, ordinal: 0, headingPath: [], metadata: {}, score: 10 - id, scores: { sparse: 10 - id, sparseRank: id }, ...extra };
+}
+
+/** Feature rows of the candidates for the query, its terms weighted equally as the RM3 query. */
+function rowsOf(query: string, candidates: RetrievedChunk[], statistics: RankerStatistics): number[][] {
+  const queryTerms = analyzer.terms(query);
+  const analyzed = candidates.map((c) => analyzeCandidate(analyzer, c));
+  return rankerFeatureRows({ query, queryTerms, candidates, titleWeight: 1 }, analyzed, new Map(queryTerms.map((t) => [t, 1 / queryTerms.length])), statistics);
 }
 
 describe('ranker features', () => {
@@ -34,15 +41,12 @@ describe('ranker features', () => {
 
   it('computes one row per candidate with title, coverage, proximity and ratio features', () => {
     const query = 'vitamin D bone density';
-    const queryTerms = analyzer.terms(query);
     const candidates = [
       chunk(1, 'Bone health', 'Vitamin D raises bone density in older adults.'),
       chunk(2, 'Diet', 'Density of diet studies; vitamin intake and sleep.'),
       chunk(3, 'Unrelated', 'Cats sleep most of the day.'),
     ];
-    const analyzed = candidates.map((c) => analyzeCandidate(analyzer, c));
-    const df = new Map(queryTerms.map((t) => [t, 5]));
-    const rows = rankerFeatureRows({ query, queryTerms, candidates, titleWeight: 1 }, analyzed, new Map(queryTerms.map((t) => [t, 1 / queryTerms.length])), { n: 100, avgdl: 10, df, documentChunks: new Map([[1, 1], [2, 3], [3, 1]]) });
+    const rows = rowsOf(query, candidates, { n: 100, avgdl: 10, df: new Map(analyzer.terms(query).map((t) => [t, 5])), documentChunks: new Map([[1, 1], [2, 3], [3, 1]]) });
     expect(rows).toHaveLength(3);
     for (const row of rows) expect(row).toHaveLength(RANKER_FEATURES.length);
     expect(rows[0][column('term_coverage')]).toBe(1);
@@ -66,15 +70,12 @@ describe('ranker features', () => {
 
   it('weighs query terms by their idf among the candidates: a word every candidate holds tells them apart no more than a stop word', () => {
     const query = 'beyonce debut album';
-    const queryTerms = analyzer.terms(query);
     const candidates = [
       chunk(1, 'Beyonce', 'Beyonce toured widely. Beyonce sang with Beyonce fans and Beyonce dancers.'),
       chunk(2, 'Beyonce', 'Beyonce released her debut album in 2003.'),
       chunk(3, 'Beyonce', 'Beyonce grew up in Houston.'),
     ];
-    const analyzed = candidates.map((c) => analyzeCandidate(analyzer, c));
-    const df = new Map([['beyonc', 3], ['debut', 40], ['album', 40]]);
-    const rows = rankerFeatureRows({ query, queryTerms, candidates, titleWeight: 1 }, analyzed, new Map(queryTerms.map((t) => [t, 1 / 3])), { n: 1000, avgdl: 10, df, documentChunks: new Map() });
+    const rows = rowsOf(query, candidates, { n: 1000, avgdl: 10, df: new Map([['beyonc', 3], ['debut', 40], ['album', 40]]), documentChunks: new Map() });
     // Globally "beyonce" is the rarest term (df 3 of 1,000) and weighs most in BM25; among the candidates every one holds it: its local idf is the lowest, and the debut album wins.
     expect(rows[1][column('local_bm25_ratio')]).toBe(1);
     expect(rows[0][column('local_bm25_ratio')]).toBeLessThan(0.5);
@@ -89,12 +90,9 @@ describe('ranker features', () => {
 
   it('finds the window that gathers most of the query\'s idf, not the chunk\'s spread', () => {
     const query = 'vitamin bone density';
-    const queryTerms = analyzer.terms(query);
     const filler = (n: number) => Array.from({ length: n }, (_, i) => `filler${i}x`).join(' ');
     const candidates = [chunk(1, '', `vitamin ${filler(20)} bone ${filler(20)} density`), chunk(2, '', `${filler(20)} vitamin bone density ${filler(5)}`)];
-    const analyzed = candidates.map((c) => analyzeCandidate(analyzer, c));
-    const df = new Map([['vitamin', 50], ['bone', 5], ['densiti', 5]]);
-    const rows = rankerFeatureRows({ query, queryTerms, candidates, titleWeight: 1 }, analyzed, new Map(queryTerms.map((t) => [t, 1 / 3])), { n: 100, avgdl: 20, df, documentChunks: new Map() });
+    const rows = rowsOf(query, candidates, { n: 100, avgdl: 20, df: new Map([['vitamin', 50], ['bone', 5], ['densiti', 5]]), documentChunks: new Map() });
     expect(rows[0][column('term_coverage')]).toBe(rows[1][column('term_coverage')]);
     expect(rows[1][column('window12_idf_coverage')]).toBe(1);
     // Spread 21 apart: a 12-window holds one term (the rarest: bone or density), a 32-window two.
