@@ -125,5 +125,17 @@ describe('compiled LambdaMART', () => {
     expect(() => scoreCompiledLambdaMart(compileLambdaMart(model, [4, 0, 2]), [[1, 2, 3]])).toThrow(/column 4/);
     expect(() => compileLambdaMart(model, [0, 1])).toThrow(/2 columns/);
   });
+
+  it('refuses a tree whose children do not follow their node instead of looping on it', () => {
+    const model = fitLambdaMart(plantedQueries(30, 5), { nEstimators: 3, maxDepth: 2 });
+    const cyclic = structuredClone(model);
+    const tree = cyclic.trees[1];
+    const split = tree.feature.findIndex((f) => f >= 0);
+    tree.left[split] = split;
+    expect(() => compileLambdaMart(cyclic)).toThrow(/tree 1 node \d+: children/);
+    const wide = structuredClone(model);
+    wide.trees[0].feature[wide.trees[0].feature.findIndex((f) => f >= 0)] = 7;
+    expect(() => compileLambdaMart(wide)).toThrow(/feature 7 of a model of 3/);
+  });
 });
 

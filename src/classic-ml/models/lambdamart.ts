@@ -190,8 +190,15 @@ export function compileLambdaMart(model: LambdaMartModel, columns?: readonly num
   let base = 0;
   model.trees.forEach((tree, t) => {
     compiled.roots[t] = base;
-    for (let node = 0; node < tree.feature.length; node++) {
+    const size = tree.feature.length;
+    for (let node = 0; node < size; node++) {
       const feature = tree.feature[node];
+      // Checked as flattened (children after their node, within the tree; a feature the model has),
+      // so a malformed model file fails here instead of looping or reading past a row when scored.
+      if (feature >= model.featureCount) throw new InputError('trees', `tree ${t} node ${node} splits on feature ${feature} of a model of ${model.featureCount}`);
+      if (feature >= 0 && !(tree.left[node] > node && tree.left[node] < size && tree.right[node] > node && tree.right[node] < size)) {
+        throw new InputError('trees', `tree ${t} node ${node}: children ${tree.left[node]} and ${tree.right[node]} are not later nodes of the tree`);
+      }
       compiled.column[base + node] = feature < 0 ? -1 : columns ? columns[feature] : feature;
       compiled.threshold[base + node] = tree.threshold[node];
       compiled.left[base + node] = base + tree.left[node];

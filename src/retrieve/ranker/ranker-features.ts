@@ -428,25 +428,37 @@ export async function computeRankerFeatures(db: Queryable, analyzer: Analyzer, t
     stored = prefetched ? new Map([...prefetched.stored, ...read]) : read;
   }
   lap('storedTermsMs');
-  const analyzed = analyses
-    ? analyses.analyzeAll(input.candidates, stored)
-    : (() => {
-        const dictionary = new TermDictionary();
-        return input.candidates.map((chunk) => analyzeCandidateText(analyzer, chunk, dictionary, undefined, stored.get(chunk.chunkId)));
-      })();
+  // The RM3 feedback documents are analyzed first: their terms decide what the statistics read
+  // asks for, and the rest of the candidates are analyzed while that read is in flight.
+  const feedback = Math.min(RM3_DEFAULTS.feedbackDocs, input.candidates.length);
+  const analyze = (chunks: readonly RetrievedChunk[], dictionary: TermDictionary | undefined) =>
+    analyses ? analyses.analyzeAll(chunks, stored) : chunks.map((chunk) => analyzeCandidateText(analyzer, chunk, dictionary, undefined, stored.get(chunk.chunkId)));
+  const dictionary = analyses ? undefined : new TermDictionary();
+  const head = analyze(input.candidates.slice(0, feedback), dictionary);
   lap('analysisMs');
   const query = counts(input.queryTerms);
   // RM3 over the first-stage top documents, in their first-stage order.
-  const expanded = rm3Query(query, analyzed.slice(0, RM3_DEFAULTS.feedbackDocs).map((a, i) => ({ terms: a.body.concat(a.title), score: input.candidates[i].score })));
+  const expanded = rm3Query(query, head.map((a, i) => ({ terms: a.body.concat(a.title), score: input.candidates[i].score })));
   lap('rm3Ms');
   // Statistics: what the first stage and the chunk load read (context.firstStage, prefetched
   // documentChunks) and the cache hold, the rest (RM3's added terms, mostly) in one statement.
   const terms = [...expanded.keys()];
   const documentIds = input.candidates.map((c) => c.documentId);
   const first = context.firstStage;
-  const statistics = context.statistics
-    ? await context.statistics.load(db, tenant, terms, documentIds, first?.version ?? context.indexVersion, first && { ...first, ...(prefetched?.documentChunks ? { documentChunks: prefetched.documentChunks } : {}) })
-    : (statisticsFromFirstStage(first, prefetched?.documentChunks, terms, documentIds) ?? (await loadRankerStatistics(db, tenant, terms, documentIds)));
+  const pending = context.statistics
+    ? context.statistics.load(db, tenant, terms, documentIds, first?.version ?? context.indexVersion, first && { ...first, ...(prefetched?.documentChunks ? { documentChunks: prefetched.documentChunks } : {}) })
+    : Promise.resolve(statisticsFromFirstStage(first, prefetched?.documentChunks, terms, documentIds) ?? loadRankerStatistics(db, tenant, terms, documentIds));
+  // Settled either way before anything else can throw, so a failed read is never left unobserved.
+  const settled = pending.then((value) => ({ value }), (error: unknown) => ({ error }));
+  let analyzed: CandidateAnalysis[];
+  try {
+    analyzed = head.concat(analyze(input.candidates.slice(feedback), dictionary));
+  } finally {
+    lap('analysisMs');
+  }
+  const outcome = await settled;
+  if ('error' in outcome) throw outcome.error;
+  const statistics = outcome.value;
   lap('statisticsMs');
   const rows = rankerFeatureRows(input, analyzed, expanded, statistics);
   lap('rowsMs');

@@ -308,6 +308,38 @@ describe.each(await driverCases('ranker_equivalence'))('ranker features end to e
     expect(statisticsFromFirstStage(first, undefined, ['vitamin'], [1])).toBeUndefined();
   });
 
+  it('analyzes the candidates past the RM3 feedback documents while the statistics statement runs, and fails with a failed statement', async () => {
+    const query = QUERIES[0];
+    const queryTerms = analyzer.terms(query);
+    const candidates = (await createRetriever({ db, analyzer, options: retrieveOptionsSchema.parse({ mode: 'sparse' }) }).retrieve({ query, tenant, k: 100 })).chunks;
+    expect(candidates.length).toBeGreaterThan(10);
+    const input = { query, queryTerms, candidates, titleWeight: 1 };
+    const analyses = createCandidateAnalysisCache(analyzer, { maxBytes: 1 << 20 });
+    const analyzed: number[] = [];
+    const analyzeAll = analyses.analyzeAll.bind(analyses);
+    analyses.analyzeAll = (chunks, stored) => (analyzed.push(chunks.length), analyzeAll(chunks, stored));
+    let analyzedWhenAsked: number[] | undefined;
+    let fail = false;
+    const watched = {
+      ...db,
+      query: async (sql: string, params?: unknown[], queryOptions?: { name?: string }) => {
+        if (!queryOptions?.name?.startsWith('gw_ranker_statistics')) return db.query(sql, params, queryOptions);
+        analyzedWhenAsked = [...analyzed];
+        const result = await db.query(sql, params, queryOptions);
+        if (fail) throw new Error('statistics statement failed');
+        return result;
+      },
+    } as unknown as Db;
+    const rows = await computeRankerFeatures(watched, analyzer, tenant, input, { analyses, statistics: createRankerStatisticsCache() });
+    expectIdentical(rows, await before.computeRankerFeatures(db, analyzer, tenant, input));
+    // The ten feedback documents before the statement was sent, the other candidates after it.
+    expect(analyzedWhenAsked).toEqual([10]);
+    expect(analyzed).toEqual([10, candidates.length - 10]);
+    fail = true;
+    analyses.clear();
+    await expect(computeRankerFeatures(watched, analyzer, tenant, input, { analyses, statistics: createRankerStatisticsCache() })).rejects.toThrow(/statistics statement failed/);
+  });
+
   it('keeps at most maxEntries statistics entries (all dropped past it) and reads the same values', async () => {
     const small = createRankerStatisticsCache({ maxEntries: 5 });
     const terms = analyzer.terms(QUERIES.join(' '));
