@@ -28,21 +28,71 @@ function endsWithAbbreviation(segment: string): boolean {
   return ABBREVIATIONS.has(word.toLowerCase()) || /^[A-Z]$/.test(word);
 }
 
+/** A line that starts a block of its own: a list item, heading, table row, quote, fence or rule. */
+const BLOCK_START = /^\s*(?:[-*+•]\s|\d{1,3}[.)]\s|#{1,6}(?:\s|$)|\||>|```|~~~|(?:[-*_]\s*){3,}$)/;
+const FENCE = /^\s*(?:```|~~~)/;
+const INDENTED = /^(?: {4}|\t)/;
+/** Shortest line taken as wrapped when the next starts with a capital: wrap widths run 60-100 characters. */
+const SOFT_WRAP_MIN_CHARS = 40;
+/** A line that goes on with the sentence before it: a lower-case letter, digit or continuing punctuation first. */
+const CONTINUES = /^\s*[\p{Ll}\d,;:)\]–—-]/u;
+
+/**
+ * The text with its soft line breaks (a paragraph or list item wrapped over several lines, as
+ * READMEs, man pages and plain-text files are) turned into spaces, offsets unchanged: UAX #29 ends
+ * a sentence at every line break, which would quote "Return true if the version satisfies the" and
+ * leave "range." behind. A break stays where a line is blank, where the next line starts a block
+ * (list item, heading, table row, quote, fence, rule), after a heading, table row or fence line,
+ * inside a fenced code block, between two indented (code) lines, and after a short line (under
+ * SOFT_WRAP_MIN_CHARS) that a capitalized line follows: a plain-text heading or label.
+ */
+export function joinSoftLineBreaks(text: string): string {
+  if (!text.includes('\n')) return text;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let inFence = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    out.push(line);
+    if (FENCE.test(line)) inFence = !inFence;
+    if (i === lines.length - 1) break;
+    const next = lines[i + 1];
+    const soft =
+      !inFence &&
+      line.trim().length > 0 &&
+      next.trim().length > 0 &&
+      !/^\s*(?:#{1,6}(?:\s|$)|\||```|~~~)/.test(line) &&
+      !BLOCK_START.test(next) &&
+      !(INDENTED.test(line) && INDENTED.test(next)) &&
+      // A wrapped line runs to near the wrap width, or the next goes on mid-sentence; a short line
+      // before a capitalized one is a plain-text heading or label ("Section two\nThe end!").
+      (line.trim().length >= SOFT_WRAP_MIN_CHARS || CONTINUES.test(next));
+    // The break (with a carriage return before it) becomes spaces of the same length.
+    if (soft && line.endsWith('\r')) out[out.length - 1] = `${line.slice(0, -1)} `;
+    out.push(soft ? ' ' : '\n');
+  }
+  return out.join('');
+}
+
 /**
  * Splits text into sentences with Intl.Segmenter (Unicode UAX #29 sentence boundaries), merging
- * splits after common abbreviations and initials. Concatenating the spans gives back the text.
+ * splits after common abbreviations and initials; soft line breaks inside a paragraph or list item
+ * do not end a sentence (joinSoftLineBreaks). Concatenating the spans gives back the text.
  */
 export function splitSentences(text: string): SentenceSpan[] {
   const segmenter = SENTENCE_SEGMENTER;
   const spans: SentenceSpan[] = [];
   let pending: SentenceSpan | undefined;
-  for (const { segment, index } of segmenter.segment(text)) {
+  for (const { segment: joined, index } of segmenter.segment(joinSoftLineBreaks(text))) {
+    // Boundaries from the joined text, characters from the text itself (the same offsets).
+    const segment = text.slice(index, index + joined.length);
     if (pending) {
       pending = { text: pending.text + segment, start: pending.start, end: index + segment.length };
     } else {
       pending = { text: segment, start: index, end: index + segment.length };
     }
-    if (!endsWithAbbreviation(pending.text) || /\n\s*$/.test(pending.text)) {
+    // A hard line break ends the sentence whatever precedes it ("Dr.\n" closing a list item).
+    if (!endsWithAbbreviation(pending.text) || /\n\s*$/.test(joined)) {
       spans.push(pending);
       pending = undefined;
     }

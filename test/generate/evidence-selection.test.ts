@@ -61,6 +61,19 @@ describe('whole sentences across chunk boundaries', () => {
     expect(quotes(fromSecond.text)[0]).toBe('"Members may borrow up to eight books at a time from any branch of the network."');
   });
 
+  it('quotes a list item or paragraph wrapped over several lines whole, not its first line', () => {
+    const readme = chunk(3, [
+      '### Ranges',
+      '',
+      '* `satisfies(version, range)`: Return true if the version satisfies the',
+      '  range.',
+      '* `maxSatisfying(versions, range)`: Return the highest version in the list',
+      '  that satisfies the range, or `null` if none of them do.',
+    ].join('\n'), { title: 'semver', headingPath: ['semver', 'Ranges'] });
+    const result = answerExtractively('What does maxSatisfying return when no version satisfies the range?', [readme]);
+    expect(quotes(result.text)[0]).toBe('"* `maxSatisfying(versions, range)`: Return the highest version in the list that satisfies the range, or `null` if none of them do."');
+  });
+
   it('marks a cut it cannot complete with an ellipsis, never silently', () => {
     const units = evidenceUnits(first);
     expect(units.at(-1)?.text).toBe(`Members may borrow up to eight books ${ELLIPSIS}`);

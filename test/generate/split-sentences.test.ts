@@ -11,6 +11,49 @@ describe('splitSentences', () => {
     expect(splitSentences(text).map((span) => span.text.trim())).toEqual(sentences.map((sentence) => sentence.trim()));
   });
 
+  it('keeps a paragraph or list item wrapped over several lines one sentence, and splits where a block starts', () => {
+    const text = [
+      '* `satisfies(version, range)`: Return true if the version satisfies the',
+      '  range.',
+      '* `maxSatisfying(versions, range)`: Return the highest version in the list',
+      '  that satisfies the range, or `null` if none of them do.',
+      'A plain paragraph that a text editor wrapped at seventy-two characters,',
+      'Windows line ends included, goes on here.\r',
+      'Short label',
+      'Then a capitalized sentence.',
+      '```',
+      'const a = 1',
+      'const b = 2',
+      '```',
+      '    indented = code',
+      '    more = code',
+      '| Plan | Limit |',
+      '| Premium | 3,000 |',
+      '# Heading',
+      'Body text.',
+    ].join('\n');
+    const spans = splitSentences(text);
+    expect(spans.map((span) => span.text.replace(/\s+/g, ' ').trim())).toEqual([
+      '* `satisfies(version, range)`: Return true if the version satisfies the range.',
+      '* `maxSatisfying(versions, range)`: Return the highest version in the list that satisfies the range, or `null` if none of them do.',
+      'A plain paragraph that a text editor wrapped at seventy-two characters, Windows line ends included, goes on here.',
+      'Short label',
+      'Then a capitalized sentence.',
+      '```',
+      'const a = 1',
+      'const b = 2',
+      '```',
+      'indented = code',
+      'more = code',
+      '| Plan | Limit |',
+      '| Premium | 3,000 |',
+      '# Heading',
+      'Body text.',
+    ]);
+    // The text itself comes back, line breaks and all.
+    expect(spans.map((span) => span.text).join('')).toBe(text);
+  });
+
   it('gives spans that tile the text exactly', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (text) => {
