@@ -28,6 +28,16 @@ function endsWithAbbreviation(segment: string): boolean {
   return ABBREVIATIONS.has(word.toLowerCase()) || /^[A-Z]$/.test(word);
 }
 
+/** How a text is split. */
+export interface SplitOptions {
+  /**
+   * Offsets where no code fence is open, whatever came before (from the first line start at or after
+   * each): where a chunk's own text starts after the tail of the chunk before it, which may close a
+   * fence it never opened.
+   */
+  fenceResets?: readonly number[];
+}
+
 /** A line that starts a block of its own: a list item, heading, table row, quote, fence or rule. */
 const BLOCK_START = /^\s*(?:[-*+•]\s|\d{1,3}[.)]\s|#{1,6}(?:\s|$)|\||>|```|~~~|(?:[-*_]\s*){3,}$)/;
 const FENCE = /^\s*(?:```|~~~)/;
@@ -46,13 +56,22 @@ const CONTINUES = /^\s*[\p{Ll}\d,;:)\]–—-]/u;
  * inside a fenced code block, between two indented (code) lines, and after a short line (under
  * SOFT_WRAP_MIN_CHARS) that a capitalized line follows: a plain-text heading or label.
  */
-export function joinSoftLineBreaks(text: string): string {
+export function joinSoftLineBreaks(text: string, options: SplitOptions = {}): string {
   if (!text.includes('\n')) return text;
   const lines = text.split('\n');
+  // A reset inside a line takes effect at the next line's start.
+  const resets = [...(options.fenceResets ?? [])].sort((a, b) => a - b);
+  let nextReset = 0;
   const out: string[] = [];
   let inFence = false;
+  let offset = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    while (nextReset < resets.length && resets[nextReset] <= offset) {
+      inFence = false;
+      nextReset += 1;
+    }
+    offset += line.length + 1;
     out.push(line);
     if (FENCE.test(line)) inFence = !inFence;
     if (i === lines.length - 1) break;
@@ -79,11 +98,11 @@ export function joinSoftLineBreaks(text: string): string {
  * splits after common abbreviations and initials; soft line breaks inside a paragraph or list item
  * do not end a sentence (joinSoftLineBreaks). Concatenating the spans gives back the text.
  */
-export function splitSentences(text: string): SentenceSpan[] {
+export function splitSentences(text: string, options: SplitOptions = {}): SentenceSpan[] {
   const segmenter = SENTENCE_SEGMENTER;
   const spans: SentenceSpan[] = [];
   let pending: SentenceSpan | undefined;
-  for (const { segment: joined, index } of segmenter.segment(joinSoftLineBreaks(text))) {
+  for (const { segment: joined, index } of segmenter.segment(joinSoftLineBreaks(text, options))) {
     // Boundaries from the joined text, characters from the text itself (the same offsets).
     const segment = text.slice(index, index + joined.length);
     if (pending) {

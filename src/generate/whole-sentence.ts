@@ -56,7 +56,9 @@ export function wholeSentences(text: string, edges: ChunkEdges = {}): WholeSente
   const chunkStart = before.length;
   const chunkEnd = before.length + text.length;
   const sentences: WholeSentence[] = [];
-  for (const span of splitSentences(window)) {
+  // The chunk's text balances its code fences (the chunker reopens a fence it cuts); the tail of the
+  // chunk before may close one it never opened, so no fence is open where the chunk starts.
+  for (const span of splitSentences(window, { fenceResets: [chunkStart] })) {
     if (span.end <= chunkStart || span.start >= chunkEnd) continue;
     // A sentence only made of the chunk's trailing whitespace, or of the neighbour's, is no sentence of this chunk.
     if (window.slice(Math.max(span.start, chunkStart), Math.min(span.end, chunkEnd)).trim().length === 0) continue;

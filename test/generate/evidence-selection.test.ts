@@ -72,6 +72,9 @@ describe('whole sentences across chunk boundaries', () => {
     ].join('\n'), { title: 'semver', headingPath: ['semver', 'Ranges'] });
     const result = answerExtractively('What does maxSatisfying return when no version satisfies the range?', [readme]);
     expect(quotes(result.text)[0]).toBe('"* `maxSatisfying(versions, range)`: Return the highest version in the list that satisfies the range, or `null` if none of them do."');
+    // The chunk before ends with the closing fence of a code block it started: the item is still read whole.
+    const afterCode = { ...readme, edges: { before: 'run(options)\n```\n\n', after: '' } };
+    expect(evidenceUnits(afterCode).map((unit) => unit.text)).toContain('* `satisfies(version, range)`: Return true if the version satisfies the range.');
   });
 
   it('marks a cut it cannot complete with an ellipsis, never silently', () => {

@@ -54,6 +54,16 @@ describe('splitSentences', () => {
     expect(spans.map((span) => span.text).join('')).toBe(text);
   });
 
+  it('reads no fence as open past a reset: a chunk after the closing fence of one it never saw opened', () => {
+    const tail = 'function done() {}\n```\n\n';
+    const text = `${tail}* \`wrk\` uses 2 threads (by default) and an auxiliary one to collect the\n  metrics with a total load of 80%.\n`;
+    const wrapped = '* `wrk` uses 2 threads (by default) and an auxiliary one to collect the metrics with a total load of 80%.';
+    const read = (options?: { fenceResets: number[] }) => splitSentences(text, options).map((span) => span.text.replace(/\s+/g, ' ').trim());
+    expect(read()).not.toContain(wrapped);
+    expect(read({ fenceResets: [tail.length] })).toContain(wrapped);
+    expect(read({ fenceResets: [tail.length - 3] })).toContain(wrapped);
+  });
+
   it('gives spans that tile the text exactly', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (text) => {
