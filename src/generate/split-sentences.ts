@@ -42,6 +42,12 @@ export interface SplitOptions {
 const BLOCK_START = /^\s*(?:[-*+•]\s|\d{1,3}[.)]\s|#{1,6}(?:\s|$)|\||>|```|~~~|(?:[-*_]\s*){3,}$)/;
 const FENCE = /^\s*(?:```|~~~)/;
 const INDENTED = /^(?: {4}|\t)/;
+/**
+ * A line ending as prose never wraps: a closing bracket or angle, a brace, a semicolon, colon, equals
+ * sign or pipe: a synopsis, configuration or code line ("'git subtree' add <local-commit>"), or a
+ * line that introduces what follows ("Example:").
+ */
+const ENDS_LINE = /[>\]{};:=|]\s*\r?$/;
 /** Shortest line taken as wrapped when the next starts with a capital: wrap widths run 60-100 characters. */
 const SOFT_WRAP_MIN_CHARS = 40;
 /** A line that goes on with the sentence before it: a lower-case letter, digit or continuing punctuation first. */
@@ -53,6 +59,7 @@ const CONTINUES = /^\s*[\p{Ll}\d,;:)\]–—-]/u;
  * a sentence at every line break, which would quote "Return true if the version satisfies the" and
  * leave "range." behind. A break stays where a line is blank, where the next line starts a block
  * (list item, heading, table row, quote, fence, rule), after a heading, table row or fence line,
+ * after a line that ends as no wrapped prose line does (ENDS_LINE),
  * inside a fenced code block, between two indented (code) lines, and after a short line (under
  * SOFT_WRAP_MIN_CHARS) that a capitalized line follows: a plain-text heading or label.
  */
@@ -83,6 +90,7 @@ export function joinSoftLineBreaks(text: string, options: SplitOptions = {}): st
       !/^\s*(?:#{1,6}(?:\s|$)|\||```|~~~)/.test(line) &&
       !BLOCK_START.test(next) &&
       !(INDENTED.test(line) && INDENTED.test(next)) &&
+      !ENDS_LINE.test(line) &&
       // A wrapped line runs to near the wrap width, or the next goes on mid-sentence; a short line
       // before a capitalized one is a plain-text heading or label ("Section two\nThe end!").
       (line.trim().length >= SOFT_WRAP_MIN_CHARS || CONTINUES.test(next));

@@ -31,6 +31,10 @@ describe('splitSentences', () => {
       '| Premium | 3,000 |',
       '# Heading',
       'Body text.',
+      "'git subtree' [<options>] -P <prefix> add <local-commit>",
+      "'git subtree' [<options>] -P <prefix> merge <local-commit> [<repository>]",
+      'The options are set in the configuration file as follows:',
+      'retries = 3',
     ].join('\n');
     const spans = splitSentences(text);
     expect(spans.map((span) => span.text.replace(/\s+/g, ' ').trim())).toEqual([
@@ -49,6 +53,10 @@ describe('splitSentences', () => {
       '| Premium | 3,000 |',
       '# Heading',
       'Body text.',
+      "'git subtree' [<options>] -P <prefix> add <local-commit>",
+      "'git subtree' [<options>] -P <prefix> merge <local-commit> [<repository>]",
+      'The options are set in the configuration file as follows:',
+      'retries = 3',
     ]);
     // The text itself comes back, line breaks and all.
     expect(spans.map((span) => span.text).join('')).toBe(text);
