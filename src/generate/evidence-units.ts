@@ -15,6 +15,25 @@ export interface EvidenceUnit {
 /** Sentences shorter than this many words are headings or fragments, not answers. */
 const MIN_SENTENCE_WORDS = 3;
 
+/**
+ * Words a reader sees: Markdown links and images count by their text, not their address, and a
+ * link definition ("[docs]: https://...") or badge line ("[![build](https://...)](https://...)")
+ * has none worth quoting.
+ */
+function readableWords(sentence: string): number {
+  const text = sentence
+    .replace(/(?:^|\s)\[[^\]]+\]:\s*\S+/g, ' ')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\(?https?:\/\/[^\s)]*\)?/g, ' ');
+  const words = text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
+  // What is left of badge images ("Slack Community](https://…)](https://…)"): a label, not a sentence.
+  return /\)\]\(|\[!\[/.test(sentence) && words < BADGE_MAX_WORDS ? 0 : words;
+}
+
+/** Fewer readable words than this beside image-link remnants: a badge line. */
+const BADGE_MAX_WORDS = 8;
+
 /** Markdown heading lines and the chunk's own section titles are labels, not answers. */
 function isHeading(sentence: string, headingPath: readonly string[]): boolean {
   if (/^#{1,6}\s/.test(sentence)) return true;
@@ -37,7 +56,7 @@ export function evidenceUnits(chunk: Pick<RetrievedChunk, 'text' | 'title' | 'he
   const pieces: Array<{ start: number; unit: Omit<EvidenceUnit, 'position'> }> = [];
   for (const sentence of wholeSentences(chunk.text, chunk.edges)) {
     if (inTable(sentence.start, sentence.end) || /^\s*\|/.test(chunk.text.slice(sentence.start, sentence.end))) continue;
-    if (sentence.text.split(' ').length < MIN_SENTENCE_WORDS || isHeading(sentence.text, chunk.headingPath)) continue;
+    if (readableWords(sentence.text) < MIN_SENTENCE_WORDS || isHeading(sentence.text, chunk.headingPath)) continue;
     pieces.push({ start: sentence.start, unit: { text: sentence.text, kind: 'sentence', context } });
   }
   for (const table of tables) {

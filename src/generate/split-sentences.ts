@@ -38,8 +38,8 @@ export interface SplitOptions {
   fenceResets?: readonly number[];
 }
 
-/** A line that starts a block of its own: a list item, heading, table row, quote, fence or rule. */
-const BLOCK_START = /^\s*(?:[-*+•]\s|\d{1,3}[.)]\s|#{1,6}(?:\s|$)|\||>|```|~~~|(?:[-*_]\s*){3,}$)/;
+/** A line that starts a block of its own: a list item, heading, table row, quote, fence, rule, Markdown link definition or image (a badge). */
+const BLOCK_START = /^\s*(?:[-*+•]\s|\d{1,3}[.)]\s|#{1,6}(?:\s|$)|\||>|```|~~~|(?:[-*_]\s*){3,}$|\[[^\]]+\]:\s|\[?!\[)/;
 const FENCE = /^\s*(?:```|~~~)/;
 const INDENTED = /^(?: {4}|\t)/;
 /**

@@ -77,6 +77,23 @@ describe('whole sentences across chunk boundaries', () => {
     expect(evidenceUnits(afterCode).map((unit) => unit.text)).toContain('* `satisfies(version, range)`: Return true if the version satisfies the range.');
   });
 
+  it('quotes no badge line or link definition, and keeps them from joining the prose around them', () => {
+    const text = [
+      'Preact is a fast 3kB alternative to React with the same modern API.',
+      '',
+      '[![Preact Slack Community](https://img.shields.io/badge/Slack%20Community-preact-blue)](https://chat.preactjs.com)',
+      '[![OpenCollective Backers](https://opencollective.com/preact/backers/badge.svg)](#backers)',
+      '',
+      'See the [render docs](https://preactjs.com/guide) for how to start.',
+      '[preact/compat]: https://github.com/preactjs/preact/tree/main/compat',
+      '[hyperscript]: https://github.com/dominictarr/hyperscript',
+    ].join('\n');
+    expect(evidenceUnits(chunk(4, text, { title: 'Preact' })).map((unit) => unit.text)).toEqual([
+      'Preact is a fast 3kB alternative to React with the same modern API.',
+      'See the [render docs](https://preactjs.com/guide) for how to start.',
+    ]);
+  });
+
   it('marks a cut it cannot complete with an ellipsis, never silently', () => {
     const units = evidenceUnits(first);
     expect(units.at(-1)?.text).toBe(`Members may borrow up to eight books ${ELLIPSIS}`);
