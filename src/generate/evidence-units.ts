@@ -21,6 +21,8 @@ const MIN_SENTENCE_WORDS = 3;
  * has none worth quoting.
  */
 function readableWords(sentence: string): number {
+  // Most sentences hold no link, image or address: their words as they stand.
+  if (!/[[\]]|https?:/.test(sentence)) return sentence.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
   const text = sentence
     .replace(/(?:^|\s)\[[^\]]+\]:\s*\S+/g, ' ')
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
