@@ -47,12 +47,41 @@ export function createMarkdownLoader(): Loader {
   };
 }
 
-/** The first H1 of the document (`#` line, setext or `<h1>`, whichever comes first) as plain text, or ''. */
+/** Every `#` H1 line, outside fenced code. */
+function atxH1Count(markdown: string): number {
+  let count = 0;
+  let inFence = false;
+  for (const line of markdown.split('\n')) {
+    if (/^ {0,3}(?:```|~~~)/.test(line)) inFence = !inFence;
+    else if (!inFence && /^ {0,3}#[ \t]+\S/.test(line)) count += 1;
+  }
+  return count;
+}
+
+/** Whether the text holds a line a reader reads as prose: not blank, not a badge, image, link line or HTML tag. */
+function hasProse(text: string): boolean {
+  return text.split('\n').some((line) => {
+    const bare = line
+      .replace(/!?\[[^\]]*\]\([^)]*\)/g, '')
+      .replace(/!?\[[^\]]*\]\([^)]*\)/g, '')
+      .replace(/<[^>]*>/g, '')
+      .replace(/\(?https?:\/\/[^\s)]*\)?/g, '')
+      .trim();
+    return /[\p{L}\p{N}]{2}/u.test(bare);
+  });
+}
+
+/**
+ * The first H1 of the document (`#` line, setext or `<h1>`, whichever comes first) as plain text, or ''.
+ * Not a `#` heading that prose comes before in a document of several: those are its sections
+ * ("# Features", "# Quick Start" after the README's introduction), and the file name titles it.
+ */
 function firstHeading(markdown: string): string {
-  const found = [FIRST_H1, SETEXT_H1, HTML_H1]
-    .map((pattern) => pattern.exec(markdown))
+  const atx = FIRST_H1.exec(markdown);
+  const found = [atx, SETEXT_H1.exec(markdown), HTML_H1.exec(markdown)]
     .filter((match): match is RegExpExecArray => match !== null)
     .sort((a, b) => a.index - b.index);
+  if (found[0] === atx && atx && atxH1Count(markdown) > 1 && hasProse(markdown.slice(0, atx.index))) return '';
   for (const match of found) {
     const title = markdownTitle(match[1]);
     if (title) return title;

@@ -49,6 +49,12 @@ describe('loaders', () => {
     const [plain] = await documents('b.md', 'Intro line\n\n# The Title\n\ntext');
     expect(plain.title).toBe('The Title');
     expect(plain.format).toBe('markdown');
+    // Several H1s after an introduction are sections, not the title: the file names it.
+    const readme = '[![logo](https://example.com/logo.svg)](https://example.com)\n[![build](https://ci.example/badge.svg)](https://ci.example)\n\nA robust Redis client.\n\n# Features\n\nFast.\n\n# Quick Start\n\nInstall it.';
+    expect((await documents('ioredis.md', readme))[0].title).toBe('ioredis');
+    // The first H1 after badges alone still titles the document, several H1s or not.
+    const badged = '[![build](https://ci.example/badge.svg)](https://ci.example)\n\n# semver\n\nText.\n\n# Usage\n\nMore.';
+    expect((await documents('README.md', badged))[0].title).toBe('semver');
   });
 
   it('html: main content with headings as markdown, boilerplate dropped', async () => {
