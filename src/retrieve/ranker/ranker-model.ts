@@ -10,7 +10,7 @@ import { RANKER_FEATURES } from './ranker-features.js';
 export const RANKER_MODEL_VERSION = 1;
 export { DEFAULT_RANKER_DEPTH } from './ranker-options.js';
 
-/** Where a packaged default model would live (`retrieve.ranker.model: "default"`); bench/ranker.ts --write-default writes it only when it meets both quality lines. */
+/** The packaged default model (`retrieve.ranker.model: "default"`); bench/ranker.ts --write-default writes it only when it meets the quality lines. */
 export const DEFAULT_RANKER_MODEL_PATH = fileURLToPath(new URL('../../../models/ranker/default.json', import.meta.url));
 
 const metricSchema = z.object({ mean: z.number(), lower: z.number(), upper: z.number(), n: z.number().int() });
@@ -59,7 +59,7 @@ export function parseRankerModel(json: unknown, where = 'retrieve.ranker.model')
 /** Reads a ranker model file (synchronously, once, when the retriever is built). */
 export function loadRankerModel(path: string, where = 'retrieve.ranker.model'): RankerModel {
   if (path === DEFAULT_RANKER_MODEL_PATH && !existsSync(path)) {
-    throw new ConfigError(where, 'default', 'a model file: no default ranker ships with this version (see README, "Learning to rank"); train one with `groundwork ranker train`');
+    throw new ConfigError(where, 'default', `the packaged default ranker (${path}), which this installation lacks: reinstall the package, or train one with \`groundwork ranker train\``);
   }
   let text: string;
   try {
