@@ -7,7 +7,7 @@
  * per document, as bench/retrieval-latency.ts). First stage: BM25 from the posting cache, top
  * `depth` chunks. Model: LambdaMART trained here on SciFact train claims (their judged abstracts,
  * every replica relevant), `--trees` rounds without early stopping, so the scoring cost is that of
- * a model of that size. Measured on SciFact claims not trained on (train claims first, then the
+ * a model of that size; or the model `--model` names ('default': the packaged one). Measured on SciFact claims not trained on (train claims first, then the
  * rest of queries.jsonl), the candidates retrieved beforehand:
  * - cold: a fresh ranker stage, its analysis and statistics caches empty at the first query (what
  *   later queries share with earlier ones, candidates or terms, hits within the pass);
@@ -45,6 +45,8 @@ export interface RankerCostArgs {
   depth: number;
   /** retrieve.ranker.analysisCacheMb of the measured stage. */
   analysisCacheMb: number;
+  /** A model file to measure ('default': the packaged one) instead of training `trees` trees here. */
+  model?: string;
   /** PostgreSQL: keep an existing bench database of the size (ingest is incremental). */
   reuse: boolean;
   /** PGlite: a data folder per size under this (kept between runs); a fresh temporary one when absent. */
@@ -110,14 +112,20 @@ export async function runRankerCost(args: RankerCostArgs): Promise<unknown> {
         const retriever = createRetriever({ db, analyzer, options, postingCache });
         const replicas = Math.ceil(size / corpus.length);
 
-        // The model: LambdaMART on SciFact train claims' candidates over this corpus.
+        // The model: LambdaMART on SciFact train claims' candidates over this corpus, or the one given.
         t = performance.now();
         const train = judgedClaims(args.dataset, replicas).slice(0, args.trainQueries);
-        const trainRows = await collectRankerRows({ db, analyzer, retriever, titleWeight: options.titleWeight }, train, { tenant, depth: args.depth });
-        const model = fitRanker(trainRows, { depth: args.depth, mode: 'sparse', folds: 1, lambdaMart: { nEstimators: args.trees } });
-        const modelFile = join(mkdtempSync(join(tmpdir(), 'gw-ranker-model-')), 'model.json');
-        writeFileSync(modelFile, JSON.stringify(model));
-        args.log(`${backend} ${size}: model of ${args.trees} trees on ${train.length} claims in ${round((performance.now() - t) / 1000)} s`);
+        let modelFile: string;
+        if (args.model) {
+          modelFile = args.model;
+          args.log(`${backend} ${size}: model ${args.model}`);
+        } else {
+          const trainRows = await collectRankerRows({ db, analyzer, retriever, titleWeight: options.titleWeight }, train, { tenant, depth: args.depth });
+          const model = fitRanker(trainRows, { depth: args.depth, mode: 'sparse', folds: 1, lambdaMart: { nEstimators: args.trees } });
+          modelFile = join(mkdtempSync(join(tmpdir(), 'gw-ranker-model-')), 'model.json');
+          writeFileSync(modelFile, JSON.stringify(model));
+          args.log(`${backend} ${size}: model of ${args.trees} trees on ${train.length} claims in ${round((performance.now() - t) / 1000)} s`);
+        }
 
         const trained = new Set(train.map((q) => q.id));
         const test = readJsonl<{ _id: string; text: string }>(join(args.dataset, 'queries.jsonl')).filter((q) => !trained.has(q._id)).slice(0, args.queries).map((q) => ({ id: q._id, text: q.text }));
@@ -196,7 +204,9 @@ export async function runRankerCost(args: RankerCostArgs): Promise<unknown> {
           queries: test.length,
           depth: args.depth,
           analysisCacheMb: args.analysisCacheMb,
-          trees: model.model.type === 'lambdamart' ? model.model.trees.length : 0,
+          model: stage.model.id,
+          trees: stage.model.model.type === 'lambdamart' ? stage.model.model.trees.length : 0,
+          treeDepth: stage.model.model.type === 'lambdamart' ? stage.model.model.options.maxDepth : 0,
           termOrder: { chunksStored: storage.stored, meanBytes: round(storage.bytes), meanTextBytes: round(storage.text_bytes) },
           candidatesPerQuery: round(test.reduce((s, q) => s + Math.min(args.depth, candidatesOf.get(q.id)!.length), 0) / Math.max(1, test.length)),
           cold: { what: 'a fresh ranker stage: analysis and statistics caches empty at the first query (cache counters cumulative)', ...cold },

@@ -17,6 +17,7 @@
  * --cost runs only the cost measurement at scale (bench/ranker-cost.ts) and prints its JSON:
  *   node --import tsx bench/ranker.ts --cost [--backends pglite,postgres] [--sizes 10000,100000] [--queries 200]
  *     [--train-queries 100] [--trees 300] [--depth 100] [--analysis-cache-mb 64] [--reuse] [--cost-dir DIR]
+ *     [--model FILE|default] (measure that model, e.g. the packaged one, instead of training --trees trees)
  * PostgreSQL from BENCH_PG_ADMIN (bench/bench-database.ts; database gw_bench_ranker_<size>, kept with
  * --reuse); PGlite in DIR/cost-<size> (default .bench/ranker/cost; kept between runs).
  */
@@ -58,6 +59,7 @@ const { values } = parseArgs({
     reuse: { type: 'boolean', default: false },
     'cost-dir': { type: 'string', default: '.bench/ranker/cost' },
     'analysis-cache-mb': { type: 'string', default: String(DEFAULT_RANKER_ANALYSIS_CACHE_MB) },
+    model: { type: 'string' },
   },
 });
 const DEPTH = Number(values.depth);
@@ -343,6 +345,7 @@ if (values.cost) {
     trees: Number(values.trees),
     depth: DEPTH,
     analysisCacheMb: Number(values['analysis-cache-mb']),
+    model: values.model,
     reuse: values.reuse!,
     pgliteDir: values['cost-dir'],
     log,
