@@ -61,7 +61,7 @@ const NEIGHBOURS = 1;
  * The extractive answerer's behaviour version: part of the answer cache's scope, so answers cached
  * by an earlier answerer are not served after an upgrade. Bump it when what it quotes can change.
  */
-export const EXTRACTIVE_ANSWERER_VERSION = 'passage-reading-4';
+export const EXTRACTIVE_ANSWERER_VERSION = 'passage-reading-5';
 
 /** Tuning of the extractive answerer. */
 export interface ExtractiveOptions {

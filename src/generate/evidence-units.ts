@@ -1,3 +1,4 @@
+import { withoutLinkMarkup } from '../markdown-links.js';
 import type { RetrievedChunk } from '../retrieve/types.js';
 import { markdownTables } from './table-row-units.js';
 import { wholeSentences } from './whole-sentence.js';
@@ -22,12 +23,9 @@ const MIN_SENTENCE_WORDS = 3;
  */
 function readableWords(sentence: string): number {
   // Most sentences hold no link, image or address: their words as they stand.
-  if (!/[[\]]|https?:/.test(sentence)) return sentence.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
-  const text = sentence
-    .replace(/(?:^|\s)\[[^\]]+\]:\s*\S+/g, ' ')
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\(?https?:\/\/[^\s)]*\)?/g, ' ');
+  const text = /[[\]]|https?:/.test(sentence)
+    ? withoutLinkMarkup(sentence.replace(/(?:^|\s)\[[^\]]+\]:\s*\S+/g, ' ')).replace(/\(?https?:\/\/[^\s)]*\)?/g, ' ')
+    : sentence;
   const words = text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
   // What is left of badge images ("Slack Community](https://…)](https://…)"): a label, not a sentence.
   return /\)\]\(|\[!\[/.test(sentence) && words < BADGE_MAX_WORDS ? 0 : words;

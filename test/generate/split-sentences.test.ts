@@ -12,52 +12,24 @@ describe('splitSentences', () => {
   });
 
   it('keeps a paragraph or list item wrapped over several lines one sentence, and splits where a block starts', () => {
-    const text = [
-      '* `satisfies(version, range)`: Return true if the version satisfies the',
-      '  range.',
-      '* `maxSatisfying(versions, range)`: Return the highest version in the list',
-      '  that satisfies the range, or `null` if none of them do.',
-      'A plain paragraph that a text editor wrapped at seventy-two characters,',
-      'Windows line ends included, goes on here.\r',
-      'Short label',
-      'Then a capitalized sentence.',
-      '```',
-      'const a = 1',
-      'const b = 2',
-      '```',
-      '    indented = code',
-      '    more = code',
-      '| Plan | Limit |',
-      '| Premium | 3,000 |',
-      '# Heading',
-      'Body text.',
-      "'git subtree' [<options>] -P <prefix> add <local-commit>",
-      "'git subtree' [<options>] -P <prefix> merge <local-commit> [<repository>]",
-      'The options are set in the configuration file as follows:',
-      'retries = 3',
-    ].join('\n');
+    // Each entry is one expected sentence, as the lines it is written on.
+    const sentences = [
+      ['* `satisfies(version, range)`: Return true if the version satisfies the', '  range.'],
+      ['* `maxSatisfying(versions, range)`: Return the highest version in the list', '  that satisfies the range, or `null` if none of them do.'],
+      ['A plain paragraph that a text editor wrapped at seventy-two characters,', 'Windows line ends included, goes on here.\r'],
+      ['Short label'],
+      ['Then a capitalized sentence.'],
+      ['```'], ['const a = 1'], ['const b = 2'], ['```'],
+      ['    indented = code'], ['    more = code'],
+      ['| Plan | Limit |'], ['| Premium | 3,000 |'],
+      ['# Heading'], ['Body text.'],
+      ["'git subtree' [<options>] -P <prefix> add <local-commit>"],
+      ["'git subtree' [<options>] -P <prefix> merge <local-commit> [<repository>]"],
+      ['The options are set in the configuration file as follows:'], ['retries = 3'],
+    ];
+    const text = sentences.flat().join('\n');
     const spans = splitSentences(text);
-    expect(spans.map((span) => span.text.replace(/\s+/g, ' ').trim())).toEqual([
-      '* `satisfies(version, range)`: Return true if the version satisfies the range.',
-      '* `maxSatisfying(versions, range)`: Return the highest version in the list that satisfies the range, or `null` if none of them do.',
-      'A plain paragraph that a text editor wrapped at seventy-two characters, Windows line ends included, goes on here.',
-      'Short label',
-      'Then a capitalized sentence.',
-      '```',
-      'const a = 1',
-      'const b = 2',
-      '```',
-      'indented = code',
-      'more = code',
-      '| Plan | Limit |',
-      '| Premium | 3,000 |',
-      '# Heading',
-      'Body text.',
-      "'git subtree' [<options>] -P <prefix> add <local-commit>",
-      "'git subtree' [<options>] -P <prefix> merge <local-commit> [<repository>]",
-      'The options are set in the configuration file as follows:',
-      'retries = 3',
-    ]);
+    expect(spans.map((span) => span.text.replace(/\s+/g, ' ').trim())).toEqual(sentences.map((lines) => lines.join(' ').replace(/\s+/g, ' ').trim()));
     // The text itself comes back, line breaks and all.
     expect(spans.map((span) => span.text).join('')).toBe(text);
   });

@@ -58,17 +58,9 @@ function atxH1Count(markdown: string): number {
   return count;
 }
 
-/** Whether the text holds a line a reader reads as prose: not blank, not a badge, image, link line or HTML tag. */
+/** Whether the text holds a line a reader reads as prose: not blank, not only badges, images, links, addresses or HTML tags. */
 function hasProse(text: string): boolean {
-  return text.split('\n').some((line) => {
-    const bare = line
-      .replace(/!?\[[^\]]*\]\([^)]*\)/g, '')
-      .replace(/!?\[[^\]]*\]\([^)]*\)/g, '')
-      .replace(/<[^>]*>/g, '')
-      .replace(/\(?https?:\/\/[^\s)]*\)?/g, '')
-      .trim();
-    return /[\p{L}\p{N}]{2}/u.test(bare);
-  });
+  return text.split('\n').some((line) => /[\p{L}\p{N}]{2}/u.test(markdownTitle(line).replace(/https?:\/\/\S*/g, '')));
 }
 
 /**

@@ -1,10 +1,7 @@
+import { withoutLinkMarkup } from '../../markdown-links.js';
 import { neutralizeMarkup } from '../../neutralize-markup.js';
 import { reduceHtml } from './strip-raw-html.js';
 
-/** `(url "title")` after a link or image; one level of parentheses inside the URL. */
-const DESTINATION = String.raw`\((?:[^()\s]|\([^()]*\))*(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)`;
-const IMAGE = new RegExp(String.raw`!\[(?:\\.|[^\]\\])*\](?:${DESTINATION}|\[[^\]]*\])`, 'g');
-const LINK = new RegExp(String.raw`\[((?:\\.|[^\]\\])*)\](?:${DESTINATION}|\[[^\]]*\])`, 'g');
 const AUTOLINK = /<((?:https?|mailto):[^\s<>]*|[^\s<>@]+@[^\s<>]+)>/gi;
 const CODE_SPAN = /(`+)([\s\S]*?[^`])\1(?!`)/g;
 const ESCAPED = /\\([!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~])/g;
@@ -20,12 +17,7 @@ const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos|nbsp));/gi
  */
 export function markdownTitle(inline: string): string {
   let text = inline.replace(CODE_SPAN, (_, _ticks: string, code: string) => code.trim());
-  let previous: string;
-  do {
-    previous = text;
-    text = text.replace(IMAGE, '').replace(LINK, '$1');
-  } while (text !== previous);
-  text = reduceHtml(text.replace(AUTOLINK, '$1'))
+  text = reduceHtml(withoutLinkMarkup(text).replace(AUTOLINK, '$1'))
     .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
     .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
     .replace(/(^|[^\w\\*])\*(?=\S)([^*]*?\S)\*(?![\w*])/g, '$1$2')
